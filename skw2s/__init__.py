@@ -4,15 +4,21 @@ The public API is re-exported here. Importing :mod:`skw2s` never imports torch,
 transformers or matplotlib; :class:`HFEmbedder` imports them when it first needs them.
 """
 
-from ._constants import EASY, HARD, OVERLAP
+from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
+from .detection import OverlapDetector
 from .exceptions import DegenerateDataWarning
+from . import datasets, thresholds
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "EASY",
+    "GROUP_NAMES",
     "HARD",
     "OVERLAP",
     "DegenerateDataWarning",
+    "OverlapDetector",
+    "datasets",
+    "thresholds",
     "__version__",
 ]

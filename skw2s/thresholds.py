@@ -1,0 +1,417 @@
+"""Turn a 1-D array of scores into a threshold.
+
+Every estimator of skw2s cuts its scores (weak-model confidence, overlap score) with one
+of the small objects of this module, mirroring ruptures' separation between a search
+method and a cost:
+
+* :class:`ChangePointThreshold` (what ``"changepoint"`` means everywhere): one change
+  point on the sorted scores, the least-squares two-segment split, computed in O(n)
+  with prefix sums. It returns exactly the breakpoint of
+  ``ruptures.Binseg(model="l2", jump=jump, min_size=min_size)
+  .fit(sorted_scores[:, None]).predict(n_bkps=1)``, tie rule included.
+* :class:`FixedThreshold` (what a plain number means): a given value.
+* :class:`QuantileThreshold`: a quantile of the scores.
+* :class:`RupturesThreshold` (what a ruptures search object means): any ruptures
+  search method (``Pelt(model="rbf")`` with a penalty, ``Dynp``, ``Binseg`` with
+  another cost...) does the work.
+
+A threshold ``t`` splits the scores into ``scores < t`` (the low segment) and
+``scores >= t`` (the high segment). :func:`resolve_threshold` turns the values an
+estimator parameter accepts into one of these objects.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .exceptions import DegenerateDataWarning
+
+__all__ = [
+    "ChangePointThreshold",
+    "FixedThreshold",
+    "QuantileThreshold",
+    "RupturesThreshold",
+    "changepoint_index",
+    "resolve_threshold",
+    "split_quality",
+]
+
+# Candidates whose gain is within this relative distance of the best one are re-scored
+# with ruptures' own arithmetic, so that floating-point ties resolve as in ruptures.
+_TIE_RTOL = 1e-8
+_MAX_TIE_RESCORE = 64
+
+
+def _as_scores(scores, name="scores"):
+    try:
+        x = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D array of numbers; got {type(scores).__name__}.") from exc
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got an array of shape {x.shape}.")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return x
+
+
+def _admissible(n, jump, min_size):
+    """ruptures.utils.sanity_check for one breakpoint."""
+    if n // jump < 1:
+        return False
+    return -(-min_size // jump) * jump + min_size <= n
+
+
+def _ruptures_cost(x2d, start, end):
+    # Identical arithmetic to ruptures.costs.CostL2.error on an (n, 1) signal.
+    return x2d[start:end].var(axis=0).sum() * (end - start)
+
+
+def changepoint_index(sorted_scores, *, jump=1, min_size=2):
+    """Index of the best single change point of a sorted 1-D signal (least squares).
+
+    Returns the breakpoint ``b`` (the first segment is ``sorted_scores[:b]``) that
+    ``ruptures.Binseg(model="l2", jump=jump, min_size=min_size)`` finds with
+    ``predict(n_bkps=1)``: the admissible ``b`` (a multiple of ``jump`` with at least
+    ``min_size`` points on each side) maximising the drop in within-segment sum of
+    squares; among equal gains the largest ``b`` wins, as in ruptures. Gains are
+    computed in O(n) with prefix sums; near-ties (relative gap below 1e-8) are
+    re-scored with ruptures' own arithmetic so that they resolve identically. When more
+    than 64 candidates tie (an almost constant signal) the largest of them is returned.
+
+    Parameters
+    ----------
+    sorted_scores : array-like of shape (n_samples,)
+        The signal. The function does not sort it (a change point on an unsorted
+        signal is well defined too), but thresholds call it on sorted scores.
+    jump : int, default=1
+        Grid of candidate breakpoints: multiples of ``jump``. ``jump=5`` reproduces
+        ruptures' default and the authors' code.
+    min_size : int, default=2
+        Minimum number of points in each segment (at least 1).
+
+    Returns
+    -------
+    b : int
+
+    Raises
+    ------
+    ValueError
+        If no breakpoint is admissible (ruptures raises ``BadSegmentationParameters``).
+
+    Examples
+    --------
+    >>> from skw2s.thresholds import changepoint_index
+    >>> changepoint_index([0.1, 0.11, 0.12, 0.9, 0.91, 0.95])
+    3
+    """
+    x = _as_scores(sorted_scores, "sorted_scores")
+    jump, min_size = _check_grid(jump, min_size)
+    n = x.shape[0]
+    if not _admissible(n, jump, min_size):
+        raise ValueError(
+            f"No admissible change point for {n} scores with jump={jump} and "
+            f"min_size={min_size}."
+        )
+    candidates = np.arange(0, n, jump)
+    candidates = candidates[(candidates >= min_size) & (n - candidates >= min_size)]
+    if candidates.size == 0:
+        raise ValueError(
+            f"No admissible change point for {n} scores with jump={jump} and "
+            f"min_size={min_size}."
+        )
+    xc = x - x.mean()
+    csum = np.cumsum(xc)
+    total = csum[-1]
+    left = csum[candidates - 1]
+    # Between-segment sum of squares, up to the constant total**2 / n: the gain.
+    gain = left**2 / candidates + (total - left) ** 2 / (n - candidates)
+    best = gain.max()
+    scale = max(best, float(np.dot(xc, xc)), np.finfo(np.float64).tiny)
+    near = candidates[gain >= best - _TIE_RTOL * scale]
+    if near.size == 1:
+        return int(near[0])
+    if near.size > _MAX_TIE_RESCORE:
+        return int(near[-1])
+    x2d = x.reshape(-1, 1)
+    full = _ruptures_cost(x2d, 0, n)
+    rescored = [
+        (full - _ruptures_cost(x2d, 0, int(b)) - _ruptures_cost(x2d, int(b), n), int(b))
+        for b in near
+    ]
+    return max(rescored)[1]
+
+
+def _check_grid(jump, min_size):
+    if not isinstance(jump, numbers.Integral) or isinstance(jump, bool) or jump < 1:
+        raise ValueError(f"jump must be an integer >= 1; got {jump!r}.")
+    if not isinstance(min_size, numbers.Integral) or isinstance(min_size, bool) or min_size < 1:
+        raise ValueError(f"min_size must be an integer >= 1; got {min_size!r}.")
+    return int(jump), int(min_size)
+
+
+def split_quality(scores, threshold):
+    """Fraction of the variance of ``scores`` explained by cutting them at ``threshold``.
+
+    The between-segment sum of squares of the split ``scores < threshold`` /
+    ``scores >= threshold`` divided by the total sum of squares: 1.0 for two separated
+    constant groups, about 0.64 for the best cut of a single Gaussian and 0.75 for a
+    uniform distribution (a two-segment split is always found, even on unimodal
+    scores: a low value says the split is forced). NaN when the scores are constant
+    or when one side is empty.
+
+    Examples
+    --------
+    >>> from skw2s.thresholds import split_quality
+    >>> round(split_quality([0.0, 0.0, 1.0, 1.0], 0.5), 3)
+    1.0
+    """
+    x = _as_scores(scores)
+    low = x < threshold
+    n_low = int(low.sum())
+    if n_low == 0 or n_low == x.size:
+        return float("nan")
+    total = float(np.sum((x - x.mean()) ** 2))
+    if total <= 0:
+        return float("nan")
+    between = n_low * (x[low].mean() - x.mean()) ** 2 + (x.size - n_low) * (
+        x[~low].mean() - x.mean()
+    ) ** 2
+    return float(min(between / total, 1.0))
+
+
+class _BaseThreshold:
+    """Base class: a callable mapping a 1-D array of scores to a float threshold."""
+
+    def __call__(self, scores):
+        x = _as_scores(scores)
+        if x.size == 0:
+            raise ValueError("Cannot compute a threshold on an empty array of scores.")
+        return float(self._threshold(x))
+
+    def _params(self):
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._params() == other._params()
+
+    def __hash__(self):
+        return hash((type(self).__name__, repr(self)))
+
+
+class ChangePointThreshold(_BaseThreshold):
+    """Threshold at the single least-squares change point of the sorted scores.
+
+    The threshold is ``sorted_scores[b]`` where ``b`` is :func:`changepoint_index` of the
+    sorted scores: the low segment is ``scores < threshold``. This is the paper's rule
+    (ruptures ``Binseg(model="l2")`` with one breakpoint) computed in O(n).
+
+    Degenerate inputs, each with a :class:`~skw2s.DegenerateDataWarning`:
+
+    * all scores equal: the threshold is that value, so the low segment is empty;
+    * too few scores for the ``jump``/``min_size`` grid: the grid is relaxed to every
+      index with segments of at least one point; a single score gives a threshold equal
+      to it (empty low segment).
+
+    Parameters
+    ----------
+    jump : int, default=1
+        Candidate breakpoints are multiples of ``jump`` (``jump=5`` reproduces the
+        authors, who used ruptures' default).
+    min_size : int, default=2
+        Minimum segment size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2s.thresholds import ChangePointThreshold
+    >>> ChangePointThreshold()(np.array([0.9, 0.1, 0.12, 0.95, 0.11, 0.93]))
+    0.9
+    """
+
+    def __init__(self, jump=1, min_size=2):
+        self.jump = jump
+        self.min_size = min_size
+
+    def _threshold(self, x):
+        jump, min_size = _check_grid(self.jump, self.min_size)
+        s = np.sort(x)
+        if s[0] == s[-1]:
+            warnings.warn(
+                "All scores are equal: no change point exists; the threshold is their "
+                "common value, so no score lies below it.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            return s[0]
+        if not _admissible(s.size, jump, min_size):
+            warnings.warn(
+                f"Only {s.size} scores: too few for a change point with jump={jump} and "
+                f"min_size={min_size}; falling back to the best split over every index.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            if s.size < 2:
+                return s[0]
+            jump, min_size = 1, 1
+        return s[changepoint_index(s, jump=jump, min_size=min_size)]
+
+
+class FixedThreshold(_BaseThreshold):
+    """A fixed threshold value.
+
+    Examples
+    --------
+    >>> from skw2s.thresholds import FixedThreshold
+    >>> FixedThreshold(0.4)([0.1, 0.9])
+    0.4
+    """
+
+    def __init__(self, value):
+        self.value = value
+
+    def _threshold(self, x):
+        if not isinstance(self.value, numbers.Real) or not np.isfinite(self.value):
+            raise ValueError(f"A fixed threshold must be a finite number; got {self.value!r}.")
+        return self.value
+
+
+class QuantileThreshold(_BaseThreshold):
+    """The ``q``-quantile of the scores (``numpy.quantile``, linear interpolation).
+
+    Examples
+    --------
+    >>> from skw2s.thresholds import QuantileThreshold
+    >>> QuantileThreshold(0.5)([0.0, 1.0, 2.0, 3.0, 4.0])
+    2.0
+    """
+
+    def __init__(self, q):
+        self.q = q
+
+    def _threshold(self, x):
+        if not isinstance(self.q, numbers.Real) or not 0 <= self.q <= 1:
+            raise ValueError(f"q must be a number in [0, 1]; got {self.q!r}.")
+        return np.quantile(x, self.q)
+
+
+class RupturesThreshold(_BaseThreshold):
+    """Threshold from any ruptures search method run on the sorted scores.
+
+    The search object (for example ``ruptures.Pelt(model="rbf")``, ``ruptures.Dynp``,
+    ``ruptures.Binseg(model="l1")``) is deep-copied, fitted on the sorted scores as an
+    ``(n, 1)`` signal, and asked for ``predict(n_bkps=n_bkps)`` or ``predict(pen=pen)``.
+    Of the breakpoints found, ``breakpoint`` picks the one that becomes the threshold:
+    ``"first"`` (the lowest segment is the low side), ``"last"`` (the highest segment
+    is the high side) or an integer position.
+
+    When the search finds no breakpoint, or fails because there are too few scores,
+    a :class:`~skw2s.DegenerateDataWarning` is emitted and the threshold is the
+    smallest score (the low side is empty).
+
+    Parameters
+    ----------
+    search : ruptures estimator
+        An unfitted ruptures search object exposing ``fit`` and ``predict``.
+    n_bkps : int or None, default=None
+        Number of breakpoints to ask for. When both ``n_bkps`` and ``pen`` are None,
+        one breakpoint is asked for.
+    pen : float or None, default=None
+        Penalty, for penalised searches such as ``Pelt``.
+    breakpoint : {"first", "last"} or int, default="first"
+
+    Examples
+    --------
+    >>> import numpy as np, ruptures
+    >>> from skw2s.thresholds import RupturesThreshold
+    >>> scores = np.r_[np.full(10, 0.1), np.full(10, 0.5), np.full(10, 0.9)]
+    >>> RupturesThreshold(ruptures.Dynp(model="l2", jump=1), n_bkps=2, breakpoint="last")(scores)
+    0.9
+    """
+
+    def __init__(self, search, n_bkps=None, pen=None, breakpoint="first"):
+        self.search = search
+        self.n_bkps = n_bkps
+        self.pen = pen
+        self.breakpoint = breakpoint
+
+    def _threshold(self, x):
+        import copy
+
+        if not (hasattr(self.search, "fit") and hasattr(self.search, "predict")):
+            raise TypeError(
+                "search must be a ruptures search object with fit and predict; got "
+                f"{type(self.search).__name__}."
+            )
+        s = np.sort(x)
+        kwargs = {"pen": self.pen} if self.pen is not None else {"n_bkps": self.n_bkps or 1}
+        try:
+            bkps = copy.deepcopy(self.search).fit(s.reshape(-1, 1)).predict(**kwargs)
+        except Exception as exc:  # ruptures raises BadSegmentationParameters, asserts...
+            if type(exc).__name__ not in ("BadSegmentationParameters", "NotEnoughPoints"):
+                raise
+            bkps = [s.size]
+        inner = [int(b) for b in bkps if 0 < b < s.size]
+        if not inner:
+            warnings.warn(
+                f"{type(self.search).__name__} found no change point in {s.size} scores; "
+                "the threshold is the smallest score (nothing lies below it).",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            return s[0]
+        if self.breakpoint == "first":
+            b = inner[0]
+        elif self.breakpoint == "last":
+            b = inner[-1]
+        elif isinstance(self.breakpoint, numbers.Integral):
+            b = inner[int(self.breakpoint)]
+        else:
+            raise ValueError(
+                f"breakpoint must be 'first', 'last' or an int; got {self.breakpoint!r}."
+            )
+        return s[b]
+
+
+def resolve_threshold(spec, *, name="threshold", breakpoint="first"):
+    """Turn an estimator's threshold parameter into a threshold object.
+
+    ``"changepoint"`` gives :class:`ChangePointThreshold`; a real number gives
+    :class:`FixedThreshold`; a ruptures search object (anything with ``fit`` and
+    ``predict``) gives :class:`RupturesThreshold` with one breakpoint and the given
+    ``breakpoint`` rule; a threshold object, or any callable mapping scores to a
+    number, is returned unchanged.
+
+    Examples
+    --------
+    >>> from skw2s.thresholds import resolve_threshold
+    >>> resolve_threshold("changepoint")
+    ChangePointThreshold(jump=1, min_size=2)
+    >>> resolve_threshold(0.3)
+    FixedThreshold(value=0.3)
+    """
+    if isinstance(spec, str):
+        if spec == "changepoint":
+            return ChangePointThreshold()
+        raise ValueError(
+            f"{name} must be 'changepoint', a number, a ruptures search object or a "
+            f"threshold object; got the string {spec!r}."
+        )
+    if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+        return FixedThreshold(float(spec))
+    if isinstance(spec, _BaseThreshold):
+        return spec
+    if hasattr(spec, "fit") and hasattr(spec, "predict"):
+        return RupturesThreshold(spec, breakpoint=breakpoint)
+    if callable(spec):
+        return spec
+    raise TypeError(
+        f"{name} must be 'changepoint', a number, a ruptures search object or a "
+        f"threshold object; got {type(spec).__name__}."
+    )

@@ -1,0 +1,359 @@
+"""OverlapDetector: ground-truth recovery, fitted API, degenerate pools, exactness."""
+
+import pickle
+
+import numpy as np
+import pytest
+import ruptures
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skw2s import EASY, GROUP_NAMES, HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
+from skw2s._similarity import SimilarityIndex
+from skw2s.datasets import make_overlap_classification
+from skw2s.thresholds import FixedThreshold
+
+
+@pytest.fixture(scope="module")
+def clear_pool():
+    """20 + 20 dimensions, 30% overlap, clear signal; weak model trained on another draw."""
+    X, y, group, weak_cols = make_overlap_classification(700, 700, 600, random_state=0)
+    weak = LogisticRegression().fit(X[:, weak_cols], y)
+    return X, y, group, weak_cols, weak.predict_proba(X[:, weak_cols])
+
+
+def _precision_recall(pred, true):
+    tp = np.sum(pred & true)
+    return tp / max(pred.sum(), 1), tp / max(true.sum(), 1)
+
+
+def test_recovers_true_overlap_with_defaults(clear_pool):
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector().fit(X, weak_proba=proba)
+    precision, recall = _precision_recall(det.labels_ == OVERLAP, group == OVERLAP)
+    assert precision >= 0.9 and recall >= 0.9
+    # hard-only points are found too
+    assert np.mean(det.labels_[group == HARD] == HARD) > 0.95
+    assert det.overlap_density_ == pytest.approx(np.mean(det.labels_ == OVERLAP))
+    assert 0.25 < det.overlap_density_ < 0.35
+
+
+def test_fitted_attributes(clear_pool):
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector().fit(X, weak_proba=proba)
+    n = X.shape[0]
+    assert det.labels_.shape == det.confidence_.shape == det.overlap_score_.shape == (n,)
+    assert set(np.unique(det.labels_)) <= {EASY, HARD, OVERLAP}
+    assert GROUP_NAMES[OVERLAP] == "overlap"
+    np.testing.assert_allclose(det.confidence_, 2 * np.abs(proba[:, 1] - 0.5))
+    hard = det.labels_ == HARD
+    assert np.all(det.confidence_[hard] < det.confidence_threshold_)
+    assert np.all(det.confidence_[~hard] >= det.confidence_threshold_)
+    assert np.all(np.isnan(det.overlap_score_[hard]))
+    assert np.all(det.overlap_score_[det.labels_ == OVERLAP] >= det.overlap_threshold_)
+    assert np.all(det.overlap_score_[det.labels_ == EASY] < det.overlap_threshold_)
+    np.testing.assert_array_equal(det.hard_indices_, np.flatnonzero(hard))
+    assert det.n_features_in_ == X.shape[1]
+    assert det.weak_estimator_ is None
+    assert 0.8 < det.confidence_split_quality_ <= 1 and 0.5 < det.overlap_split_quality_ <= 1
+
+
+def test_predict_on_pool_reproduces_labels(clear_pool):
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector().fit(X, weak_proba=proba)
+    np.testing.assert_array_equal(det.predict(X, weak_proba=proba), det.labels_)
+    scores = det.transform(X, weak_proba=proba)
+    nonhard = det.labels_ != HARD
+    np.testing.assert_allclose(scores[nonhard, 1], det.overlap_score_[nonhard])
+    np.testing.assert_allclose(scores[:, 0], det.confidence_)
+    with pytest.raises(ValueError, match="weak_proba is required"):
+        det.predict(X)
+
+
+def test_predict_new_points_from_same_distribution(clear_pool):
+    X, y, group, weak_cols, proba = clear_pool
+    det = OverlapDetector().fit(X, weak_proba=proba)
+    X2, y2, group2, _ = make_overlap_classification(700, 700, 600, random_state=1)
+    weak = LogisticRegression().fit(X[:, weak_cols], y)
+    pred = det.predict(X2, weak_proba=weak.predict_proba(X2[:, weak_cols]))
+    precision, recall = _precision_recall(pred == OVERLAP, group2 == OVERLAP)
+    assert precision > 0.85 and recall > 0.85
+
+
+def test_weak_estimator_is_fitted_on_labelled_rows(clear_pool):
+    X, y, group, weak_cols, _ = clear_pool
+    select = ColumnTransformer([("easy", "passthrough", weak_cols)])
+    weak = make_pipeline(select, LogisticRegression())
+    y_semi = y.copy()
+    y_semi[::2] = -1
+    det = OverlapDetector(weak).fit(X, y_semi)
+    assert det.weak_estimator_ is not weak and not hasattr(weak, "classes_")
+    assert det.weak_estimator_.n_features_in_ == X.shape[1]
+    precision, recall = _precision_recall(det.labels_ == OVERLAP, group == OVERLAP)
+    assert precision >= 0.9 and recall >= 0.85
+    # predict uses the fitted weak estimator
+    np.testing.assert_array_equal(det.predict(X), det.labels_)
+
+
+def test_frozen_weak_estimator_is_not_refit(clear_pool):
+    X, y, group, weak_cols, proba = clear_pool
+    weak = make_pipeline(ColumnTransformer([("e", "passthrough", weak_cols)]), LogisticRegression()).fit(X, y)
+    coef = weak[-1].coef_.copy()
+    det = OverlapDetector(FrozenEstimator(weak)).fit(X)  # no y needed
+    np.testing.assert_array_equal(weak[-1].coef_, coef)
+    np.testing.assert_allclose(det.confidence_, 2 * np.abs(weak.predict_proba(X)[:, 1] - 0.5))
+
+
+def test_cv_gives_out_of_fold_confidence(clear_pool):
+    X, y, group, weak_cols, _ = clear_pool
+    det_in = OverlapDetector().fit(X, y)
+    det_cv = OverlapDetector(cv=3).fit(X, y)
+    # in-sample confidence is optimistic
+    assert det_cv.confidence_.mean() < det_in.confidence_.mean()
+
+
+def test_representation_transformer(clear_pool):
+    X, y, group, weak_cols, proba = clear_pool
+    hard_block = FunctionTransformer(lambda Z: Z[:, 20:])
+    det = OverlapDetector(representation=hard_block).fit(X, weak_proba=proba)
+    ref = OverlapDetector().fit(X[:, 20:], weak_proba=proba)
+    np.testing.assert_array_equal(det.labels_, ref.labels_)
+    np.testing.assert_array_equal(det.predict(X, weak_proba=proba), det.labels_)
+
+
+def test_raw_text_flows_through_representation():
+    texts = [f"doc {i % 7} {'good' if i % 2 else 'bad'}" for i in range(60)]
+    proba = np.where(np.arange(60) % 3 == 0, 0.5, 0.95)
+
+    def featurize(docs):
+        return np.array([[len(d), d.count("good"), d.count("bad"), int(d.split()[1])] for d in docs], float)
+
+    det = OverlapDetector(representation=FunctionTransformer(featurize)).fit(texts, weak_proba=proba)
+    assert det.labels_.shape == (60,)
+    assert np.all(det.labels_[::3] == HARD)
+    assert not hasattr(det, "n_features_in_")
+    assert det.predict(texts[:5], weak_proba=proba[:5]).shape == (5,)
+
+
+def test_multiclass_confidence():
+    X, y, group, weak_cols = make_overlap_classification(300, 300, 300, n_classes=4, random_state=0)
+    weak = LogisticRegression().fit(X[:, weak_cols], y)
+    p = weak.predict_proba(X[:, weak_cols])
+    det = OverlapDetector().fit(X, weak_proba=p)
+    np.testing.assert_allclose(det.confidence_, (4 * p.max(1) - 1) / 3)
+    det_m = OverlapDetector(confidence="margin").fit(X, weak_proba=p)
+    top = np.sort(p, axis=1)
+    np.testing.assert_allclose(det_m.confidence_, top[:, -1] - top[:, -2])
+    assert np.mean(det.labels_[group == HARD] == HARD) > 0.8
+    precision, recall = _precision_recall(det.labels_ == OVERLAP, group == OVERLAP)
+    assert precision > 0.8 and recall > 0.6
+
+
+def test_binary_confidences_agree_and_1d_proba_accepted(clear_pool):
+    X, y, group, _, proba = clear_pool
+    a = OverlapDetector().fit(X, weak_proba=proba[:, 1])
+    b = OverlapDetector(confidence="margin").fit(X, weak_proba=proba)
+    np.testing.assert_allclose(a.confidence_, b.confidence_)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+
+
+@pytest.mark.parametrize("similarity", ["abs_cosine", "cosine", "dot"])
+@pytest.mark.parametrize("aggregation", ["max", "mean", "rms"])
+@pytest.mark.parametrize("working_memory", [64, 0.01])
+def test_overlap_scores_match_dense_reference(similarity, aggregation, working_memory):
+    rng = np.random.default_rng(0)
+    Q = rng.normal(size=(137, 9))
+    R = rng.normal(size=(53, 9))
+    Q[3] = 0.0  # zero-norm row
+    if similarity == "dot":
+        S = Q @ R.T
+    else:
+        nq = np.linalg.norm(Q, axis=1, keepdims=True)
+        nq[nq == 0] = 1
+        S = (Q / nq) @ (R / np.linalg.norm(R, axis=1, keepdims=True)).T
+    if similarity == "abs_cosine":
+        S = np.abs(S)
+    expected = {"max": S.max(1), "mean": S.mean(1), "rms": np.sqrt((S**2).mean(1))}[aggregation]
+    got = SimilarityIndex(similarity, aggregation, working_memory).fit(R).score(Q)
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+    assert not np.any(np.isnan(got))
+
+
+def test_float32_is_preserved_and_close():
+    rng = np.random.default_rng(0)
+    Q, R = rng.normal(size=(50, 16)), rng.normal(size=(20, 16))
+    idx64 = SimilarityIndex("abs_cosine", "max").fit(R)
+    idx32 = SimilarityIndex("abs_cosine", "max").fit(R.astype(np.float32))
+    assert idx32.reference_.dtype == np.float32
+    np.testing.assert_allclose(idx32.score(Q.astype(np.float32)), idx64.score(Q), atol=1e-5)
+
+
+def test_authors_configuration_is_one_setting_away(clear_pool):
+    X, y, group, _, proba = clear_pool
+    from skw2s.thresholds import ChangePointThreshold
+
+    det = OverlapDetector(
+        aggregation="max",
+        confidence_threshold=ChangePointThreshold(jump=5),
+        overlap_threshold=ChangePointThreshold(jump=5),
+    ).fit(X, weak_proba=proba)
+    c = np.sort(2 * np.abs(proba[:, 1] - 0.5))
+    b = ruptures.Binseg(model="l2").fit(c[:, None]).predict(n_bkps=1)[0]
+    assert det.confidence_threshold_ == c[b]
+    hard = det.confidence_ < c[b]
+    U = X / np.linalg.norm(X, axis=1, keepdims=True)
+    s = np.abs(U[~hard] @ U[hard].T).max(1)
+    np.testing.assert_allclose(det.overlap_score_[~hard], s)
+    s_sorted = np.sort(s)
+    b2 = ruptures.Binseg(model="l2").fit(s_sorted[:, None]).predict(n_bkps=1)[0]
+    assert det.overlap_threshold_ == pytest.approx(s_sorted[b2])
+
+
+def test_center_option(clear_pool):
+    X, y, group, _, proba = clear_pool
+    shifted = X + 25.0  # a large common direction: raw cosines are all near 1
+    raw = OverlapDetector().fit(shifted, weak_proba=proba)
+    centred = OverlapDetector(center=True).fit(shifted, weak_proba=proba)
+    f_raw = _precision_recall(raw.labels_ == OVERLAP, group == OVERLAP)
+    f_cen = _precision_recall(centred.labels_ == OVERLAP, group == OVERLAP)
+    assert min(f_cen) > 0.85 > min(f_raw)
+    np.testing.assert_allclose(centred.center_, shifted.mean(0))
+
+
+def test_fixed_thresholds_and_gridsearch_style_params(clear_pool):
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector(confidence_threshold=0.2, overlap_threshold=FixedThreshold(0.3)).fit(X, weak_proba=proba)
+    assert det.confidence_threshold_ == 0.2 and det.overlap_threshold_ == 0.3
+    assert np.all((det.labels_ == HARD) == (det.confidence_ < 0.2))
+
+
+def test_fit_resample(clear_pool):
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector()
+    X_res, y_res = det.fit_resample(X, y, weak_proba=proba)
+    np.testing.assert_array_equal(det.sample_indices_, np.flatnonzero(det.labels_ == OVERLAP))
+    np.testing.assert_array_equal(X_res, X[det.sample_indices_])
+    np.testing.assert_array_equal(y_res, y[det.sample_indices_])
+
+
+def test_set_output_pandas(clear_pool):
+    pd = pytest.importorskip("pandas", reason="pandas output needs pandas")
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector().set_output(transform="pandas").fit(X, weak_proba=proba)
+    out = det.transform(X, weak_proba=proba)
+    assert isinstance(out, pd.DataFrame) and list(out.columns) == ["confidence", "overlap_score"]
+
+
+def test_clone_and_pickle(clear_pool):
+    X, y, group, _, proba = clear_pool
+    det = OverlapDetector(aggregation="max", overlap_threshold=ruptures.Pelt(model="rbf"))
+    cloned = clone(det)
+    assert cloned.get_params()["aggregation"] == "max"
+    det.set_params(overlap_threshold="changepoint").fit(X, weak_proba=proba)
+    again = pickle.loads(pickle.dumps(det))
+    np.testing.assert_array_equal(again.predict(X, weak_proba=proba), det.labels_)
+
+
+# ----------------------------------------------------------------- degenerate pools
+def test_constant_confidence_gives_no_hard_points():
+    X = np.random.default_rng(0).normal(size=(50, 4))
+    with pytest.warns(DegenerateDataWarning) as record:
+        det = OverlapDetector().fit(X, weak_proba=np.full(50, 0.9))
+    messages = " ".join(str(w.message) for w in record)
+    assert "All scores are equal" in messages and "No hard-only point" in messages
+    assert np.all(det.labels_ == EASY) and det.overlap_density_ == 0.0
+    assert np.all(det.overlap_score_ == 0.0) and det.overlap_threshold_ == np.inf
+    assert np.all(det.predict(X, weak_proba=np.full(50, 0.2)) == HARD)
+
+
+def test_all_hard_points():
+    X = np.random.default_rng(0).normal(size=(30, 4))
+    with pytest.warns(DegenerateDataWarning, match="Every point of the pool is hard-only"):
+        det = OverlapDetector(confidence_threshold=1.01).fit(X, weak_proba=np.linspace(0.2, 0.8, 30))
+    assert np.all(det.labels_ == HARD)
+
+
+def test_too_few_points_do_not_crash():
+    X = np.random.default_rng(0).normal(size=(3, 4))
+    with pytest.warns(DegenerateDataWarning):
+        det = OverlapDetector().fit(X, weak_proba=np.array([0.5, 0.95, 0.99]))
+    assert det.labels_[0] == HARD and det.labels_.shape == (3,)
+    with pytest.warns(DegenerateDataWarning):
+        det = OverlapDetector().fit(X[:1], weak_proba=[0.7])
+    assert det.labels_.tolist() == [EASY]
+
+
+def test_zero_norm_rows_give_no_nan():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 5))
+    X[:5] = 0.0
+    proba = np.r_[np.full(20, 0.95), np.full(20, 0.52)]
+    det = OverlapDetector(aggregation="max").fit(X, weak_proba=proba)
+    assert not np.any(np.isnan(det.overlap_score_[det.labels_ != HARD]))
+    assert np.all(det.overlap_score_[:5] == 0.0)
+
+
+def test_single_class_y_raises_clearly():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="one class"):
+        OverlapDetector().fit(X, np.zeros(20))
+
+
+def test_no_y_no_proba_raises_clearly():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="requires y"):
+        OverlapDetector().fit(X)
+
+
+@pytest.mark.parametrize(
+    "params,match",
+    [
+        ({"similarity": "euclid"}, "similarity must be one of"),
+        ({"aggregation": "median"}, "aggregation must be one of"),
+        ({"confidence": "entropy"}, "confidence must be one of"),
+        ({"confidence_threshold": "otsu"}, "confidence_threshold must be"),
+        ({"working_memory": 0}, "working_memory must be"),
+    ],
+)
+def test_bad_parameters(params, match):
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match=match):
+        OverlapDetector(**params).fit(X, weak_proba=np.linspace(0, 1, 20))
+
+
+def test_bad_parameter_types():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(TypeError, match="weak_estimator must be an estimator with predict_proba"):
+        OverlapDetector(weak_estimator="logreg").fit(X, np.arange(20) % 2)
+    with pytest.raises(TypeError, match="center must be a bool"):
+        OverlapDetector(center="yes").fit(X, weak_proba=np.linspace(0, 1, 20))
+
+
+@pytest.mark.parametrize(
+    "proba,match",
+    [
+        (np.linspace(0, 1, 19), "has 19 rows but X has 20"),
+        (np.r_[np.nan, np.linspace(0, 1, 19)], "NaN"),
+        (np.linspace(0, 2, 20), r"must lie in \[0, 1\]"),
+        (np.full((20, 3), 0.5), "sum to 1"),
+        (np.zeros((20, 2, 2)), "shape"),
+    ],
+)
+def test_bad_weak_proba(proba, match):
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match=match):
+        OverlapDetector().fit(X, weak_proba=proba)
+
+
+def test_nan_and_inf_input_rejected():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    X[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity|NaN"):
+        OverlapDetector().fit(X, weak_proba=np.linspace(0, 1, 20))
+    bad_repr = FunctionTransformer(lambda Z: np.full_like(Z, np.nan))
+    with pytest.raises(ValueError, match="representation"):
+        OverlapDetector(representation=bad_repr).fit(np.ones((20, 3)), weak_proba=np.linspace(0, 1, 20))
