@@ -4,7 +4,8 @@ The exact max and mean of |cos| are one matrix product of (n_query x d) by
 (d x n_ref); it is computed block by block so that no more than ``working_memory``
 MiB of similarities exist at a time, and each block product runs multi-threaded in
 BLAS. The root-mean-square aggregation needs only the reference set's d x d second
-moment matrix: O((n_query + n_ref) d^2).
+moment matrix: O((n_query + n_ref) d^2). Query rows are gathered block by block, so
+scoring a subset of a large pool never copies the subset whole.
 """
 
 import numpy as np
@@ -20,67 +21,87 @@ def _normalize_rows(Z):
     return Z / norms[:, None].astype(Z.dtype, copy=False)
 
 
+def _blocks(Z, rows, step):
+    """Yield (slice into the output, block of rows of Z) for rows (None: all)."""
+    n = Z.shape[0] if rows is None else rows.shape[0]
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        yield slice(start, stop), (Z[start:stop] if rows is None else Z[rows[start:stop]])
+
+
 class SimilarityIndex:
     """What a fitted detector keeps of its hard reference set to score new points."""
 
-    def __init__(self, similarity="abs_cosine", aggregation="rms", working_memory=64):
+    def __init__(self, similarity="abs_cosine", aggregation="rms", working_memory=128):
         self.similarity = similarity
         self.aggregation = aggregation
         self.working_memory = working_memory
 
-    def fit(self, Z_ref):
-        self.n_ref_ = Z_ref.shape[0]
-        self.dtype_ = Z_ref.dtype
-        R = _normalize_rows(Z_ref) if self.similarity != "dot" else Z_ref
-        if self.aggregation == "rms":
-            # Second moment of the reference rows: mean_j (u . r_j)^2 = u^T M u.
-            self.second_moment_ = (R.T @ R) / max(self.n_ref_, 1)
-        elif self.aggregation == "mean" and self.similarity != "abs_cosine":
-            # Signed similarity: the mean is linear, so the mean row is enough.
-            self.mean_ref_ = R.mean(axis=0) if self.n_ref_ else np.zeros(R.shape[1], R.dtype)
-        else:
-            self.reference_ = np.ascontiguousarray(R)
-        return self
+    def _prepare(self, Q):
+        return _normalize_rows(Q) if self.similarity != "dot" else Q
 
-    def _row_block(self, n_cols, itemsize):
+    def _row_step(self, n_cols, itemsize):
         budget = max(int(self.working_memory * 2**20), 1)
         return max(1, budget // max(n_cols * itemsize, 1))
 
-    def score(self, Z):
-        """Overlap score of each row of Z against the reference set."""
-        n = Z.shape[0]
+    def fit(self, Z, rows=None):
+        """Index the reference rows ``Z[rows]`` (all rows when ``rows`` is None)."""
+        self.n_ref_ = Z.shape[0] if rows is None else rows.shape[0]
+        self.dtype_ = Z.dtype
+        d = Z.shape[1]
+        step = self._row_step(d, Z.dtype.itemsize)
+        if self.aggregation == "rms":
+            # Second moment of the reference rows: mean_j (u . r_j)^2 = u^T M u.
+            M = np.zeros((d, d), dtype=Z.dtype)
+            for _, R in _blocks(Z, rows, step):
+                R = self._prepare(R)
+                M += R.T @ R
+            self.second_moment_ = M / max(self.n_ref_, 1)
+        elif self.aggregation == "mean" and self.similarity != "abs_cosine":
+            # Signed similarity: the mean is linear, so the mean row is enough.
+            total = np.zeros(d, dtype=np.float64)
+            for _, R in _blocks(Z, rows, step):
+                total += self._prepare(R).sum(axis=0)
+            self.mean_ref_ = (total / max(self.n_ref_, 1)).astype(Z.dtype)
+        else:
+            R = Z if rows is None else Z[rows]
+            self.reference_ = np.ascontiguousarray(self._prepare(R))
+        return self
+
+    def score(self, Z, rows=None):
+        """Overlap score of each row of ``Z[rows]`` against the reference set."""
+        n = Z.shape[0] if rows is None else rows.shape[0]
         out = np.zeros(n, dtype=np.float64)
         if self.n_ref_ == 0 or n == 0:
             return out
-        Q_all = Z.astype(self.dtype_, copy=False)
+        if Z.dtype != self.dtype_:
+            Z = Z.astype(self.dtype_)
+        d = Z.shape[1]
         if self.aggregation == "rms":
             M = self.second_moment_
-            step = self._row_block(M.shape[0] * 2, Q_all.dtype.itemsize)
-            for start in range(0, n, step):
-                Q = Q_all[start : start + step]
-                if self.similarity != "dot":
-                    Q = _normalize_rows(Q)
-                out[start : start + step] = np.einsum("ij,ij->i", Q @ M, Q)
+            for sl, Q in _blocks(Z, rows, self._row_step(2 * d, Z.dtype.itemsize)):
+                Q = self._prepare(Q)
+                out[sl] = np.einsum("ij,ij->i", Q @ M, Q)
             return np.sqrt(np.maximum(out, 0.0))
         if self.aggregation == "mean" and self.similarity != "abs_cosine":
-            step = self._row_block(Q_all.shape[1], Q_all.dtype.itemsize)
-            for start in range(0, n, step):
-                Q = Q_all[start : start + step]
-                if self.similarity != "dot":
-                    Q = _normalize_rows(Q)
-                out[start : start + step] = Q @ self.mean_ref_
+            for sl, Q in _blocks(Z, rows, self._row_step(d, Z.dtype.itemsize)):
+                out[sl] = self._prepare(Q) @ self.mean_ref_
             return out
+        return self._score_exact(Z, rows, out)
+
+    def _score_exact(self, Z, rows, out):
         R = self.reference_
         n_ref = R.shape[0]
-        col_step = min(n_ref, max(1, int(self.working_memory * 2**20) // (256 * R.dtype.itemsize)))
-        row_step = self._row_block(col_step, R.dtype.itemsize)
+        itemsize = R.dtype.itemsize
+        # Whole reference rows per block when they fit, so that each block is one
+        # large BLAS call; otherwise reference chunks of 256 query rows' worth.
+        col_step = min(n_ref, max(1, self._row_step(256, itemsize)))
+        row_step = self._row_step(col_step, itemsize)
         use_abs = self.similarity == "abs_cosine"
         is_max = self.aggregation == "max"
-        buf = np.empty(min(row_step, n) * col_step, dtype=R.dtype)
-        for start in range(0, n, row_step):
-            Q = Q_all[start : start + row_step]
-            if self.similarity != "dot":
-                Q = _normalize_rows(Q)
+        buf = np.empty(min(row_step, out.shape[0]) * col_step, dtype=R.dtype)
+        for sl, Q in _blocks(Z, rows, row_step):
+            Q = self._prepare(Q)
             acc = np.full(Q.shape[0], -np.inf if is_max else 0.0)
             for c0 in range(0, n_ref, col_step):
                 Rc = R[c0 : c0 + col_step]
@@ -92,5 +113,5 @@ class SimilarityIndex:
                     np.maximum(acc, P.max(axis=1), out=acc)
                 else:
                     acc += P.sum(axis=1, dtype=np.float64)
-            out[start : start + row_step] = acc if is_max else acc / n_ref
+            out[sl] = acc if is_max else acc / n_ref
         return out

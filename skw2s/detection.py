@@ -79,7 +79,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     cv : int, cross-validation generator or None, default=None
         When set, the confidences of the labelled rows come from out-of-fold
         ``cross_val_predict`` probabilities instead of in-sample ones.
-    working_memory : float, default=64
+    working_memory : float, default=128
         MiB of similarities held at once by the exact ``"max"``/``"mean"`` aggregation;
         the (n_nonhard x n_hard) matrix is never materialised.
 
@@ -150,7 +150,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         overlap_threshold="changepoint",
         center=False,
         cv=None,
-        working_memory=64,
+        working_memory=128,
     ):
         self.weak_estimator = weak_estimator
         self.representation = representation
@@ -323,7 +323,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self.hard_indices_ = np.flatnonzero(hard)
         self.index_ = SimilarityIndex(
             self.similarity, self.aggregation, self.working_memory
-        ).fit(Z[hard])
+        ).fit(Z, self.hard_indices_)
 
         labels = np.full(n, EASY, dtype=np.int8)
         labels[hard] = HARD
@@ -347,7 +347,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             )
             self.overlap_threshold_ = float("inf")
         else:
-            score[nonhard] = self.index_.score(Z[nonhard])
+            score[nonhard] = self.index_.score(Z, np.flatnonzero(nonhard))
             tau_overlap = float(self._overlap_rule(score[nonhard]))
             self.overlap_threshold_ = tau_overlap
             self.overlap_split_quality_ = split_quality(score[nonhard], tau_overlap)

@@ -1,0 +1,117 @@
+"""Fit time and peak memory of OverlapDetector against the authors' naive recipe.
+
+Each measurement runs in a fresh subprocess so that its peak resident memory
+(``ru_maxrss``) is its own. Methods:
+
+* ``bare``      the float32 matrix product the exact method needs, (n_nonhard x d) by
+                (d x n_hard), written block by block into one reused buffer: the floor;
+* ``naive``     the authors' recipe: normalise, materialise the full similarity matrix,
+                abs, max, and ruptures ``Binseg(model="l2")`` (jump=5) on both scores;
+* ``skw2s-max`` ``OverlapDetector(aggregation="max")``: the paper's exact max, blocked;
+* ``skw2s-rms`` ``OverlapDetector()``: the default root-mean-square aggregation.
+
+Usage::
+
+    python benchmarks/detector_scale.py                      # n = 1e4 and 1e5, d = 384
+    python benchmarks/detector_scale.py --big 1000000        # + n = 1e6 for skw2s-rms
+    python benchmarks/detector_scale.py --n 10000 --no-naive
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HARD_FRACTION = 0.3
+
+
+def make_inputs(n, d, seed=0):
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal(size=(n, d), dtype=np.float32)
+    hard = rng.uniform(size=n) < HARD_FRACTION
+    p = np.where(hard, 0.5 + rng.uniform(-0.05, 0.05, n), 0.9 + rng.uniform(0, 0.1, n))
+    return Z, p
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(method, n, d):
+    import ruptures  # noqa: F401  (imports are not timed)
+    from skw2s import OverlapDetector
+
+    Z, p = make_inputs(n, d)
+    base = rss_mb()
+    t0 = time.perf_counter()
+    if method == "bare":
+        c = 2 * np.abs(p - 0.5)
+        hard = c < 0.5
+        A, B = Z[~hard], Z[hard]
+        rows = max(1, (256 * 2**20) // (4 * B.shape[0]))
+        buf = np.empty(rows * B.shape[0], dtype=np.float32)
+        for s in range(0, A.shape[0], rows):
+            blk = A[s : s + rows]
+            np.matmul(blk, B.T, out=buf[: blk.shape[0] * B.shape[0]].reshape(blk.shape[0], -1))
+    elif method == "naive":
+        c = 2 * np.abs(p - 0.5)
+        cs = np.sort(c)
+        b = ruptures.Binseg(model="l2").fit(cs[:, None]).predict(n_bkps=1)[0]
+        hard = c < cs[b]
+        U = Z / np.linalg.norm(Z, axis=1, keepdims=True)
+        S = np.abs(U[~hard] @ U[hard].T)
+        s = S.max(axis=1)
+        del S
+        ss = np.sort(s)
+        ruptures.Binseg(model="l2").fit(ss[:, None]).predict(n_bkps=1)
+    else:
+        agg = method.split("-")[1]
+        OverlapDetector(aggregation=agg).fit(Z, weak_proba=p)
+    elapsed = time.perf_counter() - t0
+    print(json.dumps({"time_s": elapsed, "peak_mb": rss_mb(), "extra_mb": rss_mb() - base}))
+
+
+def measure(method, n, d):
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", method, str(n), str(d)],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--d", type=int, default=384)
+    ap.add_argument("--big", type=int, nargs="*", default=[], help="extra sizes, default aggregation only")
+    ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker[0], int(args.worker[1]), int(args.worker[2]))
+        return
+    rows = []
+    methods = ["bare", "skw2s-max", "skw2s-rms"] + ([] if args.no_naive else ["naive"])
+    for n in args.n:
+        for m in methods:
+            rows.append((n, m, measure(m, n, args.d)))
+            print(f"n={n:>8} {m:<10} {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
+                  f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
+    for n in args.big:
+        rows.append((n, "skw2s-rms", measure("skw2s-rms", n, args.d)))
+        print(f"n={n:>8} skw2s-rms  {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
+              f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
+    print(f"\n| n | method | time (s) | time / bare | peak RSS (MB) | extra over inputs (MB) |")
+    print("|---|---|---|---|---|---|")
+    bare = {n: r["time_s"] for n, m, r in rows if m == "bare"}
+    for n, m, r in rows:
+        ratio = f"{r['time_s'] / bare[n]:.2f}" if n in bare else "-"
+        print(f"| {n:.0e} | {m} | {r['time_s']:.2f} | {ratio} | {r['peak_mb']:.0f} | {r['extra_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
