@@ -17,12 +17,14 @@ from sklearn.linear_model import LogisticRegression
 from skw2s import GROUP_NAMES, OVERLAP, OverlapDetector
 from skw2s.datasets import make_overlap_classification
 
-X, y, group, weak_cols = make_overlap_classification(
-    n_easy=2000, n_hard=2000, n_overlap=1500, random_state=0
+X_all, y_all, group_all, weak_cols = make_overlap_classification(
+    n_easy=4000, n_hard=4000, n_overlap=3000, random_state=0
 )
-# The weak model learns from a separate labelled draw and only sees the easy block.
-X_lab, y_lab, _, _ = make_overlap_classification(2000, 2000, 1500, random_state=1)
-weak = LogisticRegression().fit(X_lab[:, weak_cols], y_lab)
+# The weak model learns from the gold labels of one half and only sees the easy block;
+# the other half is the pool to analyse.
+lab, pool = slice(0, 5500), slice(5500, None)
+weak = LogisticRegression().fit(X_all[lab][:, weak_cols], y_all[lab])
+X, group = X_all[pool], group_all[pool]
 
 start = time.perf_counter()
 detector = OverlapDetector().fit(X, weak_proba=weak.predict_proba(X[:, weak_cols]))
