@@ -40,8 +40,9 @@ install: $(VENV)/.installed-test
 test: $(VENV)/.installed-test
 	$(PY) -m pytest tests skw2s -q -p no:cacheprovider
 
-demo: $(VENV)/.installed-test
-	$(PY) examples/plot_detector_synthetic.py
+# The main job on built-in defaults: movie reviews, MiniLM (weak) -> mpnet (strong).
+demo: $(VENV)/.installed-demo
+	$(VENV)/bin/skw2s run --output skw2s_output
 
 docs: $(VENV)/.installed-docs
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html

