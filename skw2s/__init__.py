@@ -7,7 +7,8 @@ transformers or matplotlib; :class:`HFEmbedder` imports them when it first needs
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataWarning
-from . import datasets, thresholds
+from .selection import UCBSourceSelector
+from . import datasets, selection, thresholds
 
 __version__ = "0.1.0.dev0"
 
@@ -18,7 +19,9 @@ __all__ = [
     "OVERLAP",
     "DegenerateDataWarning",
     "OverlapDetector",
+    "UCBSourceSelector",
     "datasets",
+    "selection",
     "thresholds",
     "__version__",
 ]

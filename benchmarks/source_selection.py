@@ -1,0 +1,213 @@
+"""UCB data-source selection against random and oracle selection, on synthetic sources.
+
+Data: one draw of ``make_overlap_classification`` (one task: the same class means for
+every source) is cut into K = 3 sources of 2000 rows whose true overlap densities are
+0.10, 0.25 and 0.45 (the rest split evenly between easy-only and hard-only points);
+further rows are held out: 3000 train the weak model (a logistic regression on the easy
+block, gold labels) and 3000 (a third of each group) form the test set. The selector sees
+the full features (noise sqrt(5), the authors' synthetic anchor) and the weak probabilities (precomputed: the weak model's time is not
+the selector's). T = 50 rounds, batch = 2000 / 50 = 40 rows, over ``--seeds`` seeds.
+
+Reported:
+
+1. mean cumulative regret at T, sum over rounds of (best true density - true density of
+   the pulled source), for UCB (defaults; also c = 1, the authors' 1/n bonus, the
+   authors' full-history detection), random and oracle; the share of UCB's pulls that go
+   to the best source after the first 10% of the rounds;
+2. downstream: test accuracy of a strong logistic regression (all features) trained on
+   the weak pseudolabels of the rows each strategy collected after 10, 25 and 50 rounds,
+   on all of them (C=1) and on those not detected hard-only (C=0.01, the authors' W2S);
+3. the selector's own time per round (weak model excluded) at early and late rounds,
+   default incremental detection against the authors' full-history detection, on
+   bigger sources (3 x 20000 rows, batch 400).
+
+Usage::
+
+    python benchmarks/source_selection.py              # 20 seeds, figure in benchmarks/figures
+    python benchmarks/source_selection.py --seeds 5 --no-plot
+"""
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from skw2s import HARD, DegenerateDataWarning
+from skw2s.datasets import make_overlap_classification
+from skw2s.selection import UCBSourceSelector
+
+FRACTIONS = np.array([0.10, 0.25, 0.45])
+VARIANTS = {
+    "UCB (default)": dict(),
+    "UCB c=1": dict(c=1.0),
+    "UCB authors' bonus": dict(bonus="authors"),
+    "UCB full-history detection": dict(detection="full"),
+    "random": dict(strategy="random"),
+    "oracle": dict(strategy="oracle", oracle_densities=FRACTIONS),
+}
+
+
+NOISE = np.sqrt(5)  # the authors' synthetic anchor
+CHECKPOINTS = (10, 25, 50)
+
+
+def make_task(seed, n_source=2000, n_weak=1000, n_test=1000, noise=NOISE):
+    """Sources with known overlap densities, a weak model, a test set."""
+    n_ov = (FRACTIONS * n_source).astype(int)
+    n_rest = n_source - n_ov
+    n_e = int(sum(n_rest // 2))
+    n_h = int(sum(n_rest - n_rest // 2))
+    X, y, group, weak_cols = make_overlap_classification(
+        n_e + n_weak + n_test, n_h + n_weak + n_test, int(n_ov.sum()) + n_weak + n_test,
+        noise=noise, random_state=seed,
+    )
+    rng = np.random.RandomState(seed)
+    pools = {g: list(rng.permutation(np.flatnonzero(group == g))) for g in (0, 1, 2)}
+    take = lambda g, m: [pools[g].pop() for _ in range(m)]  # noqa: E731
+    test = np.array(sum((take(g, n_test) for g in (0, 1, 2)), []))
+    weak_rows = np.array(sum((take(g, n_weak) for g in (0, 1, 2)), []))
+    rows, groups = [], []
+    for k in range(FRACTIONS.size):
+        for g, m in ((2, n_ov[k]), (0, n_rest[k] // 2), (1, n_rest[k] - n_rest[k] // 2)):
+            rows += take(g, int(m))
+            groups += [k] * int(m)
+    rows = np.array(rows)
+    weak = LogisticRegression().fit(X[weak_rows][:, weak_cols], y[weak_rows])
+    proba = weak.predict_proba(X[rows][:, weak_cols])
+    weak_acc = weak.score(X[test][:, weak_cols], y[test])
+    return X[rows], y[rows], np.array(groups), proba, X[test], y[test], weak_acc
+
+
+def strong_accuracy(X, pseudo, rows, labels, X_te, y_te):
+    """Strong LR on the pseudolabelled collected rows: all of them (C=1), and without
+    the detected hard-only ones, whose weak labels are unreliable (C=0.01, the authors'
+    W2S setting)."""
+    keep = rows[labels != HARD]
+    all_rows = LogisticRegression(max_iter=1000).fit(X[rows], pseudo[rows]).score(X_te, y_te)
+    nonhard = LogisticRegression(C=0.01, max_iter=1000).fit(X[keep], pseudo[keep]).score(X_te, y_te)
+    return all_rows, nonhard
+
+
+def regret_and_accuracy(seeds, n_rounds):
+    regret = {name: np.zeros((seeds, n_rounds)) for name in VARIANTS}
+    # acc[name]: (seeds, checkpoints, 2) -- (all rows C=1, non-hard rows C=0.01)
+    acc = {name: np.zeros((seeds, len(CHECKPOINTS), 2)) for name in ("UCB (default)", "random", "oracle")}
+    best_share, refs = [], []
+    for seed in range(seeds):
+        X, y, groups, proba, X_te, y_te, weak_acc = make_task(seed)
+        pseudo = proba.argmax(axis=1)
+        for name, params in VARIANTS.items():
+            sel = UCBSourceSelector(n_rounds=n_rounds, random_state=seed, **params)
+            sel.fit(X, groups=groups, weak_proba=proba)
+            pulled = np.array([h["source"] for h in sel.history_])
+            regret[name][seed] = np.cumsum(FRACTIONS.max() - FRACTIONS[pulled])
+            if name == "UCB (default)":
+                late = pulled[int(np.ceil(0.1 * n_rounds)):]
+                best_share.append(np.mean(late == FRACTIONS.argmax()))
+            if name in acc:
+                for i, t in enumerate(CHECKPOINTS):
+                    m = t * sel.batch_size_
+                    acc[name][seed, i] = strong_accuracy(
+                        X, pseudo, sel.selected_indices_[:m], sel.selected_labels_[:m], X_te, y_te)
+        idx = sel.selected_indices_
+        ceiling = LogisticRegression(max_iter=1000).fit(X[idx], y[idx]).score(X_te, y_te)
+        refs.append((weak_acc, ceiling))
+    return regret, np.array(best_share), acc, np.array(refs)
+
+
+def timing(seeds, n_rounds, n_source=20000):
+    out = {}
+    for mode in ("incremental", "full"):
+        per_round = []
+        for seed in range(seeds):
+            X, _, groups, proba, *_ = make_task(100 + seed, n_source=n_source, n_weak=500, n_test=10)
+            sel = UCBSourceSelector(detection=mode, n_rounds=n_rounds, random_state=seed)
+            start = time.perf_counter()
+            sel.fit(X, groups=groups, weak_proba=proba)
+            total = time.perf_counter() - start
+            per_round.append([h["seconds"] for h in sel.history_])
+        out[mode] = (np.median(np.array(per_round), axis=0), total)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--timing-seeds", type=int, default=3)
+    parser.add_argument("--no-plot", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", DegenerateDataWarning)
+    t0 = time.perf_counter()
+    T = args.rounds
+
+    regret, share, acc, refs = regret_and_accuracy(args.seeds, T)
+    print(f"K = 3 sources, true overlap densities {FRACTIONS.tolist()}, noise sqrt(5), T = {T}, "
+          f"batch = 40, {args.seeds} seeds\n")
+    print(f"{'strategy':30s} {'regret at T (mean +- se)':>26s}")
+    for name in VARIANTS:
+        r = regret[name][:, -1]
+        print(f"{name:30s} {r.mean():14.2f} +- {r.std(ddof=1) / np.sqrt(r.size):6.2f}")
+    ratio = regret["UCB (default)"][:, -1].mean() / regret["random"][:, -1].mean()
+    print(f"\nUCB / random regret at T: {ratio:.3f} (target <= 0.333)")
+    print(f"UCB pulls of the best source after the first 10% of rounds: {share.mean():.3f} "
+          f"(min over seeds {share.min():.3f}; target >= 0.70)")
+    print(f"\nStrong test accuracy (mean over seeds) after t rounds; weak model "
+          f"{refs[:, 0].mean():.3f}, strong ceiling (gold labels, {T * 40} rows) {refs[:, 1].mean():.3f}")
+    print(f"{'rows used':28s} {'t':>3s} " + " ".join(f"{n:>14s}" for n in acc) + "   UCB - random (se, wins)")
+    for j, label in enumerate(("all collected, C=1", "collected non-hard, C=0.01")):
+        for i, t in enumerate(CHECKPOINTS):
+            d = acc["UCB (default)"][:, i, j] - acc["random"][:, i, j]
+            print(f"{label:28s} {t:3d} " + " ".join(f"{a[:, i, j].mean():14.3f}" for a in acc.values())
+                  + f"   {d.mean():+.3f} ({d.std(ddof=1) / np.sqrt(d.size):.3f}, {np.sum(d > 0)}/{d.size})")
+
+    times = timing(args.timing_seeds, T)
+    print(f"\nSelector time per round (median over {args.timing_seeds} seeds), 3 x 20000 rows, "
+          "batch 400, 40 features:")
+    for mode, (per_round, total) in times.items():
+        early, late = np.median(per_round[:10]) * 1e3, np.median(per_round[-10:]) * 1e3
+        print(f"  {mode:12s} rounds 1-10: {early:7.2f} ms   rounds {T - 9}-{T}: {late:7.2f} ms   "
+              f"ratio {late / early:5.1f}   (one fit: {total:.2f} s)")
+    print(f"\ntotal time {time.perf_counter() - t0:.0f} s")
+
+    if not args.no_plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+        rounds = np.arange(1, T + 1)
+        for name in ("UCB (default)", "UCB c=1", "UCB authors' bonus", "random", "oracle"):
+            m = regret[name].mean(axis=0)
+            se = regret[name].std(axis=0, ddof=1) / np.sqrt(args.seeds)
+            axes[0].plot(rounds, m, label=name)
+            axes[0].fill_between(rounds, m - se, m + se, alpha=0.2)
+        axes[0].set(xlabel="round", ylabel="cumulative regret (true overlap density)",
+                    title=f"Regret, mean over {args.seeds} seeds")
+        axes[0].legend(fontsize=8)
+        for name, style in (("UCB (default)", "-o"), ("random", "--s"), ("oracle", ":^")):
+            for j, label in enumerate(("all rows, C=1", "non-hard rows, C=0.01")):
+                axes[1].plot(CHECKPOINTS, acc[name][:, :, j].mean(axis=0), style,
+                             color=f"C{j}", label=f"{name}: {label}")
+        axes[1].axhline(refs[:, 0].mean(), color="k", ls="--", lw=0.8, label="weak model")
+        axes[1].set(xlabel="rounds collected", ylabel="strong test accuracy",
+                    title="Strong LR on collected pseudolabelled rows")
+        axes[1].legend(fontsize=7)
+        for mode, (per_round, _) in times.items():
+            axes[2].plot(rounds, per_round * 1e3, label=f"detection='{mode}'")
+        axes[2].set(xlabel="round", ylabel="ms per round (selector only)", yscale="log",
+                    title="Time per round, 3 x 20000 rows, batch 400")
+        axes[2].legend(fontsize=8)
+        fig.tight_layout()
+        path = Path(__file__).parent / "figures" / "source_selection.png"
+        path.parent.mkdir(exist_ok=True)
+        fig.savefig(path, dpi=110)
+        print(f"figure: {path}")
+
+
+if __name__ == "__main__":
+    main()

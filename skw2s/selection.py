@@ -1,0 +1,524 @@
+"""UCBSourceSelector: pick, among several data sources, the one richest in overlap points."""
+
+import numbers
+import time
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.validation import _num_samples, validate_data
+
+from ._bandit import (
+    BONUSES,
+    DETECTIONS,
+    STRATEGIES,
+    FullHistoryDetection,
+    IncrementalDetection,
+    argmax_random_tie,
+    fit_weak_proba,
+    oracle_values,
+    represent,
+    ucb_index,
+)
+from ._confidence import check_proba, weak_confidence
+from ._constants import OVERLAP
+from .detection import OverlapDetector, _is_frozen
+from .exceptions import DegenerateDataWarning
+from .thresholds import resolve_threshold
+
+__all__ = ["UCBSourceSelector"]
+
+
+class UCBSourceSelector(BaseEstimator):
+    """Choose data sources with a UCB bandit whose reward is the overlap density.
+
+    The data-source selection algorithm of Shin, Cooper and Sala (ICLR 2025). Each
+    round draws a batch from one of K sources, labels it with the overlap detection
+    (:class:`~skw2s.OverlapDetector`'s method) and updates that source's estimated
+    overlap density ``o_k`` = overlap points seen from k / points seen from k. Every
+    source is pulled once first, then the source maximising the index is pulled.
+
+    Two ways to use it:
+
+    * offline, :meth:`fit` on a pooled matrix whose ``groups`` name the source of each
+      row: the bandit runs ``n_rounds`` pulls of ``batch_size`` rows drawn without
+      replacement, and ``selected_indices_`` lists the rows collected;
+    * online (ask/tell): :meth:`next_source` says which source to query,
+      :meth:`partial_fit` reports a batch drawn from a source. Sources are declared by
+      the ``sources`` parameter (None: a single source ``0``).
+
+    Parameters
+    ----------
+    weak_estimator : classifier or None, default=None
+        The weak model, used through ``predict_proba``. In :meth:`fit`, unless wrapped
+        in :class:`sklearn.frozen.FrozenEstimator`, it is cloned and fitted on the rows
+        whose ``y`` is not -1 (``LogisticRegression()`` when None). In
+        :meth:`partial_fit`, the weak model fitted by an earlier :meth:`fit` is reused;
+        otherwise it must be frozen, or ``weak_proba`` passed, or the first batch come
+        with ``y`` to fit it on.
+    detector : OverlapDetector or None, default=None
+        Configuration of the per-round detection (confidence, thresholds, similarity,
+        aggregation, centring, representation); None means ``OverlapDetector()``. Its
+        own ``weak_estimator`` is ignored. Its ``representation`` is fitted on the
+        pooled ``X`` in :meth:`fit`; in :meth:`partial_fit` it must be frozen.
+    strategy : {"ucb", "random", "oracle"}, default="ucb"
+        ``"random"`` pulls a uniformly drawn source each round; ``"oracle"`` always
+        pulls the source with the largest ``oracle_densities`` (baselines of the paper).
+    n_rounds : int, default=50
+        Horizon ``T``: number of pulls in :meth:`fit`, and the ``T`` of the index (the
+        authors' value).
+    batch_size : int or None, default=None
+        Rows per pull in :meth:`fit`. None: the smallest source size // ``n_rounds``
+        (at least 1), as the authors do, so the smallest source lasts ``T`` pulls.
+    c : float or "auto", default="auto"
+        Exploration constant. With ``bonus="standard"`` the index is
+        ``o_k + c * sqrt(2 ln T / n_k)``, ``n_k`` the pulls of k. A float ``c = 1`` is
+        textbook UCB1 for rewards in [0, 1] *per pull*; but ``o_k`` is an average over
+        points, so ``"auto"`` uses ``c = 1 / sqrt(mean batch size of k)``, i.e.
+        ``sqrt(2 ln T / m_k)`` with ``m_k`` the points seen from k (Hoeffding on the
+        per-point overlap indicators). With ``c = 1`` and batches of tens of points,
+        UCB explores almost uniformly over ``T = 50`` rounds (benchmarks/README.md).
+        With ``bonus="authors"``, ``"auto"`` means 1.
+    bonus : {"standard", "authors"}, default="standard"
+        ``"authors"`` reproduces the authors' code, ``o_k + sqrt(2 ln T) / n_k``: a
+        bonus shrinking like ``1 / n_k``, which does not match their own regret bound.
+    detection : {"incremental", "full"}, default="incremental"
+        ``"full"`` is the authors' way: each round the detector is rerun on every
+        collected point plus the new batch (thresholds and hard set fitted on that
+        augmented pool) and the batch's labels are kept; its cost grows with the
+        history. ``"incremental"`` (the default, so that time per round stays flat)
+        keeps a running reference: the thresholds are refitted on the stored 1-D
+        confidence and score histories (a uniform sample of 4096 of each once they
+        are longer), and the hard set enters only through the
+        ``"rms"`` aggregation's d x d second-moment matrix, updated in O(batch d^2).
+        It requires ``aggregation="rms"``. Collected points keep the side and score
+        they got when collected.
+    oracle_densities : dict or array-like of shape (n_sources,) or None, default=None
+        True overlap densities, by source (a dict) or in the order of ``sources_``.
+        Required by ``strategy="oracle"``.
+    sources : array-like of shape (n_sources,) or None, default=None
+        Declared source ids. The online API knows only these (declare them here, before
+        the first :meth:`next_source` or :meth:`partial_fit`); None there means a single
+        source ``0``. In :meth:`fit`, None means the distinct values of ``groups``;
+        when given, every group must be declared (a declared source without rows is
+        retired at once).
+    random_state : int, RandomState instance or None, default=None
+        Draws the rows of each batch (without replacement) and breaks ties.
+
+    Attributes
+    ----------
+    sources_ : ndarray of shape (n_sources,)
+        Source ids, the order of every per-source attribute.
+    n_pulls_ : ndarray of shape (n_sources,)
+        Pulls of each source.
+    n_seen_ : ndarray of shape (n_sources,)
+        Points received from each source.
+    source_overlap_density_ : ndarray of shape (n_sources,)
+        Estimated overlap density ``o_k`` (NaN for a source never pulled).
+    best_source_ : object
+        The pulled source with the largest ``o_k`` (None before any pull).
+    history_ : list of dict
+        One dict per round: ``round``, ``source``, ``n_rows``, ``batch_overlap`` (overlap
+        fraction of the batch), ``index`` (every source's index when the pull was
+        decided; for ``"random"``/``"oracle"`` it is computed but not used),
+        ``estimate`` (every ``o_k`` after the update) and ``seconds`` (the selector's
+        own time for the round, the weak model excluded).
+    selected_indices_ : ndarray of int
+        (:meth:`fit`) Rows of ``X`` collected, in the order they were drawn.
+    selected_labels_ : ndarray of int8
+        Detected group (``skw2s.EASY``, ``HARD``, ``OVERLAP``) of each collected row,
+        when it was collected (aligned with ``selected_indices_`` in :meth:`fit`).
+    batch_size_ : int
+        (:meth:`fit`) Rows per pull actually used.
+    stopped_early_ : bool
+        (:meth:`fit`) True when every source ran out before ``n_rounds`` pulls.
+    weak_estimator_ : estimator or None
+    n_features_in_ : int
+
+    Notes
+    -----
+    The reward is non-stationary: a batch's labels depend on the history it is judged
+    against (thresholds on a growing pool; with the paper's ``"max"`` aggregation, a
+    score can only grow as the hard set grows). The defaults respect this: the
+    ``"rms"`` score is a mean over the hard set, whose expectation does not move as
+    the set grows, so early and late scores are comparable; the thresholds are refitted
+    on the whole history each round; the ``"auto"`` bonus keeps exploring at the
+    Hoeffding rate, so sources judged early against a small history are revisited.
+
+    A source that runs out of rows is retired and the others continue; a pull that
+    finds fewer than ``batch_size`` rows takes what is left. If every source runs
+    out, :meth:`fit` stops early with a :class:`~skw2s.DegenerateDataWarning`. Rounds
+    whose thresholds were degenerate (too few scores, no hard point yet) are counted,
+    and one warning summarises them. With ``groups=None`` all rows form one source.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skw2s import OVERLAP
+    >>> from skw2s import UCBSourceSelector
+    >>> from skw2s.datasets import make_overlap_classification
+    >>> X, y, group, weak_cols = make_overlap_classification(1200, 1200, 600, random_state=0)
+    >>> # three sources: about 5%, 19% and 39% of their rows are overlap points
+    >>> rng = np.random.RandomState(0)
+    >>> source = np.where(group == OVERLAP, rng.choice(3, 3000, p=[.1, .3, .6]),
+    ...                   rng.choice(3, 3000, p=[.4, .35, .25]))
+    >>> weak = LogisticRegression().fit(X[:, weak_cols], y)
+    >>> sel = UCBSourceSelector(n_rounds=30, random_state=0).fit(
+    ...     X, groups=source, weak_proba=weak.predict_proba(X[:, weak_cols]))
+    >>> sel.best_source_, sel.n_pulls_.tolist(), sel.batch_size_
+    (2, [2, 4, 24], 30)
+    >>> sel.source_overlap_density_.round(2).tolist()
+    [0.03, 0.2, 0.38]
+    >>> X[sel.selected_indices_].shape  # 30 rounds of 30 rows
+    (900, 40)
+    """
+
+    def __init__(
+        self,
+        weak_estimator=None,
+        *,
+        detector=None,
+        strategy="ucb",
+        n_rounds=50,
+        batch_size=None,
+        c="auto",
+        bonus="standard",
+        detection="incremental",
+        oracle_densities=None,
+        sources=None,
+        random_state=None,
+    ):
+        self.weak_estimator = weak_estimator
+        self.detector = detector
+        self.strategy = strategy
+        self.n_rounds = n_rounds
+        self.batch_size = batch_size
+        self.c = c
+        self.bonus = bonus
+        self.detection = detection
+        self.oracle_densities = oracle_densities
+        self.sources = sources
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self):
+        for name, allowed in (("strategy", STRATEGIES), ("bonus", BONUSES), ("detection", DETECTIONS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}; got {getattr(self, name)!r}.")
+        if not _is_int(self.n_rounds) or self.n_rounds < 1:
+            raise ValueError(f"n_rounds must be an integer >= 1; got {self.n_rounds!r}.")
+        if self.batch_size is not None and (not _is_int(self.batch_size) or self.batch_size < 1):
+            raise ValueError(f"batch_size must be None or an integer >= 1; got {self.batch_size!r}.")
+        if not (isinstance(self.c, str) and self.c == "auto") and not (
+            isinstance(self.c, numbers.Real) and not isinstance(self.c, bool)
+            and np.isfinite(self.c) and self.c >= 0
+        ):
+            raise ValueError(f"c must be 'auto' or a finite number >= 0; got {self.c!r}.")
+        if self.weak_estimator is not None and not hasattr(self.weak_estimator, "predict_proba"):
+            raise TypeError(
+                "weak_estimator must be an estimator with predict_proba; got "
+                f"{type(self.weak_estimator).__name__}."
+            )
+        detector = OverlapDetector() if self.detector is None else self.detector
+        if not isinstance(detector, OverlapDetector):
+            raise TypeError(f"detector must be an OverlapDetector or None; got {type(detector).__name__}.")
+        detector._check_params()
+        if self.detection == "incremental" and detector.aggregation != "rms":
+            raise ValueError(
+                "detection='incremental' needs the detector's aggregation='rms' (its "
+                f"reference is a running second-moment matrix); got {detector.aggregation!r}. "
+                "Use detection='full' for the 'max' or 'mean' aggregation."
+            )
+        if self.strategy == "oracle" and self.oracle_densities is None:
+            raise ValueError("strategy='oracle' requires oracle_densities (the true densities).")
+        return detector
+
+    def _declare(self, sources):
+        src = np.asarray(sources)
+        if src.ndim != 1 or src.size == 0:
+            raise ValueError(f"sources must be a non-empty 1-D array-like; got shape {src.shape}.")
+        if np.unique(src).size != src.size:
+            raise ValueError("sources must not contain duplicates.")
+        return src
+
+    def _position(self, source):
+        hit = np.flatnonzero(self.sources_ == source) if self.sources_.size else []
+        if len(hit) != 1:
+            raise ValueError(f"Unknown source {source!r}; declared sources: {self.sources_.tolist()}.")
+        return int(hit[0])
+
+    # ------------------------------------------------------------------ state
+    def _start(self, detector, sources):
+        self.sources_ = sources
+        k = sources.size
+        self.n_pulls_ = np.zeros(k, dtype=int)
+        self.n_seen_ = np.zeros(k, dtype=int)
+        self._n_overlap = np.zeros(k, dtype=int)
+        self.source_overlap_density_ = np.full(k, np.nan)
+        self.best_source_ = None
+        self.history_ = []
+        self._active = np.ones(k, dtype=bool)
+        self._rng = check_random_state(self.random_state)
+        self._pending = None
+        self._oracle_values = oracle_values(self)
+        self._detector = detector
+        if self.detection == "incremental":
+            self._detection = IncrementalDetection(
+                resolve_threshold(detector.confidence_threshold, name="confidence_threshold", breakpoint="first"),
+                resolve_threshold(detector.overlap_threshold, name="overlap_threshold", breakpoint="last"),
+                detector.similarity,
+                detector.center,
+                np.random.RandomState(self._rng.randint(2**31 - 1)),
+            )
+        else:
+            self._detection = FullHistoryDetection(detector)
+        self._labels = []
+
+    def _index(self):
+        est = np.nan_to_num(self.source_overlap_density_, nan=0.0)
+        return ucb_index(est, self.n_pulls_, self.n_seen_, self.n_rounds, self.c, self.bonus)
+
+    def _choose(self):
+        candidates = np.flatnonzero(self._active)
+        if candidates.size == 0:
+            return None
+        if self.strategy == "random":
+            return int(self._rng.choice(candidates))
+        if self.strategy == "oracle":
+            return argmax_random_tie(self._oracle_values, candidates, self._rng)
+        return argmax_random_tie(self._index(), candidates, self._rng)
+
+    def _pull(self, k, proba, Z):
+        """Detect on one batch from source position k and update the estimates."""
+        start = time.perf_counter()
+        index = self._index()
+        conf = weak_confidence(proba, self._detector.confidence)
+        labels = self._detection.update(conf, proba, Z)
+        n, n_ov = labels.shape[0], int(np.sum(labels == OVERLAP))
+        self.n_pulls_[k] += 1
+        self.n_seen_[k] += n
+        self._n_overlap[k] += n_ov
+        seen = self.n_seen_ > 0
+        self.source_overlap_density_ = np.full(self.sources_.size, np.nan)
+        self.source_overlap_density_[seen] = self._n_overlap[seen] / self.n_seen_[seen]
+        pulled = np.flatnonzero(seen)
+        best = pulled[np.argmax(self.source_overlap_density_[pulled])]
+        self.best_source_ = self.sources_.tolist()[best]
+        self._labels.append(labels)
+        self.history_.append(
+            dict(
+                round=len(self.history_),
+                source=self.sources_.tolist()[k],
+                n_rows=n,
+                batch_overlap=n_ov / n if n else float("nan"),
+                index=index,
+                estimate=self.source_overlap_density_.copy(),
+                seconds=time.perf_counter() - start,
+            )
+        )
+        self._pending = None
+
+    def _finish(self):
+        self.selected_labels_ = (
+            np.concatenate(self._labels) if self._labels else np.zeros(0, dtype=np.int8)
+        )
+        n_degenerate = len(self._detection.warnings)
+        self._detection.warnings.clear()
+        if n_degenerate:
+            warnings.warn(
+                f"{n_degenerate} degenerate threshold fit(s) during the rounds (too few or "
+                "all-equal scores, see skw2s.thresholds); the early rounds' labels rest on "
+                "a small history.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+
+    def _validate_X(self, X, detector, reset):
+        if detector.representation is None:
+            return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        return X
+
+    # ---------------------------------------------------------------- offline
+    def fit(self, X, y=None, *, groups=None, weak_proba=None):
+        """Run the bandit over the sources of a pooled matrix.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows of every source, pooled.
+        y : array-like of shape (n_samples,) or None
+            Labels to fit the weak estimator (rows equal to -1 are unlabelled); not
+            needed with ``weak_proba`` or a frozen weak estimator.
+        groups : array-like of shape (n_samples,) or None
+            Source of each row. None: all rows form one source (K = 1).
+        weak_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Precomputed weak probabilities (P(class 1) when 1-D).
+
+        Returns
+        -------
+        self : UCBSourceSelector
+        """
+        detector = self._check_params()
+        X = self._validate_X(X, detector, reset=True)
+        n = _num_samples(X)
+        if y is not None and _num_samples(y) != n:
+            raise ValueError(f"X has {n} samples but y has {_num_samples(y)}.")
+        groups = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
+        if groups.shape != (n,):
+            raise ValueError(f"groups must have shape ({n},); got {groups.shape}.")
+        sources = np.unique(groups) if self.sources is None else self._declare(self.sources)
+        self._start(detector, sources)
+        proba = fit_weak_proba(self, X, y, weak_proba)
+        Z = represent(self, X, detector, fitting=True)
+
+        rows = [np.flatnonzero(groups == s) for s in sources.tolist()]
+        if self.sources is not None:
+            undeclared = np.setdiff1d(np.unique(groups), sources)
+            if undeclared.size:
+                raise ValueError(
+                    f"Unknown source {undeclared.tolist()[0]!r} in groups; declared: {sources.tolist()}."
+                )
+        sizes = np.array([r.size for r in rows])
+        if self.batch_size is None:
+            nonempty = sizes[sizes > 0]
+            self.batch_size_ = max(1, int(nonempty.min()) // self.n_rounds) if nonempty.size else 1
+        else:
+            self.batch_size_ = int(self.batch_size)
+        queues = [self._rng.permutation(r) for r in rows]
+        cursor = np.zeros(sources.size, dtype=int)
+        self._active = sizes > 0
+        if not self._active.all():
+            warnings.warn(
+                f"Source(s) {sources[~self._active].tolist()} have no rows: retired.",
+                DegenerateDataWarning, stacklevel=2,
+            )
+        picked = []
+        self.stopped_early_ = False
+        for _ in range(self.n_rounds):
+            k = self._choose()
+            if k is None:
+                self.stopped_early_ = True
+                warnings.warn(
+                    f"Every source ran out of rows after {len(self.history_)} of "
+                    f"{self.n_rounds} rounds: stopping early.",
+                    DegenerateDataWarning, stacklevel=2,
+                )
+                break
+            idx = queues[k][cursor[k] : cursor[k] + self.batch_size_]
+            cursor[k] += idx.size
+            if cursor[k] >= sizes[k]:
+                self._active[k] = False  # retired: it has no rows left
+            self._pull(k, proba[idx], Z[idx])
+            picked.append(idx)
+        self.selected_indices_ = np.concatenate(picked) if picked else np.zeros(0, dtype=int)
+        self._finish()
+        return self
+
+    def fit_resample(self, X, y=None, *, groups=None, weak_proba=None):
+        """Run :meth:`fit` and return the collected rows (imbalanced-learn style).
+
+        Returns
+        -------
+        X_resampled, y_resampled
+            The rows of ``X`` and ``y`` in ``selected_indices_`` (``y_resampled`` is
+            None when ``y`` is); the indices are also stored in ``sample_indices_``.
+        """
+        self.fit(X, y, groups=groups, weak_proba=weak_proba)
+        self.sample_indices_ = self.selected_indices_
+        y_res = None if y is None else _safe_indexing(y, self.sample_indices_)
+        return _safe_indexing(X, self.sample_indices_), y_res
+
+    # ----------------------------------------------------------------- online
+    def _ensure_online(self):
+        if hasattr(self, "sources_"):
+            return
+        detector = self._check_params()
+        # Undeclared sources: one implicit source 0, like fit with groups=None.
+        sources = [0] if self.sources is None else self.sources
+        self._start(detector, self._declare(sources))
+        self.weak_estimator_ = None
+
+    def next_source(self):
+        """Source to query next (None when every source is retired).
+
+        Calling it again before :meth:`partial_fit` returns the same answer.
+        """
+        self._ensure_online()
+        if self._pending is None:
+            k = self._choose()
+            if k is None:
+                return None
+            self._pending = k
+        return self.sources_.tolist()[self._pending]
+
+    def partial_fit(self, X, y=None, *, source=None, weak_proba=None):
+        """Report a batch drawn from ``source`` and update its estimate.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_batch, n_features)
+        y : array-like of shape (n_batch,) or None
+            Used only when the selector has no weak model yet (no ``weak_proba``,
+            no frozen ``weak_estimator``, no earlier :meth:`fit`): the weak estimator
+            is then fitted on this batch's labelled rows and kept for later batches.
+        source : object or None, default=None
+            A declared source id; an unknown one raises ``ValueError``. None is
+            allowed only when there is a single source.
+        weak_proba : array-like of shape (n_batch,) or (n_batch, n_classes) or None
+            The weak probabilities of the batch; needed unless ``weak_estimator`` is a
+            :class:`~sklearn.frozen.FrozenEstimator`.
+
+        Returns
+        -------
+        self : UCBSourceSelector
+        """
+        self._ensure_online()
+        if source is None:
+            if self.sources_.size != 1:
+                raise ValueError(
+                    f"source is required: {self.sources_.size} sources are declared."
+                )
+            source = self.sources_.tolist()[0]
+        k = self._position(source)
+        X = self._validate_X(X, self._detector, reset=not self.history_)
+        n = _num_samples(X)
+        if weak_proba is not None:
+            proba = check_proba(weak_proba, n)
+        elif getattr(self, "weak_estimator_", None) is not None:
+            proba = check_proba(self.weak_estimator_.predict_proba(X), n, "weak_estimator.predict_proba(X)")
+        elif y is not None or _is_frozen(self.weak_estimator):
+            proba = fit_weak_proba(self, X, y, None)  # frozen, or fitted on this batch
+        else:
+            raise ValueError(
+                "partial_fit needs weak_proba, a weak_estimator wrapped in "
+                "sklearn.frozen.FrozenEstimator, or y to fit the weak estimator on."
+            )
+        Z = represent(self, X, self._detector, fitting=False)
+        self._pull(k, proba, Z)
+        self._finish()
+        return self
+
+    def retire(self, source):
+        """Stop suggesting ``source`` (online use: it ran out of data).
+
+        A retired source is never returned by :meth:`next_source`; batches reported
+        for it through :meth:`partial_fit` are still counted.
+        """
+        self._ensure_online()
+        self._active[self._position(source)] = False
+        if self._pending is not None and not self._active[self._pending]:
+            self._pending = None
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        tags.non_deterministic = False
+        return tags
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
