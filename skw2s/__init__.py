@@ -5,10 +5,11 @@ transformers or matplotlib; :class:`HFEmbedder` imports them when it first needs
 """
 
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
+from .classifier import WeakToStrongClassifier
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataWarning
 from .selection import UCBSourceSelector
-from . import datasets, selection, thresholds
+from . import datasets, experiments, metrics, selection, thresholds
 
 __version__ = "0.1.0.dev0"
 
@@ -20,7 +21,10 @@ __all__ = [
     "DegenerateDataWarning",
     "OverlapDetector",
     "UCBSourceSelector",
+    "WeakToStrongClassifier",
     "datasets",
+    "experiments",
+    "metrics",
     "selection",
     "thresholds",
     "__version__",

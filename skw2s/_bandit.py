@@ -10,7 +10,8 @@ from sklearn.utils import _safe_indexing, check_array
 from sklearn.utils.validation import _num_samples
 
 from ._confidence import check_proba
-from .detection import _is_frozen, _is_unlabelled
+from ._utils import is_frozen as _is_frozen
+from ._utils import is_unlabelled as _is_unlabelled
 
 from ._constants import EASY, HARD, OVERLAP
 from ._similarity import _normalize_rows

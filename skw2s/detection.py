@@ -12,6 +12,8 @@ from sklearn.utils.validation import _num_samples, check_is_fitted, validate_dat
 
 from ._confidence import CONFIDENCE_METHODS, check_proba, weak_confidence
 from ._constants import EASY, HARD, OVERLAP
+from ._utils import is_frozen as _is_frozen
+from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
 from .exceptions import DegenerateDataWarning
 from .thresholds import resolve_threshold, split_quality
@@ -421,14 +423,3 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if self.representation is not None:
             tags.input_tags.string = True
         return tags
-
-
-def _is_frozen(estimator):
-    return type(estimator).__name__ == "FrozenEstimator"
-
-
-def _is_unlabelled(y):
-    """Rows marked -1 (scikit-learn's semi-supervised convention)."""
-    if y.dtype.kind in "iuf":
-        return y == -1
-    return np.array([isinstance(v, numbers.Number) and v == -1 for v in y.tolist()], dtype=bool)

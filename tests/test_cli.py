@@ -1,10 +1,8 @@
 """The command line: bad inputs give one clear error line and a non-zero exit status."""
 
-import json
 import subprocess
 import sys
 
-import pytest
 
 from skw2s.cli import main
 

@@ -1,0 +1,509 @@
+"""WeakToStrongClassifier: a weak model pseudolabels a pool, a strong model learns from it."""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+from sklearn.pipeline import Pipeline
+from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _num_samples,
+    assert_all_finite,
+    check_is_fitted,
+    column_or_1d,
+    has_fit_parameter,
+    validate_data,
+)
+
+from ._confidence import check_proba
+from ._constants import HARD, OVERLAP
+from ._utils import is_unlabelled
+from .detection import OverlapDetector
+from .exceptions import DegenerateDataWarning
+
+__all__ = ["WeakToStrongClassifier"]
+
+TRAIN_ON = ("all", "overlap", "nonhard")
+PSEUDOLABELS = ("hard", "soft")
+
+
+def _strong_has(attr):
+    """available_if check: the (fitted, else unfitted) strong estimator has ``attr``."""
+
+    def check(self):
+        est = getattr(self, "strong_estimator_", None)
+        if est is None:
+            est = self.strong_estimator if self.strong_estimator is not None else LogisticRegression()
+        getattr(est, attr)  # raises AttributeError when absent
+        return True
+
+    return check
+
+
+class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Weak-to-strong training: a weak model pseudolabels a pool, a strong model learns it.
+
+    Rows of ``y`` equal to -1 form the unlabelled *pool* (scikit-learn's semi-supervised
+    convention, as in :class:`~sklearn.semi_supervised.SelfTrainingClassifier`). The
+    weak estimator learns from the labelled rows, pseudolabels the pool, an optional
+    :class:`~skw2s.OverlapDetector` partitions the pool into easy-only, hard-only and
+    overlap points (Shin, Cooper and Sala, ICLR 2025), and the strong estimator learns
+    from the pseudolabels of the chosen pool rows. Labelled rows only ever train the
+    weak estimator: the strong estimator never sees a gold label (the W2S setting).
+
+    Parameters
+    ----------
+    weak_estimator : classifier or None, default=None
+        Must have ``predict_proba``. Cloned and fitted on the labelled rows, unless it is
+        wrapped in :class:`sklearn.frozen.FrozenEstimator` (then it is used as it is,
+        and every row may be unlabelled). None means ``LogisticRegression()``. It sees
+        ``X`` as given: use a Pipeline to select the weak-side columns or embed text.
+        Ignored when ``weak_proba`` is passed to :meth:`fit`.
+    strong_estimator : classifier or None, default=None
+        Cloned and fitted on the pseudolabelled rows. None means
+        ``LogisticRegression()``.
+    detector : OverlapDetector or None, default=None
+        Partitions the pool. It is cloned and fitted on the pool rows of ``X`` with
+        ``weak_proba`` set to the weak probabilities (its ``representation`` decides
+        what it sees of ``X``). None means no detection when ``train_on="all"`` and
+        ``OverlapDetector()`` otherwise. A detector given with ``train_on="all"`` only
+        adds the diagnostics ``pool_labels_`` and ``overlap_density_``.
+    train_on : {"all", "overlap", "nonhard"} or float in [0, 1], default="all"
+        Which pseudolabelled pool rows train the strong estimator:
+
+        * ``"all"``: every pool row (plain W2S);
+        * ``"overlap"``: the detected overlap points only;
+        * ``"nonhard"``: overlap plus easy-only points (hard-only points dropped);
+        * a float ``q``: the paper's mixing experiment. With ``O`` the overlap points
+          and ``R`` the others, ``N = min(|O|, |R|)`` points are drawn without
+          replacement, ``round(q N)`` from ``O`` and the rest from ``R``.
+
+        When the chosen subset is empty (no overlap point, say) a
+        :class:`~skw2s.DegenerateDataWarning` is emitted and every pool row is used.
+    pseudolabels : {"hard", "soft"}, default="hard"
+        ``"hard"``: the weak model's most probable class. ``"soft"``: each chosen row
+        is repeated once per class, labelled with that class and weighted by its weak
+        probability (the expected loss under the weak distribution; rows of weight 0
+        are dropped). Soft labels need a strong estimator whose ``fit`` accepts
+        ``sample_weight`` (for a Pipeline, its last step); otherwise ``fit`` raises a
+        ``TypeError``.
+    classes : array-like or None, default=None
+        Class labels of the columns of a precomputed ``weak_proba`` (see :meth:`fit`).
+        Without it they are the sorted labels of the labelled rows when there are
+        any, else ``range(k)``. Ignored when a weak estimator is used.
+    random_state : int, RandomState instance or None, default=None
+        Draws the subset when ``train_on`` is a float.
+
+    Attributes
+    ----------
+    weak_estimator_ : estimator or None
+        The fitted weak estimator (None when ``weak_proba`` was given).
+    strong_estimator_ : estimator
+        The fitted strong estimator; predictions delegate to it.
+    detector_ : OverlapDetector or None
+        The detector fitted on the pool.
+    classes_ : ndarray
+        The class labels (the weak model's classes).
+    pool_indices_ : ndarray of int
+        Row indices of ``X`` forming the pool.
+    pseudolabels_ : ndarray of shape (n_pool,)
+        Hard pseudolabels of the pool (most probable weak class).
+    pseudolabel_proba_ : ndarray of shape (n_pool, n_classes)
+        Weak probabilities of the pool.
+    pool_labels_ : ndarray of shape (n_pool,) or None
+        Group of each pool row (``skw2s.EASY``, ``HARD``, ``OVERLAP``); None without
+        a detector.
+    overlap_density_ : float or None
+        Fraction of overlap points in the pool; None without a detector.
+    train_indices_ : ndarray of int
+        Row indices of ``X`` the strong estimator trained on (each once, also with
+        soft pseudolabels).
+    n_features_in_ : int
+        Defined when ``X`` has a column count.
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` has string column names.
+
+    Notes
+    -----
+    * **Scoring.** :meth:`score` ignores the rows of ``y`` equal to -1.
+      :class:`~sklearn.semi_supervised.SelfTrainingClassifier` counts them as a class
+      of their own, so a ``GridSearchCV`` using its default scoring on partially
+      labelled folds silently measures agreement with "-1". Here the default scoring
+      is the accuracy on the labelled rows (:func:`skw2s.metrics.labelled_accuracy_score`).
+    * **No unlabelled row.** When ``y`` holds no -1, a
+      :class:`~skw2s.DegenerateDataWarning` is emitted and every row forms the pool:
+      the weak model pseudolabels its own training rows and the strong model learns
+      those in-sample pseudolabels (it still never sees gold labels).
+    * Only hard pseudolabels of a single class for the strong model raise a
+      ``ValueError``; a strong model seeing fewer classes than ``classes_`` gets zero
+      probability columns for the missing ones in :meth:`predict_proba`.
+    * Metadata routing (``sample_weight`` of the caller) is not supported yet.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.compose import ColumnTransformer
+    >>> from skw2s.classifier import WeakToStrongClassifier
+    >>> from skw2s.datasets import make_overlap_classification
+    >>> X, y, group, weak_cols = make_overlap_classification(300, 300, 300, random_state=0)
+    >>> y_train = y.copy()
+    >>> y_train[200:] = -1                     # rows 200.. form the unlabelled pool
+    >>> weak = make_pipeline(
+    ...     ColumnTransformer([("easy", "passthrough", weak_cols)]), LogisticRegression())
+    >>> clf = WeakToStrongClassifier(weak, LogisticRegression(C=0.01), train_on="overlap",
+    ...                              random_state=0).fit(X, y_train)
+    >>> clf.pool_indices_.shape, clf.classes_.tolist()
+    ((700,), [0, 1])
+    >>> bool(0.2 < clf.overlap_density_ < 0.45)
+    True
+    >>> clf.score(X[:200], y[:200]) > 0.8
+    True
+    """
+
+    def __init__(
+        self,
+        weak_estimator=None,
+        strong_estimator=None,
+        *,
+        detector=None,
+        train_on="all",
+        pseudolabels="hard",
+        classes=None,
+        random_state=None,
+    ):
+        self.weak_estimator = weak_estimator
+        self.strong_estimator = strong_estimator
+        self.detector = detector
+        self.train_on = train_on
+        self.pseudolabels = pseudolabels
+        self.classes = classes
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self):
+        if self.weak_estimator is not None and not (
+            hasattr(self.weak_estimator, "fit") and hasattr(self.weak_estimator, "predict_proba")
+        ):
+            raise TypeError(
+                "weak_estimator must be a classifier with fit and predict_proba; got "
+                f"{type(self.weak_estimator).__name__}."
+            )
+        if self.strong_estimator is not None and not (
+            hasattr(self.strong_estimator, "fit") and hasattr(self.strong_estimator, "predict")
+        ):
+            raise TypeError(
+                "strong_estimator must be a classifier with fit and predict; got "
+                f"{type(self.strong_estimator).__name__}."
+            )
+        if self.detector is not None and not hasattr(self.detector, "fit"):
+            raise TypeError(
+                f"detector must be an OverlapDetector or None; got {type(self.detector).__name__}."
+            )
+        t = self.train_on
+        if isinstance(t, str):
+            if t not in TRAIN_ON:
+                raise ValueError(
+                    f"train_on must be one of {TRAIN_ON} or a float in [0, 1]; got {t!r}."
+                )
+        elif not (
+            isinstance(t, numbers.Real) and not isinstance(t, bool) and 0.0 <= float(t) <= 1.0
+        ):
+            raise ValueError(
+                f"train_on must be one of {TRAIN_ON} or a float in [0, 1]; got {t!r}."
+            )
+        if self.pseudolabels not in PSEUDOLABELS:
+            raise ValueError(
+                f"pseudolabels must be one of {PSEUDOLABELS}; got {self.pseudolabels!r}."
+            )
+
+    def _resolve_classes(self, y_lab, k):
+        if self.classes is not None:
+            classes = np.asarray(self.classes)
+            if classes.ndim != 1 or classes.size != k or np.unique(classes).size != k:
+                raise ValueError(
+                    f"classes must list {k} distinct labels, one per column of weak_proba; "
+                    f"got {self.classes!r}."
+                )
+            return classes
+        if y_lab.size:
+            classes = np.unique(y_lab)
+            if classes.size != k:
+                raise ValueError(
+                    f"weak_proba has {k} columns but the labelled rows of y hold "
+                    f"{classes.size} classes; pass classes= to name the columns."
+                )
+            return classes
+        return np.arange(k)
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, X, y, *, weak_proba=None):
+        """Fit the weak estimator, pseudolabel the pool, fit the strong estimator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or raw input
+            Raw input (a list of texts) is fine when the sub-estimators accept it.
+        y : array-like of shape (n_samples,) or None
+            Labels; -1 marks the unlabelled pool rows (also in an object array of
+            string labels). None means every row is unlabelled (then ``weak_proba``
+            or a frozen weak estimator is required).
+        weak_proba : array-like of shape (n_pool,) or (n_pool, k), default=None
+            Precomputed weak probabilities of the pool rows, in their order (weak
+            supervision: a label model's output). A 1-D array is P(class 1) of a
+            binary task. No weak estimator is then used; the classes are ``classes``,
+            else the labelled rows' labels, else ``range(k)``.
+
+        Returns
+        -------
+        self : WeakToStrongClassifier
+        """
+        self._check_params()
+        validate_data(self, X, skip_check_array=True)
+        if sp.issparse(X) and X.format not in ("csr", "csc"):
+            X = X.tocsr()  # row indexing
+        elif hasattr(X, "__array__") and not hasattr(X, "shape"):
+            X = np.asarray(X)
+        n = _num_samples(X)
+        frozen = isinstance(self.weak_estimator, FrozenEstimator)
+        if y is None:
+            if weak_proba is None and not frozen:
+                raise ValueError(
+                    "WeakToStrongClassifier requires y to be passed, but the target y is "
+                    "None: pass y, weak_proba, or a fitted weak_estimator wrapped in "
+                    "sklearn.frozen.FrozenEstimator."
+                )
+            y = np.full(n, -1)
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != n:
+            raise ValueError(f"X has {n} samples but y has {y.shape[0]}.")
+        if y.dtype.kind == "f":
+            assert_all_finite(y, input_name="y")
+        unl = is_unlabelled(y)
+        lab_idx = np.flatnonzero(~unl)
+        y_lab = y[lab_idx]
+        if y_lab.size:
+            if y_lab.dtype == object and all(isinstance(v, str) for v in y_lab.tolist()):
+                y_lab = y_lab.astype(str)
+            check_classification_targets(y_lab)
+
+        pool_idx = np.flatnonzero(unl)
+        if pool_idx.size == 0:
+            warnings.warn(
+                "y holds no unlabelled row (-1): every row forms the pool, so the strong "
+                "estimator learns the weak estimator's in-sample pseudolabels.",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
+            pool_idx = np.arange(n)
+        X_pool = _safe_indexing(X, pool_idx)
+
+        # --- weak side: probabilities of the pool
+        if weak_proba is not None:
+            self.weak_estimator_ = None
+            proba = check_proba(weak_proba, pool_idx.size, "weak_proba")
+            self.classes_ = self._resolve_classes(y_lab, proba.shape[1])
+        else:
+            weak = self.weak_estimator if self.weak_estimator is not None else LogisticRegression()
+            self.weak_estimator_ = clone(weak)
+            if not frozen:
+                if np.unique(y_lab).size < 2:
+                    raise ValueError(
+                        f"The labelled rows of y hold {np.unique(y_lab).size} class(es): the "
+                        "weak estimator needs at least two classes. Pass weak_proba or a "
+                        "frozen weak estimator."
+                    )
+                self.weak_estimator_.fit(_safe_indexing(X, lab_idx), y_lab)
+            proba = check_proba(
+                self.weak_estimator_.predict_proba(X_pool), pool_idx.size,
+                "weak_estimator.predict_proba(X)",
+            )
+            self.classes_ = np.asarray(self.weak_estimator_.classes_)
+        if proba.shape[1] != self.classes_.size:
+            raise ValueError(
+                f"The weak probabilities have {proba.shape[1]} columns for {self.classes_.size} classes."
+            )
+        self.pool_indices_ = pool_idx
+        self.pseudolabel_proba_ = proba
+        self.pseudolabels_ = self.classes_[np.argmax(proba, axis=1)]
+
+        # --- detection
+        detector = self.detector
+        if detector is None and self.train_on != "all":
+            detector = OverlapDetector()
+        if detector is None:
+            self.detector_ = None
+            self.pool_labels_ = None
+            self.overlap_density_ = None
+        else:
+            self.detector_ = clone(detector).fit(X_pool, weak_proba=proba)
+            self.pool_labels_ = np.asarray(self.detector_.labels_)
+            self.overlap_density_ = float(self.detector_.overlap_density_)
+
+        # --- strong side
+        chosen = self._choose_rows()
+        self.train_indices_ = pool_idx[chosen]
+        self.strong_estimator_ = self._fit_strong(X, pool_idx, chosen, proba)
+        return self
+
+    def _choose_rows(self):
+        """Positions in the pool of the rows the strong estimator trains on."""
+        n_pool = self.pool_indices_.size
+        t = self.train_on
+        if isinstance(t, str) and t == "all":
+            return np.arange(n_pool)
+        labels = self.pool_labels_
+        overlap = np.flatnonzero(labels == OVERLAP)
+        if isinstance(t, str):
+            chosen = overlap if t == "overlap" else np.flatnonzero(labels != HARD)
+            what = "overlap" if t == "overlap" else "non-hard"
+        else:
+            rest = np.flatnonzero(labels != OVERLAP)
+            N = min(overlap.size, rest.size)
+            rng = check_random_state(self.random_state)
+            n_o = int(round(float(t) * N))
+            chosen = np.sort(np.concatenate([
+                rng.choice(overlap, n_o, replace=False),
+                rng.choice(rest, N - n_o, replace=False),
+            ])).astype(int)
+            what = "overlap-mixture (N = min(|overlap|, |non-overlap|) = 0)"
+        if chosen.size == 0:
+            warnings.warn(
+                f"train_on={t!r}: the pool has no {what} point; the strong estimator is "
+                "trained on every pool row instead.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            return np.arange(n_pool)
+        return chosen
+
+    def _fit_strong(self, X, pool_idx, chosen, proba):
+        strong = clone(self.strong_estimator if self.strong_estimator is not None else LogisticRegression())
+        rows = pool_idx[chosen]
+        if self.pseudolabels == "hard":
+            y_fit = self.pseudolabels_[chosen]
+            if np.unique(y_fit).size < 2:
+                raise ValueError(
+                    f"The {rows.size} pseudolabelled rows chosen by train_on={self.train_on!r} "
+                    "all carry the same class: the strong estimator cannot learn from a "
+                    "single class. Use pseudolabels='soft', another train_on, or a "
+                    "larger pool."
+                )
+            return strong.fit(_safe_indexing(X, rows), y_fit)
+        # soft pseudolabels: one weighted copy of each row per class
+        final = strong.steps[-1][1] if isinstance(strong, Pipeline) else strong
+        if final is None or final == "passthrough" or not has_fit_parameter(final, "sample_weight"):
+            raise TypeError(
+                "pseudolabels='soft' needs a strong_estimator whose fit accepts "
+                f"sample_weight; {type(final).__name__}.fit does not. Use pseudolabels='hard'."
+            )
+        P = proba[chosen]
+        k = self.classes_.size
+        rep_rows = np.repeat(rows, k)
+        rep_y = np.tile(self.classes_, rows.size)
+        w = P.ravel()
+        keep = w > 0
+        kwargs = {"sample_weight": w[keep]}
+        if isinstance(strong, Pipeline):
+            kwargs = {f"{strong.steps[-1][0]}__sample_weight": w[keep]}
+        return strong.fit(_safe_indexing(X, rep_rows[keep]), rep_y[keep], **kwargs)
+
+    # ------------------------------------------------------------ prediction
+    @available_if(_strong_has("predict"))
+    def predict(self, X):
+        """Predict classes with the strong estimator.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        return self.strong_estimator_.predict(X)
+
+    @available_if(_strong_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the strong estimator, columns in ``classes_`` order.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self._align(self.strong_estimator_.predict_proba(X), 0.0)
+
+    @available_if(_strong_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the strong estimator, columns in ``classes_`` order.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self._align(self.strong_estimator_.predict_log_proba(X), -np.inf)
+
+    @available_if(_strong_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the strong estimator (columns follow its own classes).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.strong_estimator_.decision_function(X)
+
+    def _align(self, P, fill):
+        strong_classes = np.asarray(self.strong_estimator_.classes_)
+        if strong_classes.size == self.classes_.size:
+            return P
+        out = np.full((P.shape[0], self.classes_.size), fill, dtype=float)
+        position = {c: i for i, c in enumerate(self.classes_.tolist())}
+        out[:, [position[c] for c in strong_classes.tolist()]] = P
+        return out
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on the labelled rows: rows of ``y`` equal to -1 are ignored.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+            NaN, with a :class:`~skw2s.DegenerateDataWarning`, when no row is labelled.
+        """
+        check_is_fitted(self)
+        y = column_or_1d(y)
+        keep = np.flatnonzero(~is_unlabelled(y))
+        if keep.size == 0:
+            warnings.warn("score: every row of y is unlabelled (-1).", DegenerateDataWarning, stacklevel=2)
+            return float("nan")
+        sw = None if sample_weight is None else np.asarray(sample_weight)[keep]
+        y_keep = y[keep]
+        if y_keep.dtype == object and all(isinstance(v, str) for v in y_keep.tolist()):
+            y_keep = y_keep.astype(str)
+        return float(accuracy_score(y_keep, self.predict(_safe_indexing(X, keep)), sample_weight=sw))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        weak = self.weak_estimator if self.weak_estimator is not None else LogisticRegression()
+        strong = self.strong_estimator if self.strong_estimator is not None else LogisticRegression()
+        tags.input_tags.sparse = (
+            get_tags(weak).input_tags.sparse
+            and get_tags(strong).input_tags.sparse
+            and self.detector is None
+            and self.train_on == "all"
+        )
+        return tags

@@ -1,0 +1,295 @@
+"""Tests of WeakToStrongClassifier."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skw2s import EASY, HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
+from skw2s._utils import is_unlabelled
+from skw2s.classifier import WeakToStrongClassifier
+from skw2s.datasets import make_overlap_classification
+
+# The semi-supervised -1 marker makes y in {-1, 1} half unlabelled; scikit-learn
+# special-cases its own semi-supervised estimators in this check
+# (_choose_check_classifiers_labels), a third-party one cannot be.
+EXPECTED_FAILED = {
+    "check_classifiers_classes": "y in {-1, 1}: -1 marks unlabelled rows (semi-supervised "
+    "convention, special-cased by scikit-learn for SelfTrainingClassifier only).",
+}
+
+
+@parametrize_with_checks(
+    [
+        WeakToStrongClassifier(LogisticRegression(), LogisticRegression()),
+        WeakToStrongClassifier(
+            LogisticRegression(), LogisticRegression(), train_on="nonhard", pseudolabels="soft"
+        ),
+    ],
+    expected_failed_checks=lambda est: EXPECTED_FAILED,
+)
+def test_sklearn_compatible(estimator, check):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        check(estimator)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, group, weak_cols = make_overlap_classification(300, 300, 300, random_state=0)
+    y_semi = y.copy()
+    y_semi[200:] = -1
+    return X, y, y_semi, group, weak_cols
+
+
+def weak_pipe(cols):
+    return make_pipeline(ColumnTransformer([("easy", "passthrough", cols)]), LogisticRegression())
+
+
+def test_fit_attributes_and_pool(data):
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols), LogisticRegression(), train_on="overlap")
+    clf.fit(X, y_semi)
+    np.testing.assert_array_equal(clf.pool_indices_, np.arange(200, 900))
+    assert clf.pseudolabels_.shape == (700,)
+    assert clf.pseudolabel_proba_.shape == (700, 2)
+    assert set(np.unique(clf.pool_labels_)) <= {EASY, HARD, OVERLAP}
+    # the strong model trained exactly on the detected overlap rows of the pool
+    np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_[clf.pool_labels_ == OVERLAP])
+    assert clf.overlap_density_ == pytest.approx(np.mean(clf.pool_labels_ == OVERLAP))
+    # the weak model never saw the pool; the pseudolabels are its predictions
+    np.testing.assert_array_equal(clf.pseudolabels_, clf.weak_estimator_.predict(X[200:]))
+    assert clf.n_features_in_ == X.shape[1]
+    # the detector saw the pool and the weak probabilities
+    np.testing.assert_allclose(
+        clf.detector_.confidence_, np.abs(2 * clf.pseudolabel_proba_[:, 1] - 1), atol=1e-12
+    )
+    # detection on the pool matches the truth well
+    assert np.mean((clf.pool_labels_ == OVERLAP) == (group[200:] == OVERLAP)) > 0.85
+
+
+def test_train_on_all_without_detector(data):
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_semi)
+    assert clf.detector_ is None and clf.pool_labels_ is None and clf.overlap_density_ is None
+    np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_)
+    # with a detector but train_on="all": diagnostics only
+    clf2 = WeakToStrongClassifier(weak_pipe(cols), detector=OverlapDetector()).fit(X, y_semi)
+    assert clf2.pool_labels_ is not None
+    np.testing.assert_array_equal(clf2.train_indices_, clf2.pool_indices_)
+    np.testing.assert_allclose(clf.predict_proba(X), clf2.predict_proba(X))
+
+
+def test_nonhard_and_float_train_on(data):
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols), train_on="nonhard").fit(X, y_semi)
+    np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_[clf.pool_labels_ != HARD])
+    n_o = np.sum(clf.pool_labels_ == OVERLAP)
+    N = min(n_o, clf.pool_labels_.size - n_o)
+    for q in (0.0, 0.3, 1.0):
+        c = WeakToStrongClassifier(weak_pipe(cols), train_on=q, random_state=0).fit(X, y_semi)
+        pos = np.searchsorted(c.pool_indices_, c.train_indices_)
+        assert c.train_indices_.size == N
+        assert np.sum(c.pool_labels_[pos] == OVERLAP) == round(q * N)
+    # reproducible with random_state
+    a = WeakToStrongClassifier(weak_pipe(cols), train_on=0.5, random_state=3).fit(X, y_semi)
+    b = WeakToStrongClassifier(weak_pipe(cols), train_on=0.5, random_state=3).fit(X, y_semi)
+    np.testing.assert_array_equal(a.train_indices_, b.train_indices_)
+
+
+def test_detected_overlap_beats_nonoverlap():
+    """The paper's claim on a clear case: overlap points teach the strong model more."""
+    # one draw (one theta), split into the training rows and a test set
+    Xall, yall, gall, cols = make_overlap_classification(800, 800, 600, noise=1.5, random_state=1)
+    X, y, group = Xall[:1100], yall[:1100], gall[:1100]
+    Xt, yt = Xall[1100:], yall[1100:]
+    y_semi = y.copy()
+    y_semi[150:] = -1
+    accs = {}
+    for q in (1.0, 0.0):
+        clf = WeakToStrongClassifier(
+            weak_pipe(cols), LogisticRegression(C=0.01), train_on=q, random_state=0
+        ).fit(X, y_semi)
+        accs[q] = clf.score(Xt, yt)
+    assert accs[1.0] > accs[0.0] + 0.03, accs
+
+
+def test_soft_pseudolabels(data):
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols), LogisticRegression(), pseudolabels="soft").fit(X, y_semi)
+    hard = WeakToStrongClassifier(weak_pipe(cols), LogisticRegression()).fit(X, y_semi)
+    assert clf.score(X[:200], y[:200]) > 0.7
+    # soft and hard give different models
+    assert not np.allclose(clf.predict_proba(X), hard.predict_proba(X))
+    # soft labels reach a Pipeline's last step through step__sample_weight
+    pipe = WeakToStrongClassifier(
+        weak_pipe(cols), make_pipeline(FunctionTransformer(), LogisticRegression()), pseudolabels="soft"
+    ).fit(X, y_semi)
+    np.testing.assert_allclose(pipe.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+
+    class NoWeights(LogisticRegression):
+        def fit(self, X, y):
+            return super().fit(X, y)
+
+    with pytest.raises(TypeError, match="sample_weight"):
+        WeakToStrongClassifier(weak_pipe(cols), NoWeights(), pseudolabels="soft").fit(X, y_semi)
+
+
+def test_weak_proba_input(data):
+    X, y, y_semi, group, cols = data
+    weak = LogisticRegression().fit(X[:200, cols], y[:200])
+    proba = weak.predict_proba(X[200:, cols])
+    a = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_semi)
+    b = WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba)
+    assert b.weak_estimator_ is None
+    np.testing.assert_array_equal(a.pseudolabels_, b.pseudolabels_)
+    # 1-D P(class 1) and no labelled row at all: classes are range(2)
+    c = WeakToStrongClassifier().fit(X[200:], np.full(700, -1), weak_proba=proba[:, 1])
+    np.testing.assert_array_equal(c.classes_, [0, 1])
+    np.testing.assert_array_equal(c.pseudolabels_, a.pseudolabels_)
+    # classes= names the columns
+    d = WeakToStrongClassifier(classes=["neg", "pos"]).fit(X[200:], None, weak_proba=proba)
+    assert set(d.predict(X[:5])) <= {"neg", "pos"}
+    with pytest.raises(ValueError, match="classes"):
+        WeakToStrongClassifier(classes=["a"]).fit(X[200:], None, weak_proba=proba)
+    with pytest.raises(ValueError, match="rows"):
+        WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba[:10])
+
+
+def test_frozen_weak_estimator_every_row_unlabelled(data):
+    X, y, y_semi, group, cols = data
+    weak = weak_pipe(cols).fit(X[:200], y[:200])
+    clf = WeakToStrongClassifier(FrozenEstimator(weak)).fit(X[200:], None)
+    np.testing.assert_array_equal(clf.pseudolabels_, weak.predict(X[200:]))
+    assert clf.weak_estimator_.estimator is weak  # not refitted
+    clf2 = WeakToStrongClassifier(FrozenEstimator(weak)).fit(X[200:], np.full(700, -1))
+    np.testing.assert_allclose(clf.predict_proba(X), clf2.predict_proba(X))
+
+
+def test_string_and_multiclass_labels():
+    X, y, group, cols = make_overlap_classification(200, 200, 200, n_classes=3, random_state=0)
+    names = np.array(["cat", "dog", "emu"], dtype=object)
+    y_str = names[y].astype(object)
+    y_str[150:] = -1
+    assert is_unlabelled(y_str).sum() == 450
+    clf = WeakToStrongClassifier(weak_pipe(cols), train_on="nonhard").fit(X, y_str)
+    assert clf.classes_.tolist() == ["cat", "dog", "emu"]
+    assert set(clf.predict(X)) <= set(names)
+    assert clf.predict_proba(X).shape == (600, 3)
+    assert clf.score(X, y_str) == pytest.approx(np.mean(clf.predict(X[:150]) == names[y[:150]]))
+    assert clf.score(X[:150], names[y[:150]]) > 0.5
+
+
+def test_score_ignores_unlabelled(data):
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_semi)
+    expected = np.mean(clf.predict(X[:200]) == y[:200])
+    assert clf.score(X, y_semi) == pytest.approx(expected)
+    with pytest.warns(DegenerateDataWarning):
+        assert np.isnan(clf.score(X[200:], y_semi[200:]))
+
+
+def test_degenerate_cases(data):
+    X, y, y_semi, group, cols = data
+    # no unlabelled row: warn, pool = every row
+    with pytest.warns(DegenerateDataWarning, match="no unlabelled"):
+        clf = WeakToStrongClassifier().fit(X, y)
+    assert clf.pool_indices_.size == X.shape[0]
+    # a single labelled class
+    y1 = y_semi.copy()
+    y1[:200] = 1
+    with pytest.raises(ValueError, match="class"):
+        WeakToStrongClassifier().fit(X, y1)
+    # no overlap point: a detector with an overlap threshold nobody reaches
+    det = OverlapDetector(overlap_threshold=2.0)
+    with pytest.warns(DegenerateDataWarning, match="every pool row"):
+        clf = WeakToStrongClassifier(weak_pipe(cols), detector=det, train_on="overlap").fit(X, y_semi)
+    np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_)
+    # all pseudolabels of one class with hard labels
+    proba = np.tile([0.9, 0.1], (700, 1))
+    with pytest.raises(ValueError, match="single class"):
+        WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba)
+    # ...which soft labels handle
+    WeakToStrongClassifier(pseudolabels="soft").fit(X, y_semi, weak_proba=proba)
+    with pytest.raises(ValueError, match="requires y"):
+        WeakToStrongClassifier().fit(X, None)
+
+
+@pytest.mark.parametrize(
+    "params, err, match",
+    [
+        ({"train_on": "easy"}, ValueError, "train_on"),
+        ({"train_on": 1.5}, ValueError, "train_on"),
+        ({"train_on": True}, ValueError, "train_on"),
+        ({"pseudolabels": "fuzzy"}, ValueError, "pseudolabels"),
+        ({"weak_estimator": LinearSVC()}, TypeError, "weak_estimator"),
+        ({"strong_estimator": "svm"}, TypeError, "strong_estimator"),
+        ({"detector": 3}, TypeError, "detector"),
+    ],
+)
+def test_bad_params(data, params, err, match):
+    X, y, y_semi, group, cols = data
+    with pytest.raises(err, match=match):
+        WeakToStrongClassifier(**params).fit(X, y_semi)
+
+
+def test_params_not_mutated_and_delegation(data):
+    X, y, y_semi, group, cols = data
+    strong = LinearSVC()
+    clf = WeakToStrongClassifier(weak_pipe(cols), strong)
+    before = clone(clf).get_params(deep=True)
+    clf.fit(X, y_semi)
+    assert not hasattr(strong, "coef_")
+    assert clf.get_params(deep=True).keys() == before.keys()
+    assert not hasattr(clf, "predict_proba")  # LinearSVC has none
+    assert clf.decision_function(X).shape == (900,)
+    assert hasattr(WeakToStrongClassifier(), "predict_log_proba")
+
+
+def test_gridsearch_nested_params(data):
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(
+        weak_pipe(cols), LogisticRegression(), detector=OverlapDetector(), train_on="overlap"
+    )
+    grid = GridSearchCV(
+        clf,
+        {"detector__overlap_threshold": ["changepoint", 0.5], "strong_estimator__C": [0.01, 1.0]},
+        cv=3,
+        n_jobs=2,
+        error_score="raise",
+    )
+    grid.fit(X, y_semi)
+    assert len(grid.cv_results_["params"]) == 4
+    # the default scoring (our score) ignores -1 rows: every fold has labelled rows
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+    assert grid.best_score_ > 0.7
+    assert grid.best_estimator_.detector_ is not None
+
+
+def test_raw_text_pipelines():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    rng = np.random.RandomState(0)
+    texts, labels = [], []
+    for i in range(120):
+        lab = i % 2
+        word = ("good" if lab else "bad") if i % 3 else "meh"
+        texts.append(f"{word} {rng.choice(['x', 'y', 'z'])} {'great' if lab else 'awful'}")
+        labels.append(lab)
+    y = np.array(labels)
+    y[40:] = -1
+    clf = WeakToStrongClassifier(
+        make_pipeline(CountVectorizer(), LogisticRegression()),
+        make_pipeline(CountVectorizer(), LogisticRegression()),
+    ).fit(texts, y)
+    assert not hasattr(clf, "n_features_in_")
+    assert clf.score(texts[:40], labels[:40]) > 0.9
