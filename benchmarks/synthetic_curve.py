@@ -7,7 +7,8 @@ test splits each hold 100 easy-only, 100 hard-only and 10 k overlap points, so t
 overlap ratio is 10k / (200 + 10k) = .048, .091, ..., .310.
 
 * weak = LogisticRegression(C=1) on x with the hard block zeroed, gold train labels;
-* ceiling = LogisticRegression(C=1) on full x, gold train labels;
+* ceiling = LogisticRegression(C=1) on full x, gold labels of the pseudolabel split
+  (the same size and group mix as the train split);
 * W2S = LogisticRegression(C=0.01) on the pseudolabelled overlap subset of the
   pseudolabel split: the TRUE overlap points (the authors' table), and, beside it,
   the points OverlapDetector() detects as overlap (it sees the weak probabilities and

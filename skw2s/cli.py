@@ -23,10 +23,6 @@ import time
 
 import numpy as np
 
-# Best layers measured on movie reviews (shared/offline.md): never the last one.
-_PACKAGED_LAYERS = {"minilm": 4, "mpnet": 9}
-
-
 class CLIError(Exception):
     """A bad input: reported as one line, exit status 2."""
 
@@ -215,6 +211,9 @@ def main(argv=None):
         parser.print_help()
         return 2
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if getattr(args, "no_progress", False):
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
         return run(args)
     except CLIError as exc:

@@ -73,7 +73,8 @@ def run_overlap_experiment(
     keeps the group proportions). Then:
 
     * ``weak``: the weak estimator trained on ``X_weak[train]``, gold labels;
-    * ``ceiling``: the ceiling estimator on ``X_strong[train]``, gold labels;
+    * ``ceiling``: the ceiling estimator on ``X_strong[pool]`` with the pool's gold
+      labels (the same points W2S learns from, with true instead of weak labels);
     * ``w2s``: the strong estimator on ``X_strong[pool]`` with the weak model's hard
       pseudolabels;
     * the pool is partitioned into overlap and non-overlap points, by the detector
@@ -200,7 +201,7 @@ def run_overlap_experiment(
             records.append({**common, "kind": kind, "proportion": q, "n_train": int(n_train), "accuracy": acc})
 
         add("weak", _accuracy(weak, Xw(test), y_test), train.size)
-        add("ceiling", _fit_score(ceiling_estimator, Xs(train), y[train], X_test, y_test), train.size)
+        add("ceiling", _fit_score(ceiling_estimator, X_pool, y[pool], X_test, y_test), pool.size)
         add("w2s", _fit_score(strong_estimator, X_pool, pseudo, X_test, y_test), pool.size)
         add("overlap_only", _fit_score(strong_estimator, _safe_indexing(X_pool, O), pseudo[O], X_test, y_test), O.size)
         N = min(O.size, R.size)
