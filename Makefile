@@ -47,9 +47,12 @@ demo: $(VENV)/.installed-demo
 docs: $(VENV)/.installed-docs
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/detector_quality.py
 	$(PY) benchmarks/detector_scale.py
+	$(PY) benchmarks/synthetic_curve.py
+	$(PY) benchmarks/source_selection.py
+	$(PY) benchmarks/embed_throughput.py
 
 clean:
 	rm -rf $(VENV) docs/_build docs/auto_examples build *.egg-info

