@@ -56,6 +56,9 @@ def _build_parser():
     run.add_argument("--n-weak", type=int, default=500, help="gold-labelled texts for the weak model (default: 500)")
     run.add_argument("--test-size", type=float, default=1 / 3, help="fraction held out for testing (default: 1/3)")
     run.add_argument("--seeds", type=int, default=3, help="number of random splits (default: 3)")
+    run.add_argument("--C", type=float, default=0.01, dest="C",
+                     help="inverse L2 strength of the logistic probes on standardised features "
+                          "(default: 0.01; weakly regularised probes copy the weak model's mistakes)")
     run.add_argument("--batch-size", type=int, default=32, help="embedding batch size (default: 32)")
     run.add_argument("--max-length", type=int, default=128, help="tokens per text (default: 128)")
     run.add_argument("--output", default="skw2s_output", help="output folder (default: skw2s_output)")
@@ -186,6 +189,8 @@ def run(args):
         raise CLIError("--test-size must lie strictly between 0 and 1")
     if args.seeds < 1:
         raise CLIError("--seeds must be at least 1")
+    if not args.C > 0:
+        raise CLIError("--C must be positive")
 
     from ._study import run_study
 
