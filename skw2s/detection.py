@@ -206,10 +206,18 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     def _validate_X(self, X, y=None, reset=True):
         if self.representation is None:
             kwargs = dict(dtype=[np.float64, np.float32], ensure_all_finite=True)
-            if y is not None and reset:
-                X, y = validate_data(self, X, y, reset=reset, **kwargs)
-            else:
-                X = validate_data(self, X, reset=reset, **kwargs)
+            try:
+                if y is not None and reset:
+                    X, y = validate_data(self, X, y, reset=reset, **kwargs)
+                else:
+                    X = validate_data(self, X, reset=reset, **kwargs)
+            except ValueError as exc:
+                if "could not convert" not in str(exc):
+                    raise
+                raise ValueError(
+                    "OverlapDetector got non-numeric X (texts?) and no representation: set "
+                    "representation= to a transformer mapping X to features, e.g. an HFEmbedder."
+                ) from exc
         else:
             # Raw input (texts...) flows to the representation and the weak estimator.
             validate_data(self, X, reset=reset, skip_check_array=True)

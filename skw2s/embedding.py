@@ -284,7 +284,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
 
         Returns
         -------
-        Z : ndarray of shape (n_texts, n_features_out_), dtype float32
+        Z : ndarray of shape (n_texts, n_features_out), dtype float32
         """
         check_is_fitted(self, "n_features_out_")
         texts = _check_texts(X)

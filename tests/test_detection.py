@@ -357,3 +357,8 @@ def test_nan_and_inf_input_rejected():
     bad_repr = FunctionTransformer(lambda Z: np.full_like(Z, np.nan))
     with pytest.raises(ValueError, match="representation"):
         OverlapDetector(representation=bad_repr).fit(np.ones((20, 3)), weak_proba=np.linspace(0, 1, 20))
+
+
+def test_text_without_representation_is_a_clear_error():
+    with pytest.raises(ValueError, match="non-numeric X.*representation"):
+        OverlapDetector().fit(["a text", "another"], weak_proba=[0.2, 0.9])
