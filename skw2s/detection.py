@@ -368,7 +368,18 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         return self
 
     def fit_predict(self, X, y=None, *, weak_proba=None):
-        """Fit on the pool and return ``labels_``."""
+        """Fit on the pool and return ``labels_``.
+
+        Parameters
+        ----------
+        X, y, weak_proba
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            ``skw2s.EASY``, ``skw2s.HARD`` or ``skw2s.OVERLAP`` for each point.
+        """
         return self.fit(X, y, weak_proba=weak_proba).labels_
 
     def _scores(self, X, weak_proba):
@@ -381,6 +392,15 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     def transform(self, X, *, weak_proba=None):
         """Confidence and overlap score of new points against the fitted pool.
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or raw input
+            New points (raw input when ``representation`` accepts it).
+        weak_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Weak-model probabilities of the new points; required when the detector was
+            fitted on precomputed probabilities, otherwise the fitted weak estimator
+            scores ``X``.
+
         Returns
         -------
         scores : ndarray of shape (n_samples, 2)
@@ -392,6 +412,15 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
 
     def predict(self, X, *, weak_proba=None):
         """Label new points against the fitted pool's thresholds and hard reference set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or raw input
+            New points (raw input when ``representation`` accepts it).
+        weak_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Weak-model probabilities of the new points; required when the detector was
+            fitted on precomputed probabilities, otherwise the fitted weak estimator
+            scores ``X``.
 
         Returns
         -------
@@ -408,6 +437,14 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     def fit_resample(self, X, y, *, weak_proba=None):
         """Fit on the pool and return its detected overlap subset (imbalanced-learn style).
 
+        Parameters
+        ----------
+        X, weak_proba
+            As in :meth:`fit`.
+        y : array-like of shape (n_samples,) or None
+            Labels (gold or pseudolabels) to subset alongside ``X``; also used to fit
+            the weak estimator as in :meth:`fit`.
+
         Returns
         -------
         X_resampled, y_resampled
@@ -421,7 +458,18 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         return _safe_indexing(X, idx), y_res
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the two columns of :meth:`transform`."""
+        """Names of the two columns of :meth:`transform`.
+
+        Parameters
+        ----------
+        input_features : ignored
+            Present for API consistency.
+
+        Returns
+        -------
+        names : ndarray of str
+            ``["confidence", "overlap_score"]``.
+        """
         check_is_fitted(self)
         return np.asarray(["confidence", "overlap_score"], dtype=object)
 
