@@ -10,7 +10,14 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -144,7 +151,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     * Only hard pseudolabels of a single class for the strong model raise a
       ``ValueError``; a strong model seeing fewer classes than ``classes_`` gets zero
       probability columns for the missing ones in :meth:`predict_proba`.
-    * Metadata routing (``sample_weight`` of the caller) is not supported yet.
+    * **Metadata routing.** With ``sklearn.set_config(enable_metadata_routing=True)``,
+      extra ``fit`` parameters (``sample_weight``...) go to the weak and the strong
+      estimators that request them (``set_fit_request``), restricted to the rows each
+      one trains on: the labelled rows for the weak estimator, the chosen pool rows for
+      the strong one. With soft pseudolabels the strong estimator must request
+      ``sample_weight`` (for a Pipeline: its last step); a routed ``sample_weight`` is
+      multiplied with the soft-label weights. Without routing, extra fit parameters
+      raise an error.
 
     Examples
     --------
@@ -245,7 +259,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return np.arange(k)
 
     # -------------------------------------------------------------------- fit
-    def fit(self, X, y, *, weak_proba=None):
+    def fit(self, X, y, *, weak_proba=None, **fit_params):
         """Fit the weak estimator, pseudolabel the pool, fit the strong estimator.
 
         Parameters
@@ -261,12 +275,20 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             supervision: a label model's output). A 1-D array is P(class 1) of a
             binary task. No weak estimator is then used; the classes are ``classes``,
             else the labelled rows' labels, else ``range(k)``.
+        **fit_params : dict
+            Metadata routed to the sub-estimators' ``fit`` (needs metadata routing
+            enabled; see the Notes).
 
         Returns
         -------
         self : WeakToStrongClassifier
         """
         self._check_params()
+        _raise_for_params(fit_params, self, "fit")
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+        else:
+            routed = Bunch(weak_estimator=Bunch(fit={}), strong_estimator=Bunch(fit={}))
         validate_data(self, X, skip_check_array=True)
         if sp.issparse(X) and X.format not in ("csr", "csc"):
             X = X.tocsr()  # row indexing
@@ -321,7 +343,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                         "weak estimator needs at least two classes. Pass weak_proba or a "
                         "frozen weak estimator."
                     )
-                self.weak_estimator_.fit(_safe_indexing(X, lab_idx), y_lab)
+                self.weak_estimator_.fit(
+                    _safe_indexing(X, lab_idx), y_lab,
+                    **_subset(routed.weak_estimator.fit, n, lab_idx),
+                )
             proba = check_proba(
                 self.weak_estimator_.predict_proba(X_pool), pool_idx.size,
                 "weak_estimator.predict_proba(X)",
@@ -351,7 +376,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # --- strong side
         chosen = self._choose_rows()
         self.train_indices_ = pool_idx[chosen]
-        self.strong_estimator_ = self._fit_strong(X, pool_idx, chosen, proba)
+        self.strong_estimator_ = self._fit_strong(X, pool_idx, chosen, proba, routed.strong_estimator.fit)
         return self
 
     def _choose_rows(self):
@@ -385,7 +410,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return np.arange(n_pool)
         return chosen
 
-    def _fit_strong(self, X, pool_idx, chosen, proba):
+    def _fit_strong(self, X, pool_idx, chosen, proba, params):
         strong = clone(self.strong_estimator if self.strong_estimator is not None else LogisticRegression())
         rows = pool_idx[chosen]
         if self.pseudolabels == "hard":
@@ -397,7 +422,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                     "single class. Use pseudolabels='soft', another train_on, or a "
                     "larger pool."
                 )
-            return strong.fit(_safe_indexing(X, rows), y_fit)
+            return strong.fit(_safe_indexing(X, rows), y_fit, **_subset(params, X, rows))
         # soft pseudolabels: one weighted copy of each row per class
         final = strong.steps[-1][1] if isinstance(strong, Pipeline) else strong
         if final is None or final == "passthrough" or not has_fit_parameter(final, "sample_weight"):
@@ -411,10 +436,29 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         rep_y = np.tile(self.classes_, rows.size)
         w = P.ravel()
         keep = w > 0
-        kwargs = {"sample_weight": w[keep]}
-        if isinstance(strong, Pipeline):
-            kwargs = {f"{strong.steps[-1][0]}__sample_weight": w[keep]}
+        kwargs = _subset(params, X, rep_rows[keep])
+        w = w[keep] * np.asarray(kwargs.pop("sample_weight", 1.0))
+        if isinstance(strong, Pipeline) and not _routing_enabled():
+            kwargs[f"{strong.steps[-1][0]}__sample_weight"] = w
+        else:
+            kwargs["sample_weight"] = w
         return strong.fit(_safe_indexing(X, rep_rows[keep]), rep_y[keep], **kwargs)
+
+    def get_metadata_routing(self):
+        """Routing of fit metadata to the weak and the strong estimators.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        router = MetadataRouter(owner=self)
+        for name in ("weak_estimator", "strong_estimator"):
+            est = getattr(self, name)
+            router.add(
+                **{name: est if est is not None else LogisticRegression()},
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        return router
 
     # ------------------------------------------------------------ prediction
     @available_if(_strong_has("predict"))
@@ -507,3 +551,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             and self.train_on == "all"
         )
         return tags
+
+
+def _subset(params, n_or_X, rows):
+    """Index the per-sample entries of routed fit ``params`` by ``rows``."""
+    n = n_or_X if isinstance(n_or_X, numbers.Integral) else _num_samples(n_or_X)
+    out = {}
+    for key, value in params.items():
+        if value is not None and hasattr(value, "__len__") and not isinstance(value, str) and _num_samples(value) == n:
+            out[key] = _safe_indexing(value, rows)
+        else:
+            out[key] = value
+    return out

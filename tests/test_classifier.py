@@ -293,3 +293,57 @@ def test_raw_text_pipelines():
     ).fit(texts, y)
     assert not hasattr(clf, "n_features_in_")
     assert clf.score(texts[:40], labels[:40]) > 0.9
+
+
+# ----------------------------------------------------------------- metadata routing
+class _RecordingLR(LogisticRegression):
+    """Logistic regression remembering the sample_weight its fit received."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.seen_weight_ = None if sample_weight is None else np.asarray(sample_weight).copy()
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def _routing_data():
+    X, y, group, weak_cols = make_overlap_classification(150, 150, 150, random_state=0)
+    y_semi = y.copy()
+    y_semi[100:] = -1
+    weight = np.arange(1, X.shape[0] + 1, dtype=float)
+    return X, y_semi, weight
+
+
+def test_sample_weight_is_routed_to_the_rows_each_model_trains_on():
+    import sklearn
+
+    X, y_semi, weight = _routing_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        weak = _RecordingLR().set_fit_request(sample_weight=True)
+        strong = _RecordingLR().set_fit_request(sample_weight=True)
+        clf = WeakToStrongClassifier(weak, strong, train_on="nonhard").fit(X, y_semi, sample_weight=weight)
+    np.testing.assert_array_equal(clf.weak_estimator_.seen_weight_, weight[:100])
+    np.testing.assert_array_equal(clf.strong_estimator_.seen_weight_, weight[clf.train_indices_])
+
+
+def test_soft_pseudolabels_multiply_routed_weights():
+    import sklearn
+
+    X, y_semi, weight = _routing_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        weak = LogisticRegression().set_fit_request(sample_weight=False)
+        strong = _RecordingLR().set_fit_request(sample_weight=True)
+        clf = WeakToStrongClassifier(weak, strong, pseudolabels="soft").fit(X, y_semi, sample_weight=weight)
+    P = clf.pseudolabel_proba_
+    expected = (P * weight[clf.pool_indices_][:, None]).ravel()
+    np.testing.assert_allclose(clf.strong_estimator_.seen_weight_, expected[P.ravel() > 0])
+
+
+def test_unrequested_metadata_raises_and_routing_off_raises():
+    import sklearn
+    from sklearn.exceptions import UnsetMetadataPassedError
+
+    X, y_semi, weight = _routing_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        with pytest.raises(UnsetMetadataPassedError):
+            WeakToStrongClassifier(_RecordingLR(), _RecordingLR()).fit(X, y_semi, sample_weight=weight)
+    with pytest.raises(ValueError, match="sample_weight"):
+        WeakToStrongClassifier().fit(X, y_semi, sample_weight=weight)
