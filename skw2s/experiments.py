@@ -256,7 +256,8 @@ def summarize_overlap_experiment(results):
     return out
 
 
-def plot_overlap_curve(results, ax=None, *, label="overlap mixture", color="C0", band="std"):
+def plot_overlap_curve(results, ax=None, *, label="overlap mixture", color="C0", band="std",
+                       references=True):
     """Paper-style figure: test accuracy against the proportion of overlap points.
 
     Horizontal reference lines for the weak model, the strong ceiling and plain W2S;
@@ -272,6 +273,8 @@ def plot_overlap_curve(results, ax=None, *, label="overlap mixture", color="C0",
         Label and colour of the curve (call again on the same ``ax`` to overlay).
     band : {"std", "sem", None}, default="std"
         Spread band: standard deviation, standard error of the mean, or none.
+    references : bool, default=True
+        Draw the weak / ceiling / W2S lines (turn off when overlaying a second curve).
 
     Returns
     -------
@@ -291,7 +294,7 @@ def plot_overlap_curve(results, ax=None, *, label="overlap mixture", color="C0",
         ("w2s", "W2S (all pseudolabels)", dict(color="C2", ls="-.")),
         ("weak", "weak", dict(color="C3", ls=":")),
     ):
-        if kind in s and not np.isnan(s[kind]["mean"]):
+        if references and kind in s and not np.isnan(s[kind]["mean"]):
             ax.axhline(s[kind]["mean"], label=f"{name} ({s[kind]['mean']:.3f})", lw=1.5, **style)
     q = np.array(sorted(s["mix"]))
     mean = np.array([s["mix"][v]["mean"] for v in q])
