@@ -10,7 +10,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
-from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
+from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -152,13 +152,18 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       ``ValueError``; a strong model seeing fewer classes than ``classes_`` gets zero
       probability columns for the missing ones in :meth:`predict_proba`.
     * **Metadata routing.** With ``sklearn.set_config(enable_metadata_routing=True)``,
-      extra ``fit`` parameters (``sample_weight``...) go to the weak and the strong
-      estimators that request them (``set_fit_request``), restricted to the rows each
-      one trains on: the labelled rows for the weak estimator, the chosen pool rows for
-      the strong one. With soft pseudolabels the strong estimator must request
-      ``sample_weight`` (for a Pipeline: its last step); a routed ``sample_weight`` is
-      multiplied with the soft-label weights. Without routing, extra fit parameters
-      raise an error.
+      extra ``fit`` parameters (``sample_weight``...) go to the ``fit`` of the weak
+      estimator, the detector and the strong estimator that request them
+      (``set_fit_request``), restricted to the rows each one trains on: the labelled
+      rows, the pool rows, the rows of ``train_indices_``. With soft pseudolabels a
+      routed ``sample_weight`` is multiplied into the soft-label weights (the copy of
+      row ``i`` for class ``c`` weighs ``sample_weight[i] * P(c | i)``), which reach
+      the strong estimator as ``sample_weight`` (for a Pipeline, its last step must
+      request it). :meth:`predict`, :meth:`predict_proba`, :meth:`predict_log_proba`
+      and :meth:`decision_function` route ``**params`` to the strong estimator's
+      method of the same name, :meth:`score` to its ``predict``; ``score`` consumes
+      ``sample_weight`` itself (``set_score_request``). Without routing, extra
+      parameters raise a ``ValueError``.
 
     Examples
     --------
@@ -285,10 +290,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """
         self._check_params()
         _raise_for_params(fit_params, self, "fit")
-        if _routing_enabled():
-            routed = process_routing(self, "fit", **fit_params)
-        else:
-            routed = Bunch(weak_estimator=Bunch(fit={}), strong_estimator=Bunch(fit={}))
+        routed = process_routing(self, "fit", **fit_params)  # empty without params
         validate_data(self, X, skip_check_array=True)
         if sp.issparse(X) and X.format not in ("csr", "csc"):
             X = X.tocsr()  # row indexing
@@ -361,15 +363,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.pseudolabels_ = self.classes_[np.argmax(proba, axis=1)]
 
         # --- detection
-        detector = self.detector
-        if detector is None and self.train_on != "all":
-            detector = OverlapDetector()
+        detector = self._detector()
         if detector is None:
             self.detector_ = None
             self.pool_labels_ = None
             self.overlap_density_ = None
         else:
-            self.detector_ = clone(detector).fit(X_pool, weak_proba=proba)
+            params = _subset(routed.detector.fit, n, pool_idx)
+            self.detector_ = clone(detector).fit(X_pool, weak_proba=proba, **params)
             self.pool_labels_ = np.asarray(self.detector_.labels_)
             self.overlap_density_ = float(self.detector_.overlap_density_)
 
@@ -410,6 +411,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return np.arange(n_pool)
         return chosen
 
+    def _detector(self):
+        if self.detector is None and self.train_on != "all":
+            return OverlapDetector()
+        return self.detector
+
     def _fit_strong(self, X, pool_idx, chosen, proba, params):
         strong = clone(self.strong_estimator if self.strong_estimator is not None else LogisticRegression())
         rows = pool_idx[chosen]
@@ -445,24 +451,31 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return strong.fit(_safe_indexing(X, rep_rows[keep]), rep_y[keep], **kwargs)
 
     def get_metadata_routing(self):
-        """Routing of fit metadata to the weak and the strong estimators.
+        """Metadata routing of this object (see the Notes of the class).
 
         Returns
         -------
         routing : MetadataRouter
         """
-        router = MetadataRouter(owner=self)
-        for name in ("weak_estimator", "strong_estimator"):
-            est = getattr(self, name)
-            router.add(
-                **{name: est if est is not None else LogisticRegression()},
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-        return router
+        fit = MethodMapping().add(caller="fit", callee="fit")
+        router = MetadataRouter(owner=self).add_self_request(self)
+        router.add(weak_estimator=self.weak_estimator or LogisticRegression(), method_mapping=fit)
+        if self._detector() is not None:
+            router.add(detector=self._detector(), method_mapping=fit)
+        mapping = MethodMapping().add(caller="fit", callee="fit").add(caller="score", callee="predict")
+        for m in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+            mapping.add(caller=m, callee=m)
+        return router.add(strong_estimator=self.strong_estimator or LogisticRegression(), method_mapping=mapping)
+
+    def _routed(self, method, params):
+        """Metadata for the strong estimator's method that ``method`` calls."""
+        _raise_for_params(params, self, method)
+        callee = "predict" if method == "score" else method
+        return process_routing(self, method, **params).strong_estimator[callee]
 
     # ------------------------------------------------------------ prediction
     @available_if(_strong_has("predict"))
-    def predict(self, X):
+    def predict(self, X, **params):
         """Predict classes with the strong estimator.
 
         Returns
@@ -470,10 +483,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        return self.strong_estimator_.predict(X)
+        return self.strong_estimator_.predict(X, **self._routed("predict", params))
 
     @available_if(_strong_has("predict_proba"))
-    def predict_proba(self, X):
+    def predict_proba(self, X, **params):
         """Class probabilities of the strong estimator, columns in ``classes_`` order.
 
         Returns
@@ -481,10 +494,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        return self._align(self.strong_estimator_.predict_proba(X), 0.0)
+        return self._align(self.strong_estimator_.predict_proba(X, **self._routed("predict_proba", params)), 0.0)
 
     @available_if(_strong_has("predict_log_proba"))
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X, **params):
         """Log class probabilities of the strong estimator, columns in ``classes_`` order.
 
         Returns
@@ -492,10 +505,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        return self._align(self.strong_estimator_.predict_log_proba(X), -np.inf)
+        return self._align(self.strong_estimator_.predict_log_proba(X, **self._routed("predict_log_proba", params)), -np.inf)
 
     @available_if(_strong_has("decision_function"))
-    def decision_function(self, X):
+    def decision_function(self, X, **params):
         """Decision function of the strong estimator (columns follow its own classes).
 
         Returns
@@ -503,7 +516,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         check_is_fitted(self)
-        return self.strong_estimator_.decision_function(X)
+        return self.strong_estimator_.decision_function(X, **self._routed("decision_function", params))
 
     def _align(self, P, fill):
         strong_classes = np.asarray(self.strong_estimator_.classes_)
@@ -514,7 +527,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         out[:, [position[c] for c in strong_classes.tolist()]] = P
         return out
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, **params):
         """Accuracy on the labelled rows: rows of ``y`` equal to -1 are ignored.
 
         Parameters
@@ -522,6 +535,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
+        **params : dict
+            Metadata routed to the strong estimator's ``predict`` (routing only).
 
         Returns
         -------
@@ -529,6 +544,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             NaN, with a :class:`~skw2s.DegenerateDataWarning`, when no row is labelled.
         """
         check_is_fitted(self)
+        routed = self._routed("score", params)
         y = column_or_1d(y)
         keep = np.flatnonzero(~is_unlabelled(y))
         if keep.size == 0:
@@ -538,7 +554,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         y_keep = y[keep]
         if y_keep.dtype == object and all(isinstance(v, str) for v in y_keep.tolist()):
             y_keep = y_keep.astype(str)
-        return float(accuracy_score(y_keep, self.predict(_safe_indexing(X, keep)), sample_weight=sw))
+        return float(accuracy_score(y_keep, self.strong_estimator_.predict(_safe_indexing(X, keep), **routed), sample_weight=sw))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
