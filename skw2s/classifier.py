@@ -21,6 +21,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
+    _check_method_params,
     _num_samples,
     assert_all_finite,
     check_is_fitted,
@@ -46,9 +47,7 @@ def _strong_has(attr):
 
     def check(self):
         est = getattr(self, "strong_estimator_", None)
-        if est is None:
-            est = self.strong_estimator if self.strong_estimator is not None else LogisticRegression()
-        getattr(est, attr)  # raises AttributeError when absent
+        getattr(self._est("strong_estimator") if est is None else est, attr)  # AttributeError
         return True
 
     return check
@@ -152,18 +151,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       ``ValueError``; a strong model seeing fewer classes than ``classes_`` gets zero
       probability columns for the missing ones in :meth:`predict_proba`.
     * **Metadata routing.** With ``sklearn.set_config(enable_metadata_routing=True)``,
-      extra ``fit`` parameters (``sample_weight``...) go to the ``fit`` of the weak
-      estimator, the detector and the strong estimator that request them
-      (``set_fit_request``), restricted to the rows each one trains on: the labelled
-      rows, the pool rows, the rows of ``train_indices_``. With soft pseudolabels a
-      routed ``sample_weight`` is multiplied into the soft-label weights (the copy of
-      row ``i`` for class ``c`` weighs ``sample_weight[i] * P(c | i)``), which reach
-      the strong estimator as ``sample_weight`` (for a Pipeline, its last step must
-      request it). :meth:`predict`, :meth:`predict_proba`, :meth:`predict_log_proba`
-      and :meth:`decision_function` route ``**params`` to the strong estimator's
-      method of the same name, :meth:`score` to its ``predict``; ``score`` consumes
-      ``sample_weight`` itself (``set_score_request``). Without routing, extra
-      parameters raise a ``ValueError``.
+      extra ``fit`` parameters (``sample_weight``...) go to the weak estimator, the
+      detector and the strong estimator that request them (``set_fit_request``),
+      restricted to the rows each trains on: the labelled rows, the pool, the rows of
+      ``train_indices_``. With soft pseudolabels the copy of row ``i`` for class ``c``
+      weighs ``sample_weight[i] * P(c | i)`` (just ``P(c | i)`` when the strong
+      estimator does not request ``sample_weight``); for a Pipeline its last step must
+      request it. The prediction methods route ``**params`` to the strong estimator's
+      method of the same name, :meth:`score` to its ``predict`` (``score`` consumes
+      ``sample_weight`` itself). Without routing, extra parameters raise an error.
 
     Examples
     --------
@@ -336,8 +332,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             proba = check_proba(weak_proba, pool_idx.size, "weak_proba")
             self.classes_ = self._resolve_classes(y_lab, proba.shape[1])
         else:
-            weak = self.weak_estimator if self.weak_estimator is not None else LogisticRegression()
-            self.weak_estimator_ = clone(weak)
+            self.weak_estimator_ = clone(self._est("weak_estimator"))
             if not frozen:
                 if np.unique(y_lab).size < 2:
                     raise ValueError(
@@ -345,10 +340,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                         "weak estimator needs at least two classes. Pass weak_proba or a "
                         "frozen weak estimator."
                     )
-                self.weak_estimator_.fit(
-                    _safe_indexing(X, lab_idx), y_lab,
-                    **_subset(routed.weak_estimator.fit, n, lab_idx),
-                )
+                params = _check_method_params(X, routed.weak_estimator.fit, lab_idx)
+                self.weak_estimator_.fit(_safe_indexing(X, lab_idx), y_lab, **params)
             proba = check_proba(
                 self.weak_estimator_.predict_proba(X_pool), pool_idx.size,
                 "weak_estimator.predict_proba(X)",
@@ -369,7 +362,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             self.pool_labels_ = None
             self.overlap_density_ = None
         else:
-            params = _subset(routed.detector.fit, n, pool_idx)
+            params = _check_method_params(X, routed.detector.fit, pool_idx)
             self.detector_ = clone(detector).fit(X_pool, weak_proba=proba, **params)
             self.pool_labels_ = np.asarray(self.detector_.labels_)
             self.overlap_density_ = float(self.detector_.overlap_density_)
@@ -411,13 +404,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return np.arange(n_pool)
         return chosen
 
+    def _est(self, name):
+        est = getattr(self, name)
+        return est if est is not None else LogisticRegression()
+
     def _detector(self):
-        if self.detector is None and self.train_on != "all":
-            return OverlapDetector()
-        return self.detector
+        return OverlapDetector() if self.detector is None and self.train_on != "all" else self.detector
 
     def _fit_strong(self, X, pool_idx, chosen, proba, params):
-        strong = clone(self.strong_estimator if self.strong_estimator is not None else LogisticRegression())
+        strong = clone(self._est("strong_estimator"))
         rows = pool_idx[chosen]
         if self.pseudolabels == "hard":
             y_fit = self.pseudolabels_[chosen]
@@ -428,7 +423,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                     "single class. Use pseudolabels='soft', another train_on, or a "
                     "larger pool."
                 )
-            return strong.fit(_safe_indexing(X, rows), y_fit, **_subset(params, X, rows))
+            return strong.fit(_safe_indexing(X, rows), y_fit, **_check_method_params(X, params, rows))
         # soft pseudolabels: one weighted copy of each row per class
         final = strong.steps[-1][1] if isinstance(strong, Pipeline) else strong
         if final is None or final == "passthrough" or not has_fit_parameter(final, "sample_weight"):
@@ -436,18 +431,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 "pseudolabels='soft' needs a strong_estimator whose fit accepts "
                 f"sample_weight; {type(final).__name__}.fit does not. Use pseudolabels='hard'."
             )
-        P = proba[chosen]
-        k = self.classes_.size
-        rep_rows = np.repeat(rows, k)
+        rep_rows = np.repeat(rows, self.classes_.size)
         rep_y = np.tile(self.classes_, rows.size)
-        w = P.ravel()
+        w = proba[chosen].ravel()
         keep = w > 0
-        kwargs = _subset(params, X, rep_rows[keep])
-        w = w[keep] * np.asarray(kwargs.pop("sample_weight", 1.0))
-        if isinstance(strong, Pipeline) and not _routing_enabled():
-            kwargs[f"{strong.steps[-1][0]}__sample_weight"] = w
-        else:
-            kwargs["sample_weight"] = w
+        kwargs = _check_method_params(X, params, rep_rows[keep])
+        sw = kwargs.pop("sample_weight", None)  # the caller's routed weights, if any
+        w = w[keep] * (1.0 if sw is None else np.asarray(sw, dtype=float))
+        pipe = isinstance(strong, Pipeline) and not _routing_enabled()  # step__param syntax
+        kwargs[f"{strong.steps[-1][0]}__sample_weight" if pipe else "sample_weight"] = w
         return strong.fit(_safe_indexing(X, rep_rows[keep]), rep_y[keep], **kwargs)
 
     def get_metadata_routing(self):
@@ -459,13 +451,13 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """
         fit = MethodMapping().add(caller="fit", callee="fit")
         router = MetadataRouter(owner=self).add_self_request(self)
-        router.add(weak_estimator=self.weak_estimator or LogisticRegression(), method_mapping=fit)
+        router.add(weak_estimator=self._est("weak_estimator"), method_mapping=fit)
         if self._detector() is not None:
             router.add(detector=self._detector(), method_mapping=fit)
         mapping = MethodMapping().add(caller="fit", callee="fit").add(caller="score", callee="predict")
         for m in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
             mapping.add(caller=m, callee=m)
-        return router.add(strong_estimator=self.strong_estimator or LogisticRegression(), method_mapping=mapping)
+        return router.add(strong_estimator=self._est("strong_estimator"), method_mapping=mapping)
 
     def _routed(self, method, params):
         """Metadata for the strong estimator's method that ``method`` calls."""
@@ -558,24 +550,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        weak = self.weak_estimator if self.weak_estimator is not None else LogisticRegression()
-        strong = self.strong_estimator if self.strong_estimator is not None else LogisticRegression()
         tags.input_tags.sparse = (
-            get_tags(weak).input_tags.sparse
-            and get_tags(strong).input_tags.sparse
+            get_tags(self._est("weak_estimator")).input_tags.sparse
+            and get_tags(self._est("strong_estimator")).input_tags.sparse
             and self.detector is None
             and self.train_on == "all"
         )
         return tags
 
-
-def _subset(params, n_or_X, rows):
-    """Index the per-sample entries of routed fit ``params`` by ``rows``."""
-    n = n_or_X if isinstance(n_or_X, numbers.Integral) else _num_samples(n_or_X)
-    out = {}
-    for key, value in params.items():
-        if value is not None and hasattr(value, "__len__") and not isinstance(value, str) and _num_samples(value) == n:
-            out[key] = _safe_indexing(value, rows)
-        else:
-            out[key] = value
-    return out

@@ -347,3 +347,103 @@ def test_unrequested_metadata_raises_and_routing_off_raises():
             WeakToStrongClassifier(_RecordingLR(), _RecordingLR()).fit(X, y_semi, sample_weight=weight)
     with pytest.raises(ValueError, match="sample_weight"):
         WeakToStrongClassifier().fit(X, y_semi, sample_weight=weight)
+
+
+class _RecordingDetector(OverlapDetector):
+    """Overlap detector remembering the sample_weight its fit received."""
+
+    def fit(self, X, y=None, *, weak_proba=None, sample_weight=None):
+        self.seen_weight_ = None if sample_weight is None else np.asarray(sample_weight).copy()
+        return super().fit(X, y, weak_proba=weak_proba)
+
+
+class _PredictRecorder(LogisticRegression):
+    """Logistic regression remembering the ``tag`` its prediction methods received."""
+
+    def _record(self, method, tag):
+        self.__dict__.setdefault("seen_tags_", {})[method] = tag
+
+    def predict(self, X, tag=None):
+        self._record("predict", tag)
+        return super().predict(X)
+
+    def predict_proba(self, X, tag=None):
+        self._record("predict_proba", tag)
+        return super().predict_proba(X)
+
+    def predict_log_proba(self, X, tag=None):
+        self._record("predict_log_proba", tag)
+        return super().predict_log_proba(X)
+
+    def decision_function(self, X, tag=None):
+        self._record("decision_function", tag)
+        return super().decision_function(X)
+
+
+def test_sample_weight_is_routed_to_the_detector_on_the_pool():
+    import sklearn
+
+    X, y_semi, weight = _routing_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        weak = LogisticRegression().set_fit_request(sample_weight=False)
+        strong = LogisticRegression().set_fit_request(sample_weight=False)
+        det = _RecordingDetector().set_fit_request(sample_weight=True)
+        clf = WeakToStrongClassifier(weak, strong, detector=det, train_on="overlap")
+        clf.fit(X, y_semi, sample_weight=weight)
+        np.testing.assert_array_equal(clf.detector_.seen_weight_, weight[clf.pool_indices_])
+        # the default detector consumes no sample_weight: then nobody does
+        with pytest.raises(TypeError, match="sample_weight"):
+            WeakToStrongClassifier(weak, strong, train_on="overlap").fit(X, y_semi, sample_weight=weight)
+
+
+def test_prediction_metadata_is_routed_to_the_strong_estimator():
+    import sklearn
+    from sklearn.exceptions import UnsetMetadataPassedError
+
+    X, y_semi, weight = _routing_data()
+    methods = ("predict", "predict_proba", "predict_log_proba", "decision_function")
+    with sklearn.config_context(enable_metadata_routing=True):
+        strong = _PredictRecorder()
+        for m in methods:
+            getattr(strong, f"set_{m}_request")(tag=True)
+        clf = WeakToStrongClassifier(LogisticRegression(), strong).fit(X, y_semi)
+        for m in methods:
+            getattr(clf, m)(X[:5], tag=m)
+            assert clf.strong_estimator_.seen_tags_[m] == m
+        # score routes to the strong estimator's predict, and keeps its own sample_weight
+        assert clf.score(X[:100], y_semi[:100], sample_weight=weight[:100], tag="via-score") > 0.5
+        assert clf.strong_estimator_.seen_tags_["predict"] == "via-score"
+        unset = WeakToStrongClassifier(LogisticRegression(), _PredictRecorder()).fit(X, y_semi)
+        with pytest.raises(UnsetMetadataPassedError):
+            unset.predict(X[:5], tag=1)
+    with pytest.raises(ValueError, match="enable_metadata_routing"):
+        clf.predict(X[:5], tag=1)
+    with pytest.raises(ValueError, match="enable_metadata_routing"):
+        clf.score(X[:5], y_semi[:5], tag=1)
+
+
+def test_routing_composes_with_cross_validation_and_soft_pipelines():
+    import sklearn
+    from sklearn.model_selection import cross_validate
+
+    X, y_semi, weight = _routing_data()
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = WeakToStrongClassifier(
+            _RecordingLR().set_fit_request(sample_weight=True),
+            LogisticRegression().set_fit_request(sample_weight=False),
+        ).set_score_request(sample_weight=True)
+        router = clf.get_metadata_routing()
+        assert router.consumes("fit", ["sample_weight"]) == {"sample_weight"}
+        assert router.consumes("score", ["sample_weight"]) == {"sample_weight"}
+        res = cross_validate(
+            clf, X, y_semi, cv=3, params={"sample_weight": weight},
+            return_estimator=True, return_indices=True,
+        )
+        for est, train in zip(res["estimator"], res["indices"]["train"]):
+            labelled = train[y_semi[train] != -1]
+            np.testing.assert_array_equal(est.weak_estimator_.seen_weight_, weight[labelled])
+        # soft pseudolabels through a Pipeline: its last step must request sample_weight
+        pipe = make_pipeline(FunctionTransformer(), LogisticRegression().set_fit_request(sample_weight=True))
+        routed = WeakToStrongClassifier(LogisticRegression(), pipe, pseudolabels="soft").fit(X, y_semi)
+    plain = WeakToStrongClassifier(LogisticRegression(), pseudolabels="soft").fit(X, y_semi)
+    np.testing.assert_allclose(routed.predict_proba(X), plain.predict_proba(X), atol=1e-6)
