@@ -81,37 +81,12 @@ numpydoc_validation_checks = set()
 numpydoc_xref_param_type = False
 
 # -- sphinx-gallery -----------------------------------------------------------
-# The examples live in ../examples (sphinx-gallery format, run at build time).
-# sphinx-gallery requires a header file (GALLERY_HEADER.rst or README.txt) in that folder;
-# until the examples folder has one, the examples are copied next to docs/_gallery_header.txt
-# into docs/_build/gallery_src (ignored by git and by Sphinx) and the gallery is built from there.
-EXAMPLES = ROOT / "examples"
-HEADERS = ("GALLERY_HEADER.rst", "GALLERY_HEADER.txt", "README.rst", "README.txt")
-
-
-def _gallery_source():
-    if any((EXAMPLES / name).exists() for name in HEADERS):
-        return "../examples"
-    staged = Path(__file__).resolve().parent / "_build" / "gallery_src"
-    staged.mkdir(parents=True, exist_ok=True)
-    wanted = {p.name: p for p in EXAMPLES.glob("*.py")}
-    for old in staged.glob("*.py"):
-        if old.name not in wanted:
-            old.unlink()
-    for name, src in wanted.items():
-        dst = staged / name
-        data = src.read_bytes()
-        if not dst.exists() or dst.read_bytes() != data:
-            dst.write_bytes(data)
-    header = (Path(__file__).resolve().parent / "_gallery_header.txt").read_text()
-    dst = staged / "GALLERY_HEADER.rst"
-    if not dst.exists() or dst.read_text() != header:
-        dst.write_text(header)
-    return "_build/gallery_src"
+# The examples live in ../examples (sphinx-gallery format, run at build time); its
+# GALLERY_HEADER.rst is the gallery's index text.
 
 
 sphinx_gallery_conf = {
-    "examples_dirs": _gallery_source(),
+    "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
     "ignore_pattern": r"__init__\.py",

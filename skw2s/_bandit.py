@@ -5,14 +5,10 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils import _safe_indexing, check_array
-from sklearn.utils.validation import _num_samples
+from sklearn.utils import check_array
 
-from ._confidence import check_proba
+from ._confidence import fit_weak_proba as _fit_weak_proba
 from ._utils import is_frozen as _is_frozen
-from ._utils import is_unlabelled as _is_unlabelled
-
 from ._constants import EASY, HARD, OVERLAP
 from ._similarity import _normalize_rows
 from .exceptions import DegenerateDataWarning
@@ -232,28 +228,7 @@ def represent(sel, X, detector, fitting):
 
 
 def fit_weak_proba(sel, X, y, weak_proba):
-    n = _num_samples(X)
-    sel.weak_estimator_ = None
-    if weak_proba is not None:
-        return check_proba(weak_proba, n)
-    estimator = sel.weak_estimator
-    if estimator is not None and _is_frozen(estimator):
-        sel.weak_estimator_ = estimator
-        return check_proba(estimator.predict_proba(X), n, "weak_estimator.predict_proba(X)")
-    if y is None:
-        raise ValueError(
-            "UCBSourceSelector requires y to be passed, but the target y is None: pass "
-            "y (to fit the weak estimator), weak_proba, or a fitted weak_estimator "
-            "wrapped in sklearn.frozen.FrozenEstimator."
-        )
-    y = np.asarray(y)
-    labelled = ~_is_unlabelled(y)
-    if np.unique(y[labelled]).size < 2:
-        raise ValueError(
-            "y has only one class among its labelled rows: the weak estimator needs "
-            "at least two classes. Pass weak_proba instead."
-        )
-    sel.weak_estimator_ = clone(estimator if estimator is not None else LogisticRegression())
-    sel.weak_estimator_.fit(_safe_indexing(X, np.flatnonzero(labelled)), y[labelled])
-    return check_proba(sel.weak_estimator_.predict_proba(X), n, "weak_estimator.predict_proba(X)")
+    """The selector's weak probabilities (see :func:`skw2s._confidence.fit_weak_proba`)."""
+    proba, sel.weak_estimator_ = _fit_weak_proba("UCBSourceSelector", sel.weak_estimator, X, y, weak_proba)
+    return proba
 

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._utils import is_frozen, is_unlabelled
+
 CONFIDENCE_METHODS = ("normalized_max", "margin")
 
 
@@ -56,3 +58,44 @@ def weak_confidence(proba, method="normalized_max"):
             f"confidence must be one of {CONFIDENCE_METHODS}; got {method!r}."
         )
     return np.clip(c, 0.0, 1.0)
+
+
+def fit_weak_proba(owner, estimator, X, y, weak_proba):
+    """Weak probabilities of every row of ``X``, and the weak estimator that made them.
+
+    Shared by the estimators that take a weak model: precomputed ``weak_proba`` wins
+    (no estimator); a :class:`~sklearn.frozen.FrozenEstimator` is used as it is;
+    otherwise ``estimator`` (None: ``LogisticRegression()``) is cloned and fitted on the
+    rows whose ``y`` is not -1. ``owner`` names the caller in error messages.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+    fitted : estimator or None
+    """
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.utils import _safe_indexing
+    from sklearn.utils.validation import _num_samples
+
+    n = _num_samples(X)
+    if weak_proba is not None:
+        return check_proba(weak_proba, n), None
+    if estimator is not None and is_frozen(estimator):
+        return check_proba(estimator.predict_proba(X), n, "weak_estimator.predict_proba(X)"), estimator
+    if y is None:
+        raise ValueError(
+            f"{owner} requires y to be passed, but the target y is None: pass y (to fit "
+            "the weak estimator), weak_proba, or a fitted weak_estimator wrapped in "
+            "sklearn.frozen.FrozenEstimator."
+        )
+    y = np.asarray(y)
+    labelled = ~is_unlabelled(y)
+    if np.unique(y[labelled]).size < 2:
+        raise ValueError(
+            "y has only one class among its labelled rows: the weak estimator needs "
+            "at least two classes. Pass weak_proba instead."
+        )
+    fitted = clone(estimator if estimator is not None else LogisticRegression())
+    fitted.fit(_safe_indexing(X, np.flatnonzero(labelled)), y[labelled])
+    return check_proba(fitted.predict_proba(X), n, "weak_estimator.predict_proba(X)"), fitted

@@ -5,12 +5,11 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_predict
 from sklearn.utils import _safe_indexing, check_array
 from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
 
-from ._confidence import CONFIDENCE_METHODS, check_proba, weak_confidence
+from ._confidence import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
 from ._constants import EASY, HARD, OVERLAP
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
@@ -228,41 +227,15 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         return X, y
 
     def _fit_weak_proba(self, X, y, weak_proba):
-        n = _num_samples(X)
-        if weak_proba is not None:
-            self.weak_estimator_ = None
-            return check_proba(weak_proba, n)
-        estimator = self.weak_estimator
-        if estimator is None and y is None:
-            raise ValueError(
-                "OverlapDetector requires y to be passed, but the target y is None: pass "
-                "y (to fit the weak estimator), weak_proba, or a fitted weak_estimator "
-                "wrapped in sklearn.frozen.FrozenEstimator."
+        proba, self.weak_estimator_ = fit_weak_proba(
+            "OverlapDetector", self.weak_estimator, X, y, weak_proba
+        )
+        if self.cv is not None and self.weak_estimator_ is not None and not _is_frozen(self.weak_estimator_):
+            labelled = ~_is_unlabelled(np.asarray(y))
+            oof = cross_val_predict(
+                clone(self.weak_estimator_), _safe_indexing(X, np.flatnonzero(labelled)),
+                np.asarray(y)[labelled], cv=self.cv, method="predict_proba",
             )
-        if estimator is None:
-            estimator = LogisticRegression()
-        self.weak_estimator_ = clone(estimator)
-        if _is_frozen(estimator):
-            return check_proba(self.weak_estimator_.predict_proba(X), n, "weak_estimator.predict_proba(X)")
-        if y is None:
-            raise ValueError(
-                "OverlapDetector requires y to be passed, but the target y is None: the "
-                "weak_estimator is not fitted (wrap a fitted one in FrozenEstimator) and "
-                "neither y nor weak_proba was given."
-            )
-        y = np.asarray(y)
-        labelled = ~_is_unlabelled(y)
-        y_lab = y[labelled]
-        if np.unique(y_lab).size < 2:
-            raise ValueError(
-                "y has only one class among its labelled rows: the weak estimator needs "
-                "at least two classes. Pass weak_proba instead."
-            )
-        X_lab = _safe_indexing(X, np.flatnonzero(labelled))
-        self.weak_estimator_.fit(X_lab, y_lab)
-        proba = check_proba(self.weak_estimator_.predict_proba(X), n, "weak_estimator.predict_proba(X)")
-        if self.cv is not None:
-            oof = cross_val_predict(clone(estimator), X_lab, y_lab, cv=self.cv, method="predict_proba")
             proba[labelled] = check_proba(oof, int(labelled.sum()), "cross_val_predict")
         return proba
 
