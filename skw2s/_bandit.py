@@ -11,7 +11,9 @@ from ._confidence import fit_weak_proba as _fit_weak_proba
 from ._utils import is_frozen as _is_frozen
 from ._constants import EASY, HARD, OVERLAP
 from ._similarity import _normalize_rows
+from ._partition import one_group_is_overlap, self_similarity_level
 from .exceptions import DegenerateDataWarning
+from .thresholds import split_scores
 
 STRATEGIES = ("ucb", "random", "oracle")
 BONUSES = ("standard", "authors")
@@ -60,71 +62,93 @@ HISTORY_SIZE = 4096
 
 
 class _Reservoir:
-    """The whole 1-D history while it is small, then a uniform sample of it (Algorithm R,
-    vectorised; later draws overwrite earlier ones as in the sequential algorithm)."""
+    """The whole history while it is small, then a uniform sample of it (Algorithm R,
+    vectorised; later draws overwrite earlier ones as in the sequential algorithm).
+    Items are scalars or rows (the trailing shape is fixed by the first ``add``)."""
 
     def __init__(self, capacity, rng):
         self.capacity = capacity
         self.rng = rng
-        self._buf = np.empty(capacity)
+        self._buf = None
         self.n_seen = 0
         self.size = 0
 
     def add(self, values):
         values = np.asarray(values, dtype=float)
-        free = min(self.capacity - self.size, values.size)
+        if self._buf is None:
+            self._buf = np.empty((self.capacity,) + values.shape[1:])
+        free = min(self.capacity - self.size, values.shape[0])
         self._buf[self.size : self.size + free] = values[:free]
         self.size += free
         rest = values[free:]
-        if rest.size:
-            t = self.n_seen + free + np.arange(rest.size)  # 0-based position in the stream
+        if rest.shape[0]:
+            t = self.n_seen + free + np.arange(rest.shape[0])  # 0-based position in the stream
             j = self.rng.randint(0, t + 1)
             keep = j < self.capacity
             self._buf[j[keep]] = rest[keep]
-        self.n_seen += values.size
+        self.n_seen += values.shape[0]
 
     @property
     def values(self):
-        return self._buf[: self.size]
+        return np.zeros(0) if self._buf is None else self._buf[: self.size]
 
 
 def _quiet(rule, scores, log):
-    """Apply a threshold rule; record (rather than emit) degenerate-data warnings."""
+    """``split_scores`` of a rule; record (rather than emit) degenerate-data warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DegenerateDataWarning)
-        value = float(rule(scores))
+        value, two_groups = split_scores(rule, scores)
     for w in caught:
         if issubclass(w.category, DegenerateDataWarning):
             log.append(str(w.message))
         else:  # pragma: no cover - re-emit anything unexpected
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return value
+    return value, two_groups
 
 
 class IncrementalDetection:
     """Detection against a running reference; O(batch d^2 + n) per round.
 
-    State: the 1-D history of confidences and of overlap scores (thresholds are refitted
-    on them each round; beyond ``HISTORY_SIZE`` values, on a uniform reservoir sample of
-    them, so the cost is bounded) and the running sum of the outer
-    products of the (normalised) hard rows, i.e. the ``"rms"`` aggregation's second
-    moment matrix, updated in O(batch d^2). History points keep the hard/non-hard side
-    and the score they got when collected; because ``"rms"`` is a *mean* over the hard
-    set, the score of a point does not drift upwards as the hard set grows (the
-    ``"max"`` score does), so stale scores stay comparable with fresh ones.
+    State: the 1-D history of confidences (the confidence threshold is refitted on it
+    each round; beyond ``HISTORY_SIZE`` values, on a uniform reservoir sample, so the
+    cost is bounded) and a reservoir of the hard rows (the level of one group of
+    scores is read from it, as in :class:`~skw2s.OverlapDetector`).
+
+    Without centring, the ``"rms"`` aggregation's second-moment matrix is the running
+    sum of the outer products of the (normalised) hard rows, exact, updated in
+    O(batch d^2), and collected points keep the score they got when collected:
+    ``"rms"`` is a *mean* over the hard set, so a point's score does not drift as the
+    set grows (the ``"max"`` score does) and stale scores stay comparable with fresh
+    ones; the overlap threshold is refitted on the score history.
+
+    With centring, the centre is the running mean of every row seen so far (it moves
+    as the history grows), so each round rebuilds the second moment from the hard-row
+    reservoir and rescores a reservoir of the non-hard rows around the current centre
+    before refitting the overlap threshold: O(``HISTORY_SIZE`` d^2) per round.
     """
 
-    def __init__(self, confidence_rule, overlap_rule, similarity, center, rng):
+    def __init__(self, confidence_rule, overlap_rule, similarity, center, hard_inclusive, rng):
         self.confidence_rule = confidence_rule
         self.overlap_rule = overlap_rule
         self.similarity = similarity
         self.center = center
-        self.center_ = None
+        self.hard_inclusive = hard_inclusive
         self.conf = _Reservoir(HISTORY_SIZE, rng)
         self.scores = _Reservoir(HISTORY_SIZE, rng)
+        self.hard_rows = _Reservoir(HISTORY_SIZE, rng)
+        self.nonhard_rows = _Reservoir(HISTORY_SIZE, rng)
+        self.row_sum = None
+        self.n_rows = 0
         self.moment_sum = None
         self.n_hard = 0
         self.warnings = []
+
+    def _prepare(self, Z):
+        return Z if self.similarity == "dot" else _normalize_rows(Z)
+
+    @staticmethod
+    def _rms(Q, M):
+        return np.sqrt(np.maximum(np.einsum("ij,ij->i", Q @ M, Q), 0.0))
 
     def update(self, confidence, proba, Z):
         n = Z.shape[0]
@@ -132,28 +156,44 @@ class IncrementalDetection:
         if n == 0:
             return labels
         Z = np.asarray(Z, dtype=np.float64)
-        if self.center:
-            if self.center_ is None:  # frozen at the first batch
-                self.center_ = Z.mean(axis=0)
-            Z = Z - self.center_
         self.conf.add(confidence)
-        tau_hard = _quiet(self.confidence_rule, self.conf.values, self.warnings)
-        hard = confidence < tau_hard
-        R = Z if self.similarity == "dot" else _normalize_rows(Z)
-        if self.moment_sum is None:
-            self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
-        if hard.any():
-            Rh = R[hard]
-            self.moment_sum += Rh.T @ Rh
-            self.n_hard += int(hard.sum())
+        tau_hard, two = _quiet(self.confidence_rule, self.conf.values, self.warnings)
+        if two is False:
+            hard = np.zeros(n, dtype=bool)
+        else:
+            hard = confidence <= tau_hard if self.hard_inclusive else confidence < tau_hard
         labels[hard] = HARD
         nonhard = ~hard
-        if self.n_hard == 0 or not nonhard.any():
-            return labels  # no reference yet: nothing can be an overlap point
-        Q = R[nonhard]
-        s = np.sqrt(np.maximum(np.einsum("ij,ij->i", Q @ self.moment_sum, Q) / self.n_hard, 0.0))
-        self.scores.add(s)
-        tau_overlap = _quiet(self.overlap_rule, self.scores.values, self.warnings)
+        self.hard_rows.add(Z[hard])
+        if self.center:
+            self.row_sum = Z.sum(axis=0) if self.row_sum is None else self.row_sum + Z.sum(axis=0)
+            self.n_rows += n
+            centre = self.row_sum / self.n_rows
+            self.nonhard_rows.add(Z[nonhard])
+            if self.hard_rows.size == 0 or not nonhard.any():
+                return labels  # no reference yet: nothing can be an overlap point
+            Rh = self._prepare(self.hard_rows.values - centre)
+            M = Rh.T @ Rh / Rh.shape[0]
+            s = self._rms(self._prepare(Z[nonhard] - centre), M)
+            history = self._rms(self._prepare(self.nonhard_rows.values - centre), M)
+            reference = self.hard_rows.values - centre
+        else:
+            if self.moment_sum is None:
+                self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
+            if hard.any():
+                Rh = self._prepare(Z[hard])
+                self.moment_sum += Rh.T @ Rh
+                self.n_hard += int(hard.sum())
+            if self.n_hard == 0 or not nonhard.any():
+                return labels  # no reference yet: nothing can be an overlap point
+            s = self._rms(self._prepare(Z[nonhard]), self.moment_sum / self.n_hard)
+            self.scores.add(s)
+            history = self.scores.values
+            reference = self.hard_rows.values
+        tau_overlap, two = _quiet(self.overlap_rule, history, self.warnings)
+        if two is False:
+            level = self_similarity_level(reference, self.similarity, "rms")
+            tau_overlap = -np.inf if one_group_is_overlap(history, level) else np.inf
         sub = labels[nonhard]
         sub[s >= tau_overlap] = OVERLAP
         labels[nonhard] = sub

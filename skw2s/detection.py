@@ -14,8 +14,9 @@ from ._constants import EASY, HARD, OVERLAP
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
+from ._partition import _resolve_rules, one_group_is_overlap, paper_config, self_similarity_level
 from .exceptions import DegenerateDataWarning
-from .thresholds import resolve_threshold, split_quality
+from .thresholds import split_quality, split_scores
 
 __all__ = ["OverlapDetector"]
 
@@ -27,13 +28,18 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     Generalization Through the Data-Centric Lens" (ICLR 2025) on any feature matrix:
 
     1. the weak model's confidence ``c`` of each point (``2 |p - 0.5|`` when binary);
-    2. hard-only points are those with ``c < confidence_threshold_`` (strict: a point
-       exactly at the threshold is not hard), the threshold being by default the single
-       least-squares change point of the sorted confidences;
+    2. hard-only points are those with ``c < confidence_threshold_`` (strict unless
+       ``hard_inclusive``), when the confidences hold a distinct low group;
     3. every other point gets an overlap score, an aggregation over the hard points of
        its similarity to each of them, computed on the strong-side representation;
-    4. non-hard points with ``score >= overlap_threshold_`` (by default again a change
-       point) are overlap points, the rest are easy-only points.
+    4. non-hard points with ``score >= overlap_threshold_`` are overlap points, the
+       rest are easy-only points.
+
+    Both cuts default to :class:`~skw2s.thresholds.MixtureThreshold`, which first
+    decides whether the scores form two groups at all (the paper's single change point
+    always cuts, and favours groups of comparable size: it reports about 20% overlap in
+    a pool that has none). See the Notes for what one group means at each step;
+    :meth:`from_paper` gives the authors' exact configuration.
 
     The detector is transductive: :meth:`fit` partitions the pool it is given
     (``labels_``), and :meth:`predict` labels new points against the fitted pool, its
@@ -54,10 +60,15 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     confidence : {"normalized_max", "margin"}, default="normalized_max"
         Confidence from k-class probabilities: ``(k p_max - 1) / (k - 1)``, or the gap
         between the two largest probabilities. Both are ``2 |p - 0.5|`` for k = 2.
-    confidence_threshold : "changepoint", float, ruptures search or threshold object, \
-            default="changepoint"
-        Rule cutting the confidences (see :mod:`skw2s.thresholds`). A ruptures search
-        object is cut at its first breakpoint.
+    confidence_threshold : "auto", "mixture", "changepoint", float, ruptures search or \
+            threshold object, default="auto"
+        Rule cutting the confidences (see :mod:`skw2s.thresholds`). ``"auto"`` is
+        ``MixtureThreshold(scale="logit")`` (groups sought on the weak model's
+        log-odds scale); ``"changepoint"`` is the paper's rule. A number must lie in
+        [0, 1]. A ruptures search object is cut at its first breakpoint.
+    hard_inclusive : bool, default=False
+        Hard-only points are ``c <= threshold`` instead of ``c < threshold`` (the
+        comparison of the authors' overlap-probing script; their library uses ``<``).
     similarity : {"abs_cosine", "cosine", "dot"}, default="abs_cosine"
         ``"abs_cosine"`` is the paper's; ``"dot"`` (raw inner product) is one variant
         of the authors' code. Zero rows have cosine 0 with everything.
@@ -70,10 +81,10 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         contaminating hard point spoils) and as well as ``"mean"``, and it is the only
         one that scales to millions of points (see benchmarks/README.md). With
         ``"rms"``, ``"cosine"`` and ``"abs_cosine"`` coincide.
-    overlap_threshold : "changepoint", float, ruptures search or threshold object, \
-            default="changepoint"
-        Rule cutting the overlap scores of the non-hard points. A ruptures search
-        object is cut at its last breakpoint.
+    overlap_threshold : "auto", "mixture", "changepoint", float, ruptures search or \
+            threshold object, default="auto"
+        Rule cutting the overlap scores of the non-hard points. ``"auto"`` is
+        ``MixtureThreshold()``. A ruptures search object is cut at its last breakpoint.
     center : bool, default=False
         Subtract the pool's mean representation before computing similarities (real
         embeddings share a large common direction that makes raw cosines all high).
@@ -96,8 +107,19 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     overlap_score_ : ndarray of shape (n_samples,)
         Overlap score of each non-hard point; NaN for hard-only points.
     confidence_threshold_, overlap_threshold_ : float
-        The fitted thresholds (``overlap_threshold_`` is ``inf`` when the pool has no
-        hard-only or no non-hard point: then nothing is an overlap point).
+        The fitted thresholds. ``confidence_threshold_`` is ``-inf`` when the
+        confidences form one group (no hard-only point). ``overlap_threshold_`` is
+        ``inf`` when nothing is an overlap point (no hard-only or no non-hard point, or
+        one group of scores read as easy-only) and ``-inf`` when every non-hard point
+        is one (one group of scores read as overlap).
+    confidence_two_groups_, overlap_two_groups_ : bool or None
+        Whether each rule found two groups (None: the rule always cuts, e.g. a change
+        point; ``overlap_two_groups_`` is None too when no overlap score was cut).
+    n_weak_classes_ : int
+        Number of columns of the weak probabilities.
+    group_class_counts_ : ndarray of shape (3, n_weak_classes_)
+        Pseudolabel (most probable weak class, by column) counts of each group, rows in
+        the order ``EASY``, ``HARD``, ``OVERLAP``.
     confidence_split_quality_, overlap_split_quality_ : float
         Fraction of the variance of the scores explained by the split
         (:func:`skw2s.thresholds.split_quality`): near 1 for two well separated groups,
@@ -114,14 +136,22 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Degenerate pools (each documented behaviour emits a
-    :class:`~skw2s.DegenerateDataWarning`):
+    One group, degenerate pools (each documented behaviour emits a
+    :class:`~skw2s.DegenerateDataWarning` saying what was decided):
 
-    * too few points for the change-point grid, or all confidences equal: see
-      :class:`~skw2s.thresholds.ChangePointThreshold` (equal confidences give no hard
-      point);
-    * no hard-only point: overlap is undefined, every point is easy-only, the overlap
-      density is 0 and the overlap scores are 0;
+    * **the confidences form one group** (no distinct low-confidence group; random
+      probabilities, all confidences equal): there is no hard-only point, so overlap is
+      undefined: every point is easy-only, the overlap density is 0 and is not
+      meaningful, and the overlap scores are 0;
+    * **the overlap scores form one group**: whether that group is overlap or
+      easy-only is read from its level. The hard-only points' own score (each hard point
+      scored against the others, median over at most 1,000 of them) says how similar
+      points that share the hard pattern are; when the median non-hard score reaches
+      half of it, every non-hard point is an overlap point (a pool that is mostly
+      overlap), otherwise every one is easy-only (scores near zero: a pool with no
+      overlap). Exact ties therefore never split, and never land on one side merely
+      because they tie;
+    * too few points for a rule: see :mod:`skw2s.thresholds`;
     * no non-hard point: every point is hard-only;
     * a single class in ``y`` when the weak model must be fitted: ``ValueError``.
 
@@ -145,10 +175,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         *,
         representation=None,
         confidence="normalized_max",
-        confidence_threshold="changepoint",
+        confidence_threshold="auto",
+        hard_inclusive=False,
         similarity="abs_cosine",
         aggregation="rms",
-        overlap_threshold="changepoint",
+        overlap_threshold="auto",
         center=False,
         cv=None,
         working_memory=128,
@@ -157,6 +188,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self.representation = representation
         self.confidence = confidence
         self.confidence_threshold = confidence_threshold
+        self.hard_inclusive = hard_inclusive
         self.similarity = similarity
         self.aggregation = aggregation
         self.overlap_threshold = overlap_threshold
@@ -178,8 +210,9 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"aggregation must be one of {AGGREGATIONS}; got {self.aggregation!r}."
             )
-        if not isinstance(self.center, (bool, np.bool_)):
-            raise TypeError(f"center must be a bool; got {self.center!r}.")
+        for name in ("center", "hard_inclusive"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be a bool; got {getattr(self, name)!r}.")
         if (
             not isinstance(self.working_memory, numbers.Real)
             or isinstance(self.working_memory, bool)
@@ -195,12 +228,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 raise TypeError(
                     f"{name} must be an estimator with {method}; got {type(value).__name__}."
                 )
-        self._confidence_rule = resolve_threshold(
-            self.confidence_threshold, name="confidence_threshold", breakpoint="first"
-        )
-        self._overlap_rule = resolve_threshold(
-            self.overlap_threshold, name="overlap_threshold", breakpoint="last"
-        )
+        self._confidence_rule, self._overlap_rule = _resolve_rules(self)
 
     def _validate_X(self, X, y=None, reset=True):
         if self.representation is None:
@@ -219,6 +247,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 ) from exc
         else:
             # Raw input (texts...) flows to the representation and the weak estimator.
+            if isinstance(X, (str, bytes)):
+                raise TypeError(
+                    "X must be a sequence of samples (a list of texts, an array); got a "
+                    "single string. Wrap it in a list: [text]."
+                )
             validate_data(self, X, reset=reset, skip_check_array=True)
             if y is not None and _num_samples(y) != _num_samples(X):
                 raise ValueError(
@@ -242,13 +275,21 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     def _weak_proba(self, X, weak_proba):
         n = _num_samples(X)
         if weak_proba is not None:
-            return check_proba(weak_proba, n)
-        if self.weak_estimator_ is None:
+            proba = check_proba(weak_proba, n)
+        elif self.weak_estimator_ is None:
             raise ValueError(
                 "weak_proba is required: this detector was fitted on precomputed weak "
                 "probabilities, so it has no weak estimator to score new points."
             )
-        return check_proba(self.weak_estimator_.predict_proba(X), n, "weak_estimator.predict_proba(X)")
+        else:
+            proba = check_proba(self.weak_estimator_.predict_proba(X), n,
+                                "weak_estimator.predict_proba(X)")
+        if proba.shape[1] != self.n_weak_classes_:
+            raise ValueError(
+                f"weak_proba has {proba.shape[1]} classes (columns) but the detector was "
+                f"fitted with {self.n_weak_classes_}."
+            )
+        return proba
 
     def _represent(self, X, fitting):
         if self.representation is None:
@@ -295,14 +336,24 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         X, y = self._validate_X(X, y, reset=True)
         proba = self._fit_weak_proba(X, y, weak_proba)
         Z = self._represent(X, fitting=True)
-        n = Z.shape[0]
+        self.n_weak_classes_ = proba.shape[1]
+        self._partition(weak_confidence(proba, self.confidence), np.argmax(proba, axis=1), Z)
+        return self
 
-        c = weak_confidence(proba, self.confidence)
-        tau_hard = float(self._confidence_rule(c))
-        hard = c < tau_hard
+    def _hard_mask(self, c):
+        tau = self.confidence_threshold_
+        return c <= tau if self.hard_inclusive else c < tau
+
+    def _partition(self, c, pseudo, Z):
+        """Steps 2 to 5 on the confidences ``c`` and the representation ``Z``."""
+        n = c.shape[0]
         self.confidence_ = c
-        self.confidence_threshold_ = tau_hard
-        self.confidence_split_quality_ = split_quality(c, tau_hard)
+        tau_hard, self.confidence_two_groups_ = split_scores(self._confidence_rule, c)
+        if self.confidence_two_groups_ is False:
+            tau_hard = -np.inf
+        self.confidence_threshold_ = float(tau_hard)
+        hard = self._hard_mask(c)
+        self.confidence_split_quality_ = split_quality(c, tau_hard) if np.isfinite(tau_hard) else float("nan")
         self.hard_indices_ = np.flatnonzero(hard)
         self.index_ = SimilarityIndex(
             self.similarity, self.aggregation, self.working_memory
@@ -313,32 +364,104 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         score = np.full(n, np.nan)
         nonhard = ~hard
         self.overlap_split_quality_ = float("nan")
+        self.overlap_two_groups_ = None
+        self.overlap_threshold_ = float("inf")
         if not hard.any():
+            why = ("the weak confidences form one group (no distinct low-confidence "
+                   "group)" if self.confidence_two_groups_ is False else "no hard-only point")
             warnings.warn(
-                "No hard-only point in the pool: overlap is undefined, every point is "
-                "labelled easy-only and the overlap density is 0.",
+                f"{why.capitalize()}: overlap is undefined, every point is labelled "
+                "easy-only and the overlap density 0 is not meaningful.",
                 DegenerateDataWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
             score[:] = 0.0
-            self.overlap_threshold_ = float("inf")
         elif not nonhard.any():
             warnings.warn(
                 "Every point of the pool is hard-only: there is no easy-only or overlap point.",
                 DegenerateDataWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-            self.overlap_threshold_ = float("inf")
         else:
-            score[nonhard] = self.index_.score(Z, np.flatnonzero(nonhard))
-            tau_overlap = float(self._overlap_rule(score[nonhard]))
-            self.overlap_threshold_ = tau_overlap
-            self.overlap_split_quality_ = split_quality(score[nonhard], tau_overlap)
-            labels[nonhard & (score >= tau_overlap)] = OVERLAP
+            s = self.index_.score(Z, np.flatnonzero(nonhard))
+            score[nonhard] = s
+            tau, self.overlap_two_groups_ = split_scores(self._overlap_rule, s)
+            if self.overlap_two_groups_ is False:
+                level = self_similarity_level(Z[self.hard_indices_], self.similarity, self.aggregation)
+                as_overlap = one_group_is_overlap(s, level)
+                tau = -np.inf if as_overlap else np.inf
+                warnings.warn(
+                    f"The overlap scores of the {s.size} non-hard points form one group "
+                    f"(median {np.median(s):.3g}; the hard points score {level:.3g} among "
+                    f"themselves): every non-hard point is labelled "
+                    f"{'overlap' if as_overlap else 'easy-only'}.",
+                    DegenerateDataWarning,
+                    stacklevel=3,
+                )
+            else:
+                self.overlap_split_quality_ = split_quality(s, tau)
+            self.overlap_threshold_ = float(tau)
+            labels[nonhard & (score >= tau)] = OVERLAP
         self.overlap_score_ = score
         self.labels_ = labels
         self.overlap_density_ = float(np.mean(labels == OVERLAP)) if n else 0.0
-        return self
+        k = self.n_weak_classes_
+        self.group_class_counts_ = np.stack(
+            [np.bincount(pseudo[labels == g], minlength=k) for g in (EASY, HARD, OVERLAP)]
+        )
+
+    @classmethod
+    def from_paper(cls, **params):
+        """A detector configured exactly as the authors' overlap-probing script.
+
+        The configuration of ``scripts/llm_probing_overlap_detection/
+        overlap_probing_experiment.py`` in SprocketLab/datacentric_w2s: confidence
+        ``2 |p - 0.5|``; both thresholds from ruptures ``Binseg(model="l2")`` with its
+        defaults (``jump=5``, ``min_size=2``), one breakpoint, read as the sorted score
+        at the breakpoint (``ties="value"``); hard-only = confidence **<=** threshold;
+        overlap score = max over the hard points of ``|cos|``; overlap = score >=
+        threshold; no centring. It runs ruptures itself, O(n^2 / 5) per threshold
+        (about 4.5 s at 1e5 points, minutes at 1e6). Outside degenerate pools (fewer
+        than 7 scores, where the script fails, or one group of overlap scores, which the
+        detector reads as documented in the Notes) the labels are the script's.
+
+        Parameters
+        ----------
+        **params
+            Other parameters of the detector (``representation``, ``weak_estimator``,
+            ``working_memory``...), or overrides of the paper's.
+
+        Returns
+        -------
+        detector : OverlapDetector
+
+        Examples
+        --------
+        >>> from skw2s import OverlapDetector
+        >>> det = OverlapDetector.from_paper()
+        >>> det.aggregation, det.hard_inclusive
+        ('max', True)
+        """
+        config = paper_config()
+        config.update(params)
+        return cls(**config)
+
+    def fit_transform(self, X, y=None, *, weak_proba=None):
+        """Fit on the pool, then :meth:`transform` it.
+
+        Parameters
+        ----------
+        X, y, weak_proba
+            As in :meth:`fit`; ``weak_proba`` serves both steps.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, 2)
+            ``confidence`` and ``overlap_score`` of every pool point against the fitted
+            pool, as :meth:`transform` gives them (a hard-only point is scored too, its
+            own similarity included).
+        """
+        return self.fit(X, y, weak_proba=weak_proba).transform(X, weak_proba=weak_proba)
 
     def fit_predict(self, X, y=None, *, weak_proba=None):
         """Fit on the pool and return ``labels_``.
@@ -402,7 +525,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         """
         c, s = self._scores(X, weak_proba)
         labels = np.full(c.shape[0], EASY, dtype=np.int8)
-        hard = c < self.confidence_threshold_
+        hard = self._hard_mask(c)
         labels[~hard & (s >= self.overlap_threshold_)] = OVERLAP
         labels[hard] = HARD
         return labels

@@ -23,9 +23,8 @@ from ._bandit import (
 )
 from ._confidence import check_proba, weak_confidence
 from ._constants import OVERLAP
-from .detection import OverlapDetector, _is_frozen
+from .detection import OverlapDetector, _is_frozen, _resolve_rules
 from .exceptions import DegenerateDataWarning
-from .thresholds import resolve_threshold
 
 __all__ = ["UCBSourceSelector"]
 
@@ -266,10 +265,10 @@ class UCBSourceSelector(BaseEstimator):
         self._detector = detector
         if self.detection == "incremental":
             self._detection = IncrementalDetection(
-                resolve_threshold(detector.confidence_threshold, name="confidence_threshold", breakpoint="first"),
-                resolve_threshold(detector.overlap_threshold, name="overlap_threshold", breakpoint="last"),
+                *_resolve_rules(detector),
                 detector.similarity,
                 detector.center,
+                detector.hard_inclusive,
                 np.random.RandomState(self._rng.randint(2**31 - 1)),
             )
         else:

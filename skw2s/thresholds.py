@@ -4,6 +4,10 @@ Every estimator of skw2s cuts its scores (weak-model confidence, overlap score) 
 of the small objects of this module, mirroring ruptures' separation between a search
 method and a cost:
 
+* :class:`MixtureThreshold` (what ``"mixture"`` means, the detector's default): decides
+  between one group and two (a Gaussian-mixture model choice by BIC with a
+  bimodality condition) and cuts only when there are two; it finds a low group down to
+  about 2% of the scores.
 * :class:`ChangePointThreshold` (what ``"changepoint"`` means everywhere): one change
   point on the sorted scores, the least-squares two-segment split, computed in O(n)
   with prefix sums. It returns exactly the breakpoint of
@@ -18,6 +22,14 @@ method and a cost:
 A threshold ``t`` splits the scores into ``scores < t`` (the low segment) and
 ``scores >= t`` (the high segment). :func:`resolve_threshold` turns the values an
 estimator parameter accepts into one of these objects.
+
+Every threshold object is a callable returning the threshold, and has a ``split``
+method returning ``(threshold, two_groups)``: ``two_groups`` is False when the rule
+found a single group (:class:`MixtureThreshold`, or constant scores), True when it
+found two, and None for rules that always cut (a change point, a quantile, a fixed
+value). Called directly, a rule that finds one group returns the smallest score (the
+low side is empty) with a :class:`~skw2s.DegenerateDataWarning`; the estimators use
+``split`` and decide what one group means at their stage.
 """
 
 import numbers
@@ -25,36 +37,26 @@ import warnings
 
 import numpy as np
 
+from ._mixture import MixtureThreshold
+from ._threshold_base import _as_scores, _BaseThreshold
 from .exceptions import DegenerateDataWarning
 
 __all__ = [
     "ChangePointThreshold",
     "FixedThreshold",
+    "MixtureThreshold",
     "QuantileThreshold",
     "RupturesThreshold",
     "changepoint_index",
     "resolve_threshold",
     "split_quality",
+    "split_scores",
 ]
 
 # Candidates whose gain is within this relative distance of the best one are re-scored
 # with ruptures' own arithmetic, so that floating-point ties resolve as in ruptures.
 _TIE_RTOL = 1e-8
 _MAX_TIE_RESCORE = 64
-
-
-def _as_scores(scores, name="scores"):
-    try:
-        x = np.asarray(scores, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a 1-D array of numbers; got {type(scores).__name__}.") from exc
-    if x.ndim == 2 and x.shape[1] == 1:
-        x = x[:, 0]
-    if x.ndim != 1:
-        raise ValueError(f"{name} must be 1-D; got an array of shape {x.shape}.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return x
 
 
 def _admissible(n, jump, min_size):
@@ -152,6 +154,30 @@ def _check_grid(jump, min_size):
     return int(jump), int(min_size)
 
 
+TIES = ("nearest", "value")
+
+
+def _value_at_breakpoint(s, b, ties):
+    """Threshold for breakpoint ``b`` of the sorted scores ``s`` (low side ``s[:b]``).
+
+    ``"value"``: ``s[b]`` as it is (ruptures' breakpoint read as the authors do): when
+    ``s[b - 1] == s[b]`` the tied scores of the low side move to the high side.
+    ``"nearest"``: when the breakpoint falls inside a run of equal scores, the cut moves
+    to the nearer end of the run (the upper end on a tie), never to an end that leaves a
+    side empty, so that the threshold separates what the breakpoint separates up to the
+    fewest moved points.
+    """
+    if ties not in TIES:
+        raise ValueError(f"ties must be one of {TIES}; got {ties!r}.")
+    if ties == "value" or s[b - 1] < s[b]:
+        return s[b]
+    lo = int(np.searchsorted(s, s[b], side="left"))
+    hi = int(np.searchsorted(s, s[b], side="right"))
+    if hi == s.size or (lo > 0 and b - lo < hi - b):
+        return s[lo]
+    return s[hi]
+
+
 def split_quality(scores, threshold):
     """Fraction of the variance of ``scores`` explained by cutting them at ``threshold``.
 
@@ -182,29 +208,6 @@ def split_quality(scores, threshold):
     return float(min(between / total, 1.0))
 
 
-class _BaseThreshold:
-    """Base class: a callable mapping a 1-D array of scores to a float threshold."""
-
-    def __call__(self, scores):
-        x = _as_scores(scores)
-        if x.size == 0:
-            raise ValueError("Cannot compute a threshold on an empty array of scores.")
-        return float(self._threshold(x))
-
-    def _params(self):
-        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self._params() == other._params()
-
-    def __hash__(self):
-        return hash((type(self).__name__, repr(self)))
-
-
 class ChangePointThreshold(_BaseThreshold):
     """Threshold at the single least-squares change point of the sorted scores.
 
@@ -219,6 +222,10 @@ class ChangePointThreshold(_BaseThreshold):
       index with segments of at least one point; a single score gives a threshold equal
       to it (empty low segment).
 
+    The rule always cuts, also when the scores form a single group (then
+    :func:`split_quality` is low); :class:`MixtureThreshold` decides between one group
+    and two.
+
     Parameters
     ----------
     jump : int, default=1
@@ -226,6 +233,15 @@ class ChangePointThreshold(_BaseThreshold):
         authors, who used ruptures' default).
     min_size : int, default=2
         Minimum segment size.
+    ties : {"nearest", "value"}, default="nearest"
+        What the threshold is when the breakpoint falls inside a run of equal scores
+        (with ``jump > 1`` it can: 12 zeros then 20 ones, ``jump=5``, give the
+        breakpoint 10). ``"nearest"`` moves the cut to the nearer end of the run (on a
+        tie, the upper end), so that ``scores < threshold`` keeps the breakpoint's low
+        side up to the fewest moved points (the 12 zeros above), and never empties a
+        side. ``"value"`` is the sorted score at the breakpoint, as the authors read it
+        (then the tied low-side scores move to the high side; the example gives 0.0 and
+        an empty low side).
 
     Examples
     --------
@@ -235,12 +251,15 @@ class ChangePointThreshold(_BaseThreshold):
     0.9
     """
 
-    def __init__(self, jump=1, min_size=2):
+    def __init__(self, jump=1, min_size=2, ties="nearest"):
         self.jump = jump
         self.min_size = min_size
+        self.ties = ties
 
     def _threshold(self, x):
         jump, min_size = _check_grid(self.jump, self.min_size)
+        if self.ties not in TIES:
+            raise ValueError(f"ties must be one of {TIES}; got {self.ties!r}.")
         s = np.sort(x)
         if s[0] == s[-1]:
             warnings.warn(
@@ -260,7 +279,7 @@ class ChangePointThreshold(_BaseThreshold):
             if s.size < 2:
                 return s[0]
             jump, min_size = 1, 1
-        return s[changepoint_index(s, jump=jump, min_size=min_size)]
+        return _value_at_breakpoint(s, changepoint_index(s, jump=jump, min_size=min_size), self.ties)
 
 
 class FixedThreshold(_BaseThreshold):
@@ -325,6 +344,10 @@ class RupturesThreshold(_BaseThreshold):
     pen : float or None, default=None
         Penalty, for penalised searches such as ``Pelt``.
     breakpoint : {"first", "last"} or int, default="first"
+    ties : {"nearest", "value"}, default="nearest"
+        As in :class:`ChangePointThreshold`: ``"value"`` reads the sorted score at the
+        breakpoint unchanged (the authors' reading, used by
+        :meth:`skw2s.OverlapDetector.from_paper`).
 
     Examples
     --------
@@ -335,11 +358,12 @@ class RupturesThreshold(_BaseThreshold):
     0.9
     """
 
-    def __init__(self, search, n_bkps=None, pen=None, breakpoint="first"):
+    def __init__(self, search, n_bkps=None, pen=None, breakpoint="first", ties="nearest"):
         self.search = search
         self.n_bkps = n_bkps
         self.pen = pen
         self.breakpoint = breakpoint
+        self.ties = ties
 
     def _threshold(self, x):
         import copy
@@ -376,32 +400,35 @@ class RupturesThreshold(_BaseThreshold):
             raise ValueError(
                 f"breakpoint must be 'first', 'last' or an int; got {self.breakpoint!r}."
             )
-        return s[b]
+        return _value_at_breakpoint(s, b, self.ties)
 
 
-def resolve_threshold(spec, *, name="threshold", breakpoint="first"):
+def resolve_threshold(spec, *, name="threshold", breakpoint="first", auto=None):
     """Turn an estimator's threshold parameter into a threshold object.
 
-    ``"changepoint"`` gives :class:`ChangePointThreshold`; a real number gives
-    :class:`FixedThreshold`; a ruptures search object (anything with ``fit`` and
-    ``predict``) gives :class:`RupturesThreshold` with one breakpoint and the given
-    ``breakpoint`` rule; a threshold object, or any callable mapping scores to a
-    number, is returned unchanged.
+    ``"mixture"`` gives :class:`MixtureThreshold`; ``"changepoint"`` gives
+    :class:`ChangePointThreshold`; ``"auto"`` gives ``auto`` (the caller's default for
+    its stage); a real number gives :class:`FixedThreshold`; a ruptures search object
+    (anything with ``fit`` and ``predict``) gives :class:`RupturesThreshold` with one
+    breakpoint and the given ``breakpoint`` rule; a threshold object, or any callable
+    mapping scores to a number, is returned unchanged.
 
     Examples
     --------
     >>> from skw2s.thresholds import resolve_threshold
     >>> resolve_threshold("changepoint")
-    ChangePointThreshold(jump=1, min_size=2)
+    ChangePointThreshold(jump=1, min_size=2, ties='nearest')
     >>> resolve_threshold(0.3)
     FixedThreshold(value=0.3)
     """
     if isinstance(spec, str):
-        if spec == "changepoint":
-            return ChangePointThreshold()
+        if spec == "auto" and auto is not None:
+            return auto
+        if spec in ("changepoint", "mixture"):
+            return ChangePointThreshold() if spec == "changepoint" else MixtureThreshold()
         raise ValueError(
-            f"{name} must be 'changepoint', a number, a ruptures search object or a "
-            f"threshold object; got the string {spec!r}."
+            f"{name} must be {'auto, ' if auto is not None else ''}'mixture', 'changepoint', "
+            f"a number, a ruptures search object or a threshold object; got the string {spec!r}."
         )
     if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
         return FixedThreshold(float(spec))
@@ -412,6 +439,21 @@ def resolve_threshold(spec, *, name="threshold", breakpoint="first"):
     if callable(spec):
         return spec
     raise TypeError(
-        f"{name} must be 'changepoint', a number, a ruptures search object or a "
-        f"threshold object; got {type(spec).__name__}."
+        f"{name} must be 'mixture', 'changepoint', a number, a ruptures search object or "
+        f"a threshold object; got {type(spec).__name__}."
     )
+
+
+def split_scores(rule, scores):
+    """``(threshold, two_groups)`` of any rule: its ``split`` method, else a plain call.
+
+    Examples
+    --------
+    >>> from skw2s.thresholds import split_scores
+    >>> split_scores(lambda s: 0.5, [0.1, 0.9])
+    (0.5, None)
+    """
+    if hasattr(rule, "split"):
+        value, two = rule.split(scores)
+        return float(value), two
+    return float(rule(scores)), None

@@ -264,10 +264,12 @@ def test_constant_confidence_gives_no_hard_points():
     with pytest.warns(DegenerateDataWarning) as record:
         det = OverlapDetector().fit(X, weak_proba=np.full(50, 0.9))
     messages = " ".join(str(w.message) for w in record)
-    assert "All scores are equal" in messages and "No hard-only point" in messages
+    assert "form one group" in messages and "overlap density 0 is not meaningful" in messages
     assert np.all(det.labels_ == EASY) and det.overlap_density_ == 0.0
     assert np.all(det.overlap_score_ == 0.0) and det.overlap_threshold_ == np.inf
-    assert np.all(det.predict(X, weak_proba=np.full(50, 0.2)) == HARD)
+    # one group of confidences: no cut at all, so new points are never hard-only either
+    assert det.confidence_two_groups_ is False and det.confidence_threshold_ == -np.inf
+    assert np.all(det.predict(X, weak_proba=np.full(50, 0.2)) == EASY)
 
 
 def test_all_hard_points():

@@ -9,6 +9,8 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import make_pipeline
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -272,10 +274,13 @@ def test_bad_inputs(data):
 
 # -------------------------------------------------------------------- online API
 def test_online_ask_tell(data):
-    X, _, groups, proba, weak, weak_cols = data
+    X, y, groups, proba, weak, weak_cols = data
     rng = np.random.RandomState(0)
     queues = {k: list(rng.permutation(np.flatnonzero(groups == k))) for k in range(3)}
-    sel = UCBSourceSelector(FrozenEstimator(weak), sources=["a", "b", "c"], n_rounds=30,
+    # The weak model sees the easy block; the detector sees every column (strong side).
+    weak_pipe = make_pipeline(ColumnTransformer([("easy", "passthrough", weak_cols)]),
+                              LogisticRegression()).fit(X, y)
+    sel = UCBSourceSelector(FrozenEstimator(weak_pipe), sources=["a", "b", "c"], n_rounds=30,
                             random_state=0)
     names = dict(a=0, b=1, c=2)
     asked = []
@@ -284,14 +289,14 @@ def test_online_ask_tell(data):
         assert sel.next_source() == s  # asking twice does not move the bandit
         asked.append(s)
         rows = [queues[names[s]].pop() for _ in range(15)]
-        sel.partial_fit(X[rows][:, weak_cols], source=s)
+        sel.partial_fit(X[rows], source=s)
     assert sorted(asked[:3]) == ["a", "b", "c"]
     assert sel.best_source_ == "c" and sel.n_pulls_[2] >= 15
     assert isinstance(sel.weak_estimator_, FrozenEstimator)
     with pytest.raises(ValueError, match="Unknown source 'd'"):
-        sel.partial_fit(X[:5][:, weak_cols], source="d")
+        sel.partial_fit(X[:5], source="d")
     with pytest.raises(ValueError, match="features"):
-        sel.partial_fit(X[:5], source="a")
+        sel.partial_fit(X[:5, :-1], source="a")
     sel.retire("c")
     assert sel.next_source() in ("a", "b")
     sel.retire("a").retire("b")

@@ -1,0 +1,271 @@
+"""One group or two? A 1-D Gaussian-mixture model choice behind :class:`MixtureThreshold`.
+
+The question asked of a set of scores is "is there a distinct *low* group?". It is
+answered in three steps, each standard:
+
+1. **Model choice by BIC.** One group is described by a single Gaussian or by a
+   uniform distribution over the scores' range (the two shapes a single group of
+   scores commonly takes: a bump, or flat); two groups by a two- or three-component
+   Gaussian mixture (scikit-learn's :class:`~sklearn.mixture.GaussianMixture`, the third
+   component lets a group with a tail, or a pile-up of saturated scores, be described
+   without inventing a group). The mixture must have the lower BIC.
+2. **Separation.** The mixture's density, evaluated on a grid, must dip between the
+   low group's mode and the high group's mode to at most ``valley`` times the lower of
+   the two modes (a bimodality condition). A skewed single group, which a mixture
+   fits better than one Gaussian, has no such dip and stays one group.
+3. **The cut.** The low group is the lowest component (or the two lowest, when only
+   that boundary is separated); the threshold is the first score above the low group's
+   mean whose posterior probability of belonging to the low group falls below 1/2.
+
+EM starts from deterministic initialisations (contiguous chunks of the sorted scores,
+and the densest narrow window of each half, which catches a spike of tied scores), so
+the result needs no random state. At most ``max_points`` evenly spaced order statistics
+of the scores are fitted (their quantile function, deterministic), so the cost is
+bounded at any n; the posterior is then evaluated on every score.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+
+from ._threshold_base import _BaseThreshold
+from .exceptions import DegenerateDataWarning
+
+SCALES = ("identity", "logit")
+
+# Chunk boundaries (fractions of the sorted scores) that initialise EM.
+_CUTS = (
+    (0.02,), (0.05,), (0.1,), (0.25,), (0.5,), (0.75,), (0.9,), (0.95,),
+    (0.02, 0.5), (0.05, 0.5), (0.1, 0.55), (0.33, 0.67), (0.25, 0.75), (0.5, 0.95),
+)
+_SPIKE_FRACTIONS = (0.005, 0.02)
+#: Variance floor of a component, in units of the scores' variance.
+_REG = 1e-6
+_GRID = 2049
+
+
+def _parts_init(z, edges):
+    parts = [z[a:b] for a, b in zip(edges[:-1], edges[1:]) if b - a >= 2]
+    if not 2 <= len(parts) <= 3:
+        return None
+    n = z.size
+    return [p.size / n for p in parts], [p.mean() for p in parts], [p.var() for p in parts]
+
+
+def _initialisations(z):
+    n = z.size
+    for cuts in _CUTS:
+        init = _parts_init(z, [0, *(int(c * n) for c in cuts), n])
+        if init is not None:
+            yield init
+    half = n // 2
+    for frac in _SPIKE_FRACTIONS:
+        m = max(int(frac * n), 2)
+        if half - m < 2:
+            continue
+        i = int(np.argmin(z[m:half] - z[: half - m]))  # densest window, lower half
+        j = half + int(np.argmin(z[half + m :] - z[half : n - m]))  # upper half
+        for edges in ([0, i, i + m, n], [i, i + m, n], [0, j, j + m, n],
+                      [i, i + m, j, j + m, n]):
+            init = _parts_init(z, edges)
+            if init is not None:
+                yield init
+
+
+def _em(z, init):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.mixture import GaussianMixture
+
+    w, m, v = (np.asarray(a, dtype=float) for a in init)
+    gm = GaussianMixture(
+        w.size, covariance_type="spherical", weights_init=w / w.sum(),
+        means_init=m[:, None], precisions_init=1.0 / (v + _REG), reg_covar=_REG,
+        max_iter=200, tol=1e-4,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        gm.fit(z[:, None])
+    return gm.score(z[:, None]) * z.size, gm
+
+
+def _one_group_bic(z):
+    n = z.size
+    gauss = n * (np.log(2 * np.pi * max(z.var(), _REG)) + 1) + 2 * np.log(n)
+    uniform = 2 * n * np.log(z[-1] - z[0]) + 2 * np.log(n)
+    return min(gauss, uniform)
+
+
+def _merge(w, m, v):
+    total = w.sum()
+    mean = (w * m).sum() / total
+    return mean, (w * (v + m**2)).sum() / total - mean**2
+
+
+def find_low_group(x, *, valley=0.8, max_points=20000):
+    """Threshold separating a distinct low group of the 1-D scores ``x``, or None.
+
+    Returns ``(threshold, details)``: ``threshold`` is a value of ``x`` (the low group
+    is ``x < threshold``) or None when the scores form one group; ``details`` holds the
+    BIC of both models, the valley ratio and the fitted components.
+    """
+    x = np.sort(np.asarray(x, dtype=np.float64))
+    n = x.size
+    details = {"bic_one": np.nan, "bic_two": np.nan, "valley_ratio": np.nan}
+    if n < 8 or x[0] == x[-1]:
+        return None, details
+    sub = x if n <= max_points else x[np.round(np.linspace(0, n - 1, max_points)).astype(int)]
+    mu, sd = sub.mean(), sub.std()
+    if not sd > 0:
+        return None, details
+    z = (sub - mu) / sd
+    best = None
+    for init in _initialisations(z):
+        ll, gm = _em(z, init)
+        bic = -2 * ll + (3 * gm.n_components - 1) * np.log(z.size)
+        if best is None or bic < best[0]:
+            best = (bic, gm)
+    bic_two, gm = best
+    details.update(bic_one=float(_one_group_bic(z)), bic_two=float(bic_two))
+    order = np.argsort(gm.means_.ravel())
+    w = gm.weights_[order]
+    m = gm.means_.ravel()[order]
+    v = gm.covariances_.ravel()[order]
+    details["components"] = {"weight": w.tolist(), "mean": (mu + sd * m).tolist(),
+                             "std": (sd * np.sqrt(v)).tolist()}
+    if not bic_two < details["bic_one"]:
+        return None, details
+    grid = np.linspace(m[0], m[-1], _GRID)
+    dens = (w * np.exp(-0.5 * (grid[:, None] - m) ** 2 / v) / np.sqrt(2 * np.pi * v)).sum(axis=1)
+    for b in range(1, w.size):
+        low_side, high_side = grid <= m[b - 1], grid >= m[b]
+        i_low = np.flatnonzero(low_side)[np.argmax(dens[low_side])]
+        i_high = np.flatnonzero(high_side)[np.argmax(dens[high_side])]
+        ratio = dens[i_low : i_high + 1].min() / min(dens[i_low], dens[i_high])
+        details["valley_ratio"] = float(ratio)
+        if ratio <= valley:
+            break
+    else:
+        return None, details
+    low_mean, _ = _merge(w[:b], m[:b], v[:b])
+    zs = (x - mu) / sd
+    post_low = gm.predict_proba(zs[:, None])[:, order[:b]].sum(axis=1)
+    above = np.flatnonzero((zs > low_mean) & (post_low < 0.5))
+    if above.size == 0 or above[0] == 0:
+        return None, details
+    return float(x[above[0]]), details
+
+
+class MixtureThreshold(_BaseThreshold):
+    """Cut the scores only if they form two groups: a Gaussian-mixture model choice.
+
+    Decides whether the scores hold a distinct *low* group and, if so, where it ends:
+    a two- or three-component Gaussian mixture must describe the scores better than
+    one Gaussian or one uniform distribution (BIC), and the mixture's density must dip
+    between the two groups to at most ``valley`` times the lower mode (bimodality).
+    The threshold is then the first score above the low group's mean that the low
+    group no longer explains (posterior below 1/2). Groups of very unequal sizes are
+    found (a low group of about 2% of the scores, or a high group of 2.5%), unlike with
+    the least-squares change point, which favours groups of comparable size; a spike of
+    tied scores is a group of its own and ties never straddle the cut.
+
+    The answer is deterministic (EM starts from fixed initialisations) and its cost is
+    bounded: at most ``max_points`` evenly spaced order statistics are fitted.
+
+    Parameters
+    ----------
+    scale : {"identity", "logit"}, default="identity"
+        Scale on which groups are sought. ``"logit"`` maps scores ``c`` in [0, 1] to
+        ``log((1 + c) / (1 - c))`` first (``c`` capped at ``1 - 1e-6``): for a binary
+        weak model's confidence ``2 |p - 0.5|`` that is the absolute log-odds, on which
+        confident points spread out instead of piling up at 1. The threshold is
+        returned on the scores' own scale. :class:`~skw2s.OverlapDetector` uses
+        ``"logit"`` for confidences.
+    valley : float in (0, 1), default=0.8
+        Largest ratio of the density between the groups to the lower of the two modes
+        for the groups to count as separated.
+    max_points : int, default=20000
+        Largest number of (evenly spaced, sorted) scores the mixture is fitted on.
+
+    Attributes
+    ----------
+    details_ : dict
+        Of the last call: ``bic_one``, ``bic_two``, ``valley_ratio`` and the fitted
+        ``components`` (weights, means and standard deviations on the fitted scale).
+
+    See Also
+    --------
+    ChangePointThreshold : the paper's rule, which always cuts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2s.thresholds import MixtureThreshold
+    >>> rng = np.random.RandomState(0)
+    >>> two = np.r_[rng.normal(0.1, 0.02, 60), rng.normal(0.7, 0.1, 940)]
+    >>> tau, found = MixtureThreshold().split(two)
+    >>> found, int((two < tau).sum())
+    (True, 60)
+    >>> MixtureThreshold().split(rng.uniform(size=1000))[1]
+    False
+    """
+
+    def __init__(self, scale="identity", valley=0.8, max_points=20000):
+        self.scale = scale
+        self.valley = valley
+        self.max_points = max_points
+
+    def _check(self):
+        if self.scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}; got {self.scale!r}.")
+        if not isinstance(self.valley, numbers.Real) or not 0 < self.valley < 1:
+            raise ValueError(f"valley must be a number in (0, 1); got {self.valley!r}.")
+        if (not isinstance(self.max_points, numbers.Integral) or isinstance(self.max_points, bool)
+                or self.max_points < 100):
+            raise ValueError(f"max_points must be an integer >= 100; got {self.max_points!r}.")
+
+    def split(self, scores):
+        """Threshold and whether the scores form two groups.
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        threshold : float
+            The low group is ``scores < threshold``. When there is one group, the
+            smallest score (nothing lies below it).
+        two_groups : bool
+        """
+        from ._threshold_base import _as_scores
+
+        self._check()
+        x = _as_scores(scores)
+        if x.size == 0:
+            raise ValueError("Cannot compute a threshold on an empty array of scores.")
+        u = x
+        if self.scale == "logit":
+            if x.min() < 0 or x.max() > 1:
+                raise ValueError(
+                    "scale='logit' needs scores in [0, 1]; got values in "
+                    f"[{x.min():.3g}, {x.max():.3g}]."
+                )
+            c = np.minimum(x, 1.0 - 1e-6)
+            u = np.log1p(c) - np.log1p(-c)
+        cut, self.details_ = find_low_group(u, valley=self.valley, max_points=self.max_points)
+        if cut is None:
+            return float(x.min()), False
+        # Back to the scores' own scale: the smallest score at or above the cut.
+        return float(x[u >= cut].min()), True
+
+    def _threshold(self, x):
+        value, two = self.split(x)
+        if not two:
+            warnings.warn(
+                f"The {x.size} scores form one group (no distinct low group): the "
+                "threshold is the smallest score, so nothing lies below it.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+        return value

@@ -1,0 +1,81 @@
+"""Shared pieces of the overlap partition: threshold rules, one-group decisions, the
+authors' configuration. Used by :class:`~skw2s.OverlapDetector` and by the per-round
+detection of :class:`~skw2s.UCBSourceSelector`."""
+
+import numpy as np
+
+from ._mixture import MixtureThreshold
+from .thresholds import FixedThreshold, RupturesThreshold, resolve_threshold
+
+
+def _resolve_rules(detector):
+    """The two threshold rules of a detector's parameters (shared with the selector)."""
+    conf = resolve_threshold(
+        detector.confidence_threshold, name="confidence_threshold", breakpoint="first",
+        auto=MixtureThreshold(scale="logit"),
+    )
+    if isinstance(conf, FixedThreshold) and not 0.0 <= conf.value <= 1.0:
+        raise ValueError(
+            "confidence_threshold must lie in [0, 1] (confidences do); got "
+            f"{conf.value!r}: every point would be hard-only or none."
+        )
+    overlap = resolve_threshold(
+        detector.overlap_threshold, name="overlap_threshold", breakpoint="last",
+        auto=MixtureThreshold(),
+    )
+    return conf, overlap
+
+
+#: Hard points scored against one another to read the level of one group of scores.
+_SELF_LEVEL_POINTS = 1000
+
+
+def self_similarity_level(Z_hard, similarity, aggregation):
+    """Median overlap score of the hard points against the other hard points.
+
+    At most 1,000 evenly spaced hard rows, scored against one another with the
+    detector's similarity and aggregation, each point's similarity to itself left out.
+    """
+    from ._similarity import _normalize_rows
+
+    n = Z_hard.shape[0]
+    if n < 2:
+        return float("nan")
+    rows = np.unique(np.round(np.linspace(0, n - 1, min(n, _SELF_LEVEL_POINTS))).astype(int))
+    R = np.asarray(Z_hard[rows], dtype=np.float64)
+    if similarity != "dot":
+        R = _normalize_rows(R)
+    S = R @ R.T
+    if similarity == "abs_cosine":
+        S = np.abs(S)
+    off = ~np.eye(rows.size, dtype=bool)
+    if aggregation == "max":
+        per_point = np.where(off, S, -np.inf).max(axis=1)
+    elif aggregation == "mean":
+        per_point = (S * off).sum(axis=1) / (rows.size - 1)
+    else:
+        per_point = np.sqrt(np.maximum((S**2 * off).sum(axis=1) / (rows.size - 1), 0.0))
+    return float(np.median(per_point))
+
+
+def one_group_is_overlap(scores, level):
+    """Whether one group of overlap scores is read as overlap (see OverlapDetector)."""
+    return bool(np.isfinite(level) and level > 0 and np.median(scores) >= 0.5 * level)
+
+
+
+def paper_config():
+    """Parameters of the authors' overlap-probing script (see ``OverlapDetector.from_paper``)."""
+    import ruptures
+
+    return dict(
+        confidence="normalized_max",
+        confidence_threshold=RupturesThreshold(ruptures.Binseg(model="l2"), ties="value"),
+        hard_inclusive=True,
+        similarity="abs_cosine",
+        aggregation="max",
+        overlap_threshold=RupturesThreshold(
+            ruptures.Binseg(model="l2"), breakpoint="last", ties="value"
+        ),
+        center=False,
+    )
