@@ -170,7 +170,8 @@ class MixtureThreshold(_BaseThreshold):
     tied scores is a group of its own and ties never straddle the cut.
 
     The answer is deterministic (EM starts from fixed initialisations) and its cost is
-    bounded: at most ``max_points`` evenly spaced order statistics are fitted.
+    bounded: at most ``max_points`` evenly spaced order statistics are fitted. Fewer
+    than 8 scores, or constant scores, form one group.
 
     Parameters
     ----------

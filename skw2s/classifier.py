@@ -93,6 +93,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
         When the chosen subset is empty (no overlap point, say) a
         :class:`~skw2s.DegenerateDataWarning` is emitted and every pool row is used.
+        **Class coverage:** a subset never drops a class that the pool's pseudolabels
+        hold (a class missing from the training rows can never be predicted). A class
+        the subset misses gets its most overlap-like pool rows (highest overlap score
+        among its non-hard rows, then its hard rows), as many as its share of the pool
+        times the subset size (at least one), with a warning naming the classes.
     pseudolabels : {"hard", "soft"}, default="hard"
         ``"hard"``: the weak model's most probable class. ``"soft"``: each chosen row
         is repeated once per class, labelled with that class and weighted by its weak
@@ -101,9 +106,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ``sample_weight`` (for a Pipeline, its last step); otherwise ``fit`` raises a
         ``TypeError``.
     classes : array-like or None, default=None
-        Class labels of the columns of a precomputed ``weak_proba`` (see :meth:`fit`).
-        Without it they are the sorted labels of the labelled rows when there are
-        any, else ``range(k)``. Ignored when a weak estimator is used.
+        Class labels of the columns of a precomputed ``weak_proba``, in column order
+        (see :meth:`fit`). Without it they are the sorted labels of the labelled rows
+        when there are any, else ``range(k)``. ``classes_`` is always sorted, as in
+        scikit-learn: the columns of ``weak_proba`` are reordered to match. Ignored when
+        a weak estimator is used.
     random_state : int, RandomState instance or None, default=None
         Draws the subset when ``train_on`` is a float.
 
@@ -116,7 +123,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     detector_ : OverlapDetector or None
         The detector fitted on the pool.
     classes_ : ndarray
-        The class labels (the weak model's classes).
+        The class labels, sorted (the weak model's classes); the columns of
+        :meth:`predict_proba` follow them.
     pool_indices_ : ndarray of int
         Row indices of ``X`` forming the pool.
     pseudolabels_ : ndarray of shape (n_pool,)
@@ -131,6 +139,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     train_indices_ : ndarray of int
         Row indices of ``X`` the strong estimator trained on (each once, also with
         soft pseudolabels).
+    coverage_indices_ : ndarray of int
+        The rows of ``train_indices_`` added only to keep every pseudolabel class (see
+        ``train_on``); empty when none was needed.
     n_features_in_ : int
         Defined when ``X`` has a column count.
     feature_names_in_ : ndarray of str
@@ -271,11 +282,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             Labels; -1 marks the unlabelled pool rows (also in an object array of
             string labels). None means every row is unlabelled (then ``weak_proba``
             or a frozen weak estimator is required).
-        weak_proba : array-like of shape (n_pool,) or (n_pool, k), default=None
-            Precomputed weak probabilities of the pool rows, in their order (weak
-            supervision: a label model's output). A 1-D array is P(class 1) of a
-            binary task. No weak estimator is then used; the classes are ``classes``,
-            else the labelled rows' labels, else ``range(k)``.
+        weak_proba : array-like of shape (n_samples,) or (n_samples, k), default=None
+            Precomputed weak probabilities, one row per sample of ``X`` like ``y``
+            (weak supervision: a label model's output); the rows of labelled samples
+            are ignored (the pool is pseudolabelled from its own rows). Being
+            sample-aligned, it is sliced with ``X`` by ``cross_validate`` and
+            ``GridSearchCV`` (``params={"weak_proba": P}``). A 1-D array is P(class 1) of
+            a binary task. No weak estimator is then used; the columns are
+            ``classes``, else the labelled rows' labels, else ``range(k)``.
         **fit_params : dict
             Metadata routed to the sub-estimators' ``fit`` (needs metadata routing
             enabled; see the Notes).
@@ -293,6 +307,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         elif hasattr(X, "__array__") and not hasattr(X, "shape"):
             X = np.asarray(X)
         n = _num_samples(X)
+        if n == 0:
+            raise ValueError("X has 0 samples: WeakToStrongClassifier needs at least one row.")
         frozen = isinstance(self.weak_estimator, FrozenEstimator)
         if y is None:
             if weak_proba is None and not frozen:
@@ -329,8 +345,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # --- weak side: probabilities of the pool
         if weak_proba is not None:
             self.weak_estimator_ = None
-            proba = check_proba(weak_proba, pool_idx.size, "weak_proba")
-            self.classes_ = self._resolve_classes(y_lab, proba.shape[1])
+            proba = check_proba(weak_proba, n, "weak_proba")[pool_idx]
+            classes = self._resolve_classes(y_lab, proba.shape[1])
+            order = np.argsort(classes, kind="stable")
+            self.classes_, proba = classes[order], proba[:, order]
         else:
             self.weak_estimator_ = clone(self._est("weak_estimator"))
             if not frozen:
@@ -376,6 +394,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     def _choose_rows(self):
         """Positions in the pool of the rows the strong estimator trains on."""
         n_pool = self.pool_indices_.size
+        self.coverage_indices_ = np.zeros(0, dtype=int)
         t = self.train_on
         if isinstance(t, str) and t == "all":
             return np.arange(n_pool)
@@ -402,7 +421,31 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 stacklevel=3,
             )
             return np.arange(n_pool)
-        return chosen
+        return self._keep_classes(chosen)
+
+    def _keep_classes(self, chosen):
+        """Add, for each pseudolabel class the subset misses, its most overlap-like rows."""
+        pseudo = self.pseudolabels_
+        missing = np.setdiff1d(np.unique(pseudo), np.unique(pseudo[chosen]))
+        if missing.size == 0:
+            return chosen
+        score = np.nan_to_num(self.detector_.overlap_score_, nan=-np.inf)
+        added = []
+        for c in missing.tolist():
+            rows = np.flatnonzero(pseudo == c)
+            m = max(1, int(round(chosen.size * rows.size / pseudo.size)))
+            # non-hard rows by decreasing overlap score, then hard rows (score -inf)
+            added.append(rows[np.argsort(-score[rows], kind="stable")[:m]])
+        added = np.concatenate(added)
+        warnings.warn(
+            f"train_on={self.train_on!r}: the chosen rows held no pseudolabel of class(es) "
+            f"{missing.tolist()}; {added.size} of their most overlap-like rows were added so "
+            "that the strong estimator can predict every class.",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+        self.coverage_indices_ = self.pool_indices_[np.sort(added)]
+        return np.sort(np.concatenate([chosen, added]))
 
     def _est(self, name):
         est = getattr(self, name)
@@ -475,6 +518,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
+        self._check_features(X)
         return self.strong_estimator_.predict(X, **self._routed("predict", params))
 
     @available_if(_strong_has("predict_proba"))
@@ -486,6 +530,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
+        self._check_features(X)
         return self._align(self.strong_estimator_.predict_proba(X, **self._routed("predict_proba", params)), 0.0)
 
     @available_if(_strong_has("predict_log_proba"))
@@ -497,6 +542,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
+        self._check_features(X)
         return self._align(self.strong_estimator_.predict_log_proba(X, **self._routed("predict_log_proba", params)), -np.inf)
 
     @available_if(_strong_has("decision_function"))
@@ -508,11 +554,18 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         check_is_fitted(self)
+        self._check_features(X)
         return self.strong_estimator_.decision_function(X, **self._routed("decision_function", params))
 
+    def _check_features(self, X):
+        """Name this estimator, not the strong one, when a 2-D X has the wrong width."""
+        if len(getattr(X, "shape", ())) == 2:
+            validate_data(self, X, reset=False, skip_check_array=True)
+
     def _align(self, P, fill):
+        """Columns of the strong estimator's output, in ``classes_`` order."""
         strong_classes = np.asarray(self.strong_estimator_.classes_)
-        if strong_classes.size == self.classes_.size:
+        if np.array_equal(strong_classes, self.classes_):
             return P
         out = np.full((P.shape[0], self.classes_.size), fill, dtype=float)
         position = {c: i for i, c in enumerate(self.classes_.tolist())}
@@ -536,6 +589,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             NaN, with a :class:`~skw2s.DegenerateDataWarning`, when no row is labelled.
         """
         check_is_fitted(self)
+        self._check_features(X)
         routed = self._routed("score", params)
         y = column_or_1d(y)
         keep = np.flatnonzero(~is_unlabelled(y))

@@ -1,5 +1,7 @@
 """Tests of WeakToStrongClassifier."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -147,22 +149,105 @@ def test_soft_pseudolabels(data):
 def test_weak_proba_input(data):
     X, y, y_semi, group, cols = data
     weak = LogisticRegression().fit(X[:200, cols], y[:200])
-    proba = weak.predict_proba(X[200:, cols])
+    proba = weak.predict_proba(X[:, cols])  # one row per sample of X
     a = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_semi)
-    b = WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba)
+    # the labelled rows' probabilities are ignored: garbage there changes nothing
+    noisy = proba.copy()
+    noisy[:200] = [0.5, 0.5]
+    b = WeakToStrongClassifier().fit(X, y_semi, weak_proba=noisy)
     assert b.weak_estimator_ is None
     np.testing.assert_array_equal(a.pseudolabels_, b.pseudolabels_)
     # 1-D P(class 1) and no labelled row at all: classes are range(2)
-    c = WeakToStrongClassifier().fit(X[200:], np.full(700, -1), weak_proba=proba[:, 1])
+    c = WeakToStrongClassifier().fit(X[200:], np.full(700, -1), weak_proba=proba[200:, 1])
     np.testing.assert_array_equal(c.classes_, [0, 1])
     np.testing.assert_array_equal(c.pseudolabels_, a.pseudolabels_)
     # classes= names the columns
-    d = WeakToStrongClassifier(classes=["neg", "pos"]).fit(X[200:], None, weak_proba=proba)
+    d = WeakToStrongClassifier(classes=["neg", "pos"]).fit(X[200:], None, weak_proba=proba[200:])
     assert set(d.predict(X[:5])) <= {"neg", "pos"}
     with pytest.raises(ValueError, match="classes"):
-        WeakToStrongClassifier(classes=["a"]).fit(X[200:], None, weak_proba=proba)
+        WeakToStrongClassifier(classes=["a"]).fit(X[200:], None, weak_proba=proba[200:])
     with pytest.raises(ValueError, match="rows"):
-        WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba[:10])
+        WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba[200:])  # pool-sized: wrong
+
+
+def test_unsorted_classes_follow_scikit_learn(data):
+    # classes= ["b", "a"] names the columns; classes_ is sorted and predict_proba follows it
+    X, y, y_semi, group, cols = data
+    P = LogisticRegression().fit(X[:200, cols], y[:200]).predict_proba(X[200:, cols])
+    clf = WeakToStrongClassifier(classes=["b", "a"]).fit(X[200:], None, weak_proba=P)
+    assert clf.classes_.tolist() == ["a", "b"]
+    # column 0 of P was class "b": the pseudolabels say so
+    np.testing.assert_array_equal(clf.pseudolabels_ == "b", P[:, 0] > P[:, 1])
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+    ref = WeakToStrongClassifier(classes=["a", "b"]).fit(X[200:], None, weak_proba=P[:, ::-1])
+    np.testing.assert_allclose(ref.predict_proba(X), proba)
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_weak_proba_in_cross_validate_and_grid_search(data, routing):
+    import sklearn
+    from sklearn.model_selection import KFold, cross_validate
+
+    X, y, y_semi, group, cols = data
+    P = LogisticRegression().fit(X[:200, cols], y[:200]).predict_proba(X[:, cols])
+    rng = np.random.RandomState(0)
+    y_cv = np.where(rng.rand(y.size) < 0.3, y, -1)  # labelled rows spread over the folds
+    cv = KFold(3, shuffle=True, random_state=0)
+    with sklearn.config_context(enable_metadata_routing=routing):
+        est = WeakToStrongClassifier(strong_estimator=LogisticRegression())
+        if routing:
+            est.set_fit_request(weak_proba=True)
+        res = cross_validate(est, X, y_cv, cv=cv, params={"weak_proba": P}, return_estimator=True)
+        for (train, _), fitted in zip(cv.split(X), res["estimator"]):
+            pool = train[y_cv[train] == -1]
+            np.testing.assert_array_equal(fitted.pseudolabels_, P[pool].argmax(axis=1))
+        assert np.all(res["test_score"] > 0.6)
+        search = GridSearchCV(est, {"strong_estimator__C": [0.01, 1.0]}, cv=cv).fit(
+            X, y_cv, weak_proba=P)
+        assert search.best_estimator_.pseudolabels_.shape == (np.sum(y_cv == -1),)
+
+
+def test_clear_errors_on_ordinary_mistakes(data):
+    X, y, y_semi, group, cols = data
+    with pytest.raises(ValueError, match="0 samples"):
+        WeakToStrongClassifier().fit(np.zeros((0, 40)), np.zeros(0))
+    clf = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_semi)
+    with pytest.raises(ValueError, match="WeakToStrongClassifier is expecting 40 features"):
+        clf.predict(X[:, :30])
+
+
+@pytest.mark.parametrize("k", [3, 5, 10])
+def test_every_subset_keeps_the_pool_classes(k):
+    X, y, group, cols = make_overlap_classification(
+        600, 600, 300 * k // 3, n_classes=k, noise=2.0, random_state=k)
+    y_semi = np.where(np.arange(y.size) < 400, y, -1)
+    for train_on in ("overlap", "nonhard", 0.8):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            clf = WeakToStrongClassifier(weak_pipe(cols), train_on=train_on, random_state=0).fit(
+                X, y_semi)
+        held = np.unique(clf.pseudolabels_)
+        trained = np.unique(clf.pseudolabels_[np.isin(clf.pool_indices_, clf.train_indices_)])
+        np.testing.assert_array_equal(trained, held)
+        np.testing.assert_array_equal(np.sort(clf.strong_estimator_.classes_), held)
+        assert np.isin(clf.coverage_indices_, clf.train_indices_).all()
+
+
+def test_missing_class_is_added_with_a_warning(data):
+    X, y, y_semi, group, cols = data
+    P = np.tile([0.2, 0.7, 0.1], (X.shape[0], 1))
+    P[::3] = [0.7, 0.2, 0.1]
+    P[1::7] = [0.1, 0.3, 0.6]  # class 2: few rows, all hard-only under a fixed threshold
+    det = OverlapDetector(confidence_threshold=0.5, overlap_threshold=0.0)
+    with pytest.warns(DegenerateDataWarning, match=r"class\(es\) \[2\]"):
+        clf = WeakToStrongClassifier(detector=det, train_on="nonhard", classes=[0, 1, 2]).fit(
+            X, np.full(X.shape[0], -1), weak_proba=P)
+    assert set(clf.pseudolabels_[clf.pool_labels_ != HARD]) == {0, 1}
+    added = clf.coverage_indices_
+    assert added.size == round(np.sum(clf.pool_labels_ != HARD) * np.mean(clf.pseudolabels_ == 2))
+    assert np.all(clf.pseudolabels_[added] == 2) and np.isin(added, clf.train_indices_).all()
+    assert set(clf.strong_estimator_.classes_) == {0, 1, 2}
 
 
 def test_frozen_weak_estimator_every_row_unlabelled(data):

@@ -275,14 +275,24 @@ def test_constant_confidence_gives_no_hard_points():
 def test_all_hard_points():
     X = np.random.default_rng(0).normal(size=(30, 4))
     with pytest.warns(DegenerateDataWarning, match="Every point of the pool is hard-only"):
-        det = OverlapDetector(confidence_threshold=1.01).fit(X, weak_proba=np.linspace(0.2, 0.8, 30))
+        det = OverlapDetector(confidence_threshold=1.0, hard_inclusive=True).fit(
+            X, weak_proba=np.linspace(0.2, 0.8, 30))
     assert np.all(det.labels_ == HARD)
+    # a fixed confidence threshold outside [0, 1] is a mistake, not "everything hard"
+    with pytest.raises(ValueError, match=r"confidence_threshold must lie in \[0, 1\]"):
+        OverlapDetector(confidence_threshold=2.0).fit(X, weak_proba=np.linspace(0.2, 0.8, 30))
 
 
 def test_too_few_points_do_not_crash():
     X = np.random.default_rng(0).normal(size=(3, 4))
-    with pytest.warns(DegenerateDataWarning):
+    # fewer than 8 confidences are one group for the mixture rule: no hard-only point
+    with pytest.warns(DegenerateDataWarning, match="one group"):
         det = OverlapDetector().fit(X, weak_proba=np.array([0.5, 0.95, 0.99]))
+    assert det.labels_.tolist() == [EASY] * 3
+    # the change point always cuts (on a relaxed grid)
+    with pytest.warns(DegenerateDataWarning):
+        det = OverlapDetector(confidence_threshold="changepoint").fit(
+            X, weak_proba=np.array([0.5, 0.95, 0.99]))
     assert det.labels_[0] == HARD and det.labels_.shape == (3,)
     with pytest.warns(DegenerateDataWarning):
         det = OverlapDetector().fit(X[:1], weak_proba=[0.7])

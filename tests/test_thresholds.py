@@ -10,11 +10,13 @@ from skw2s import DegenerateDataWarning
 from skw2s.thresholds import (
     ChangePointThreshold,
     FixedThreshold,
+    MixtureThreshold,
     QuantileThreshold,
     RupturesThreshold,
     changepoint_index,
     resolve_threshold,
     split_quality,
+    split_scores,
 )
 
 
@@ -73,10 +75,17 @@ def test_changepoint_bad_grid(jump, min_size):
         changepoint_index(np.arange(10.0), jump=jump, min_size=min_size)
 
 
-def test_changepoint_scales_linearly_on_a_million_points():
-    x = np.sort(np.random.default_rng(0).uniform(size=10**6))
+def test_changepoint_is_the_least_squares_split_on_a_million_points():
+    # (its O(n) speed is measured in benchmarks/threshold_speed.py, not here)
+    x = np.sort(np.random.default_rng(0).beta(2, 5, size=10**6))
     b = changepoint_index(x)
-    assert abs(b - 5 * 10**5) < 5000  # uniform: the 2-means split is the median
+
+    def sse(k):  # direct two-segment sum of squares, no prefix sums
+        return ((x[:k] - x[:k].mean()) ** 2).sum() + ((x[k:] - x[k:].mean()) ** 2).sum()
+
+    others = np.r_[np.arange(2, x.size - 1, 997), b - 1, b + 1]
+    # within the implementation's near-tie tolerance (1e-8 relative) of every other split
+    assert all(sse(b) <= sse(k) * (1 + 1e-8) for k in others)
 
 
 def test_changepoint_threshold_separates_two_groups():
@@ -178,3 +187,83 @@ def test_split_quality():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert np.isnan(split_quality([1.0, 1.0], 0.5))
+
+
+# ------------------------------------------------------------------ ties (issue 10)
+def test_breakpoint_inside_a_run_of_ties_still_separates():
+    x = np.r_[np.zeros(12), np.ones(20)]
+    assert changepoint_index(x, jump=5) == 10  # inside the run of zeros
+    tau = ChangePointThreshold(jump=5)(x)
+    assert tau == 1.0 and np.sum(x < tau) == 12  # moved to the nearer end of the run
+    assert ChangePointThreshold(jump=5, ties="value")(x) == 0.0  # the authors' reading
+    assert RupturesThreshold(ruptures.Binseg(model="l2"))(x) == 1.0
+    assert RupturesThreshold(ruptures.Binseg(model="l2"), ties="value")(x) == 0.0
+    # nearer end below: 3 ones among the low side's run
+    y = np.r_[np.zeros(4), np.full(9, 0.5), np.ones(30)]
+    b = changepoint_index(y, jump=5)
+    tau = ChangePointThreshold(jump=5)(y)
+    assert 0 < np.sum(y < tau) < y.size and not np.any((y < tau) & (y >= tau))
+    with pytest.raises(ValueError, match="ties"):
+        ChangePointThreshold(ties="x")(y)
+    assert b % 5 == 0
+
+
+# ------------------------------------------------------------- mixture (issue 9)
+def test_mixture_says_one_group_for_single_groups():
+    rng = np.random.RandomState(0)
+    for x in (rng.uniform(size=3000), rng.normal(size=3000), np.full(50, 0.3), rng.beta(2, 5, 3000)):
+        tau, two = MixtureThreshold().split(x)
+        assert two is False and tau == x.min()
+    with pytest.warns(DegenerateDataWarning, match="one group"):
+        assert MixtureThreshold()(rng.uniform(size=500)) >= 0
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.3, 0.5, 0.9])
+def test_mixture_finds_a_low_group_of_any_size(fraction):
+    rng = np.random.RandomState(1)
+    n_low = int(fraction * 5000)
+    x = np.r_[rng.normal(0.05, 0.01, n_low), rng.uniform(0.3, 1.0, 5000 - n_low)]
+    tau, two = MixtureThreshold().split(rng.permutation(x))
+    assert two is True and np.sum(x < tau) == n_low
+
+
+def test_mixture_spike_of_ties_is_a_group_and_never_straddles():
+    rng = np.random.RandomState(2)
+    x = np.r_[np.full(100, 0.02), rng.beta(5, 1.5, 4900)]  # 2% tied at the bottom
+    tau, two = MixtureThreshold(scale="logit").split(x)
+    assert two and np.sum(x < tau) == 100
+    z = np.r_[np.zeros(150), rng.uniform(0.1, 0.5, 5850)]  # 2.5% exact zeros
+    tau, two = MixtureThreshold().split(z)
+    assert two and np.sum(z < tau) == 150
+
+
+def test_mixture_is_deterministic_and_bounded():
+    rng = np.random.RandomState(3)
+    x = np.r_[rng.normal(0, 1, 30000), rng.normal(6, 1, 20000)]
+    a, b = MixtureThreshold().split(x), MixtureThreshold().split(x)
+    assert a == b and a[1]
+    assert abs(np.sum(x < a[0]) - 30000) < 100
+    # fitted on at most max_points order statistics: same answer from a thinner fit
+    c = MixtureThreshold(max_points=5000).split(x)
+    assert c[1] and abs(np.sum(x < c[0]) - 30000) < 150
+
+
+def test_mixture_bad_parameters():
+    with pytest.raises(ValueError, match="scale"):
+        MixtureThreshold(scale="log").split([0.1, 0.2])
+    with pytest.raises(ValueError, match="valley"):
+        MixtureThreshold(valley=1.5).split([0.1, 0.2])
+    with pytest.raises(ValueError, match="max_points"):
+        MixtureThreshold(max_points=10).split([0.1, 0.2])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        MixtureThreshold(scale="logit").split([0.1, 2.0])
+
+
+def test_split_scores_of_any_rule():
+    assert split_scores(ChangePointThreshold(), [0.1, 0.1, 0.9, 0.9])[1] is None
+    assert split_scores(ChangePointThreshold(), np.full(9, 0.4)) == (0.4, False)
+    assert split_scores(lambda s: 0.5, [0.1, 0.9]) == (0.5, None)
+    assert resolve_threshold("mixture") == MixtureThreshold()
+    assert resolve_threshold("auto", auto=MixtureThreshold(scale="logit")).scale == "logit"
+    with pytest.raises(ValueError, match="'auto'"):
+        resolve_threshold("auto")
