@@ -23,4 +23,6 @@ def is_unlabelled(y):
 
 def is_frozen(estimator):
     """Whether ``estimator`` is a :class:`sklearn.frozen.FrozenEstimator` (used as is)."""
-    return type(estimator).__name__ == "FrozenEstimator"
+    from sklearn.frozen import FrozenEstimator
+
+    return isinstance(estimator, FrozenEstimator)

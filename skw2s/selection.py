@@ -234,8 +234,29 @@ class UCBSourceSelector(BaseEstimator):
             raise ValueError("strategy='oracle' requires oracle_densities (the true densities).")
         return detector
 
+    def _check_groups(self, groups, n):
+        """Source of each row and the sources, as given (no casting); NaN is refused."""
+        if groups is None:
+            groups = np.zeros(n, dtype=int)
+        else:
+            groups = np.asarray(groups, dtype=object if _mixed(groups) else None)
+        if groups.shape != (n,):
+            raise ValueError(f"groups must have shape ({n},); got {groups.shape}.")
+        if any(_is_nan(g) for g in groups.tolist()):
+            raise ValueError("groups contains NaN: every row needs a source id.")
+        if self.sources is None:
+            return groups, _unique(groups)
+        sources = self._declare(self.sources)
+        declared = set(sources.tolist())
+        undeclared = [g for g in _unique(groups).tolist() if g not in declared]
+        if undeclared:
+            raise ValueError(
+                f"Unknown source {undeclared[0]!r} in groups; declared: {sources.tolist()}."
+            )
+        return groups, sources
+
     def _declare(self, sources):
-        src = np.asarray(sources)
+        src = np.asarray(sources, dtype=object if _mixed(sources) else None)
         if src.ndim != 1 or src.size == 0:
             raise ValueError(f"sources must be a non-empty 1-D array-like; got shape {src.shape}.")
         if np.unique(src).size != src.size:
@@ -243,7 +264,7 @@ class UCBSourceSelector(BaseEstimator):
         return src
 
     def _position(self, source):
-        hit = np.flatnonzero(self.sources_ == source) if self.sources_.size else []
+        hit = np.flatnonzero(_same(self.sources_, source)) if self.sources_.size else []
         if len(hit) != 1:
             raise ValueError(f"Unknown source {source!r}; declared sources: {self.sources_.tolist()}.")
         return int(hit[0])
@@ -263,13 +284,14 @@ class UCBSourceSelector(BaseEstimator):
         self._pending = None
         self._oracle_values = oracle_values(self)
         self._detector = detector
+        seed = self._rng.randint(2**31 - 1)  # drawn by both detections: same batches
         if self.detection == "incremental":
             self._detection = IncrementalDetection(
                 *_resolve_rules(detector),
                 detector.similarity,
                 detector.center,
                 detector.hard_inclusive,
-                np.random.RandomState(self._rng.randint(2**31 - 1)),
+                np.random.RandomState(seed),
             )
         else:
             self._detection = FullHistoryDetection(detector)
@@ -360,26 +382,20 @@ class UCBSourceSelector(BaseEstimator):
         -------
         self : UCBSourceSelector
         """
+        # Everything is validated, and the weak model and representation fitted,
+        # before any state is set: a failed fit leaves no half-initialised selector.
+        for attr in ("sources_", "weak_estimator_"):
+            self.__dict__.pop(attr, None)
         detector = self._check_params()
         X = self._validate_X(X, detector, reset=True)
         n = _num_samples(X)
         if y is not None and _num_samples(y) != n:
             raise ValueError(f"X has {n} samples but y has {_num_samples(y)}.")
-        groups = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
-        if groups.shape != (n,):
-            raise ValueError(f"groups must have shape ({n},); got {groups.shape}.")
-        sources = np.unique(groups) if self.sources is None else self._declare(self.sources)
-        self._start(detector, sources)
+        groups, sources = self._check_groups(groups, n)
+        rows = [np.flatnonzero(_same(groups, s)) for s in sources.tolist()]
         proba = fit_weak_proba(self, X, y, weak_proba)
         Z = represent(self, X, detector, fitting=True)
-
-        rows = [np.flatnonzero(groups == s) for s in sources.tolist()]
-        if self.sources is not None:
-            undeclared = np.setdiff1d(np.unique(groups), sources)
-            if undeclared.size:
-                raise ValueError(
-                    f"Unknown source {undeclared.tolist()[0]!r} in groups; declared: {sources.tolist()}."
-                )
+        self._start(detector, sources)
         sizes = np.array([r.size for r in rows])
         if self.batch_size is None:
             nonempty = sizes[sizes > 0]
@@ -521,3 +537,35 @@ class UCBSourceSelector(BaseEstimator):
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_nan(value):
+    return isinstance(value, numbers.Real) and value != value
+
+
+def _mixed(values):
+    """Whether a sequence mixes numbers and strings (numpy would turn 1 into '1')."""
+    kinds = {isinstance(v, str) for v in np.asarray(values, dtype=object).ravel().tolist()}
+    return len(kinds) > 1
+
+
+def _unique(values):
+    """Distinct values in first-seen-sorted order, kept as given (object arrays too)."""
+    if values.dtype != object:
+        return np.unique(values)
+    seen = list(dict.fromkeys(values.tolist()))
+    try:
+        seen = sorted(seen)
+    except TypeError:  # ints and strings: numbers first, then strings
+        seen = sorted(seen, key=lambda v: (isinstance(v, str), v))
+    out = np.empty(len(seen), dtype=object)
+    out[:] = seen
+    return out
+
+
+def _same(values, source):
+    """Mask of ``values == source``; in an object array '1' and 1 differ."""
+    if values.dtype != object:
+        return values == source
+    text = isinstance(source, str)
+    return np.array([isinstance(v, str) == text and v == source for v in values.tolist()], dtype=bool)
