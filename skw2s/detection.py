@@ -6,11 +6,13 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.model_selection import cross_val_predict
-from sklearn.utils import _safe_indexing, check_array
-from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
+from sklearn.utils import check_array
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._confidence import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
 from ._constants import EASY, HARD, OVERLAP
+from ._sklearn_compat import num_samples as _num_samples
+from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex

@@ -12,9 +12,10 @@ import warnings
 import numpy as np
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 
 from ._constants import OVERLAP
+from ._sklearn_compat import safe_indexing as _safe_indexing
 from .detection import OverlapDetector
 from .metrics import detection_precision_recall
 

@@ -6,8 +6,8 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.validation import _num_samples, validate_data
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import validate_data
 
 from ._bandit import (
     BONUSES,
@@ -22,6 +22,8 @@ from ._bandit import (
     ucb_index,
 )
 from ._confidence import check_proba, weak_confidence
+from ._sklearn_compat import num_samples as _num_samples
+from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._constants import OVERLAP
 from .detection import OverlapDetector, _is_frozen, _resolve_rules
 from .exceptions import DegenerateDataWarning
