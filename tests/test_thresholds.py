@@ -267,3 +267,23 @@ def test_split_scores_of_any_rule():
     assert resolve_threshold("auto", auto=MixtureThreshold(scale="logit")).scale == "logit"
     with pytest.raises(ValueError, match="'auto'"):
         resolve_threshold("auto")
+
+
+def test_mixture_em_agrees_with_scikit_learn():
+    # the hand-written 1-D EM is scikit-learn's spherical GaussianMixture iteration
+    from sklearn.mixture import GaussianMixture
+
+    from skw2s._mixture import _REG, _em
+
+    rng = np.random.RandomState(4)
+    z = np.sort(np.r_[rng.normal(-1, 0.3, 300), rng.normal(1.5, 0.6, 700)])
+    init = ([0.4, 0.6], [-0.8, 1.0], [0.2, 0.5])
+    ll, (w, m, v) = _em(z, init, tol=1e-10, max_iter=500)
+    gm = GaussianMixture(2, covariance_type="spherical", weights_init=init[0],
+                         means_init=np.array(init[1])[:, None],
+                         precisions_init=1 / (np.array(init[2]) + _REG), reg_covar=_REG,
+                         tol=1e-10, max_iter=500).fit(z[:, None])
+    np.testing.assert_allclose(w, gm.weights_, rtol=1e-6)
+    np.testing.assert_allclose(m, gm.means_.ravel(), rtol=1e-6)
+    np.testing.assert_allclose(v, gm.covariances_, rtol=1e-6)
+    assert ll == pytest.approx(gm.score(z[:, None]) * z.size, rel=1e-9)
