@@ -24,6 +24,7 @@ Reported:
 Usage::
 
     python benchmarks/source_selection.py              # 20 seeds, figure in benchmarks/figures
+    python benchmarks/source_selection.py --fractions 0 0.45 0.9   # sources with no / most overlap
     python benchmarks/source_selection.py --seeds 5 --no-plot
 """
 
@@ -139,13 +140,18 @@ def main():
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--timing-seeds", type=int, default=3)
     parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--fractions", type=float, nargs="+", default=FRACTIONS.tolist(),
+                        help="true overlap density of each source (default 0.10 0.25 0.45)")
     args = parser.parse_args()
+    global FRACTIONS
+    FRACTIONS = np.array(args.fractions)
+    VARIANTS["oracle"]["oracle_densities"] = FRACTIONS
     warnings.simplefilter("ignore", DegenerateDataWarning)
     t0 = time.perf_counter()
     T = args.rounds
 
     regret, share, acc, refs = regret_and_accuracy(args.seeds, T)
-    print(f"K = 3 sources, true overlap densities {FRACTIONS.tolist()}, noise sqrt(5), T = {T}, "
+    print(f"K = {FRACTIONS.size} sources, true overlap densities {FRACTIONS.tolist()}, noise sqrt(5), T = {T}, "
           f"batch = 40, {args.seeds} seeds\n")
     print(f"{'strategy':30s} {'regret at T (mean +- se)':>26s}")
     for name in VARIANTS:
@@ -164,7 +170,7 @@ def main():
             print(f"{label:28s} {t:3d} " + " ".join(f"{a[:, i, j].mean():14.3f}" for a in acc.values())
                   + f"   {d.mean():+.3f} ({d.std(ddof=1) / np.sqrt(d.size):.3f}, {np.sum(d > 0)}/{d.size})")
 
-    times = timing(args.timing_seeds, T)
+    times = timing(args.timing_seeds, T) if args.timing_seeds else {}
     print(f"\nSelector time per round (median over {args.timing_seeds} seeds), 3 x 20000 rows, "
           "batch 400, 40 features:")
     for mode, (per_round, total) in times.items():
@@ -203,7 +209,8 @@ def main():
                     title="Time per round, 3 x 20000 rows, batch 400")
         axes[2].legend(fontsize=8)
         fig.tight_layout()
-        path = Path(__file__).parent / "figures" / "source_selection.png"
+        suffix = "" if FRACTIONS.tolist() == [0.10, 0.25, 0.45] else "_" + "_".join(f"{f:g}" for f in FRACTIONS)
+        path = Path(__file__).parent / "figures" / f"source_selection{suffix}.png"
         path.parent.mkdir(exist_ok=True)
         fig.savefig(path, dpi=110)
         print(f"figure: {path}")
