@@ -300,7 +300,7 @@ def test_degenerate_cases(data):
         clf = WeakToStrongClassifier(weak_pipe(cols), detector=det, train_on="overlap").fit(X, y_semi)
     np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_)
     # all pseudolabels of one class with hard labels
-    proba = np.tile([0.9, 0.1], (700, 1))
+    proba = np.tile([0.9, 0.1], (900, 1))  # one row per sample
     with pytest.raises(ValueError, match="single class"):
         WeakToStrongClassifier().fit(X, y_semi, weak_proba=proba)
     # ...which soft labels handle
