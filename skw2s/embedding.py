@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from . import _hf_utils as hf
+from ._hf_utils import check_texts as _check_texts
 
 __all__ = ["HFEmbedder"]
 
@@ -305,6 +306,48 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
             self._embed([unique[i] for i in missing], out, missing, store, keys)
         return out[inverse]
 
+    def transform_partitions(self, X, *, npartitions=None, resources=None):
+        """Embed a large corpus on a dask cluster, one model load per worker.
+
+        Needs ``pip install "skw2s[dask]"``. Returns at once: the embeddings are a lazy
+        dask array, computed by whatever consumes it (``OverlapDetector.fit``,
+        ``da.to_zarr``, ``.persist()``) on the current scheduler (a distributed
+        ``Client``, or dask's threads). Each worker process builds this embedder from
+        its parameters and loads the model the first time one of its tasks needs it,
+        then reuses it for every later partition (tasks carry the parameters, never the
+        model). The embedder need not be fitted: if it is not, one small task learns
+        the output width on a worker.
+
+        Parameters
+        ----------
+        X : dask Bag or dask Series of str, or a sequence of str
+            The texts. A bag or series is embedded partition by partition (its
+            partition lengths are counted first, a pass that reads the texts and embeds
+            nothing); an in-memory sequence is split into ``npartitions`` partitions.
+        npartitions : int or None, default=None
+            Partitions of an in-memory sequence; None: one per 4096 texts.
+        resources : dict or None, default=None
+            Worker resources each embedding task needs, e.g. ``{"GPU": 1}`` to run them
+            only on workers started with ``--resources GPU=1`` (whose ``device="auto"``
+            then picks CUDA). Dask drops such annotations when it fuses tasks: compute
+            the result with ``optimize_graph=False`` or inside
+            ``dask.config.set({"optimization.fuse.active": False})``.
+
+        Returns
+        -------
+        Z : dask array of shape (n_texts, n_features_out), dtype float32
+            One row chunk per partition, one chunk across the features.
+
+        Notes
+        -----
+        With ``cache=`` on a file system that the workers share, every worker reads and
+        writes the same per-text cache (concurrent writers never clash), so a rerun
+        embeds nothing. Each worker keeps up to four models (by parameters) loaded.
+        """
+        from ._dask import embed_partitions
+
+        return embed_partitions(self, X, npartitions=npartitions, resources=resources)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
@@ -452,44 +495,3 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
                 vec = torch.nn.functional.normalize(vec, dim=1)
             return vec.cpu().numpy()
 
-
-def _check_texts(X):
-    """Return ``X`` as a list of str, or raise a clear TypeError/ValueError."""
-    if isinstance(X, (str, bytes)):
-        raise TypeError(
-            "X must be a sequence of texts, got a single string; wrap it in a list."
-        )
-    if hasattr(X, "columns") and hasattr(X, "iloc"):  # pandas DataFrame
-        if X.shape[1] != 1:
-            raise ValueError(
-                f"X is a DataFrame with {X.shape[1]} columns; HFEmbedder expects one "
-                "column of texts (select it first, e.g. with a ColumnTransformer)."
-            )
-        X = X.iloc[:, 0]
-    if hasattr(X, "tocsr") or hasattr(X, "todense"):
-        raise TypeError("X is a sparse matrix; HFEmbedder expects a sequence of texts.")
-    if isinstance(X, np.ndarray):
-        if X.ndim == 2 and X.shape[1] == 1:
-            X = X[:, 0]
-        if X.ndim != 1:
-            raise ValueError(
-                f"X is an array of shape {X.shape}; HFEmbedder expects a 1-D sequence "
-                "of texts (or a single column)."
-            )
-        if X.dtype.kind in "biufcmM":
-            raise TypeError(
-                f"X is a numeric array (dtype {X.dtype}); HFEmbedder expects texts."
-            )
-    try:
-        texts = X.tolist() if hasattr(X, "tolist") else list(X)
-    except TypeError:
-        raise TypeError(
-            f"X must be a sequence of texts, got {type(X).__name__}."
-        ) from None
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(
-                f"HFEmbedder expects texts (str); element {i} of X is "
-                f"{type(t).__name__} ({t!r})."
-            )
-    return texts

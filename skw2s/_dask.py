@@ -1,0 +1,355 @@
+"""Dask support: every dask-specific line of skw2s lives in this module.
+
+The estimators call in here when an input is a dask collection (:func:`is_dask_collection`,
+which never imports dask), the way scikit-learn keeps its array-API dispatch in one place.
+Dask is imported lazily, only by the functions that need it, so the core never depends
+on it; ``pip install "skw2s[dask]"`` installs it.
+
+What runs where, for :class:`~skw2s.OverlapDetector` on a dask array ``X``:
+
+* per-row work is blockwise (``map_blocks`` with an explicit ``meta``): weak
+  probabilities of a frozen weak model, confidences, overlap scores, labels of new
+  points;
+* the hard set's d x d second-moment matrix (the ``"rms"`` aggregation) is a sum of
+  one matrix per block of rows, tree-reduced by dask;
+* the 1-D confidences and overlap scores (8 bytes per row each) are gathered on the
+  client, where the detector's own threshold and partition code runs on them, exactly
+  as in memory.
+
+:func:`embed_partitions` embeds partitions of texts with one model per worker process.
+"""
+
+import contextlib
+import math
+import sys
+import threading
+
+import numpy as np
+
+from ._confidence import check_proba, weak_confidence
+from ._utils import is_frozen
+
+_INSTALL = 'pip install "skw2s[dask]"'
+
+
+def is_dask_collection(*objs):
+    """True when any of ``objs`` is a dask collection. Never imports dask."""
+    if "dask" not in sys.modules:  # nothing can be a dask collection before dask is imported
+        return False
+    from dask.base import is_dask_collection as _is
+
+    return any(_is(obj) for obj in objs)
+
+
+def _import_dask():
+    try:
+        import dask
+        import dask.array as da
+    except ImportError as exc:  # pragma: no cover - dask is imported by whoever made X
+        raise ImportError(f"This needs dask: {_INSTALL}.") from exc
+    return dask, da
+
+
+# --------------------------------------------------------------------------- inputs
+def check_dask_array(X, name="X"):
+    """Validate a dask ``X`` of shape (n_samples, n_features); return it as floats.
+
+    Rows may be chunked freely; the features must form one chunk (every block holds
+    whole rows). Integer and boolean data are cast to float64, as in memory.
+    """
+    _, da = _import_dask()
+    if not isinstance(X, da.Array):
+        hint = ""
+        if hasattr(X, "to_dask_array"):
+            hint = " Convert a dask DataFrame with X.to_dask_array(lengths=True)."
+        raise TypeError(f"{name} must be a dask array; got {type(X).__name__}.{hint}")
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D dask array of shape (n_samples, n_features); got "
+            f"{X.ndim} dimension(s) (shape {X.shape})."
+        )
+    if any(math.isnan(c) for c in X.chunks[0]):
+        raise ValueError(
+            f"{name} has unknown chunk sizes along its rows (after boolean indexing?): "
+            f"call {name}.compute_chunk_sizes() first."
+        )
+    if len(X.chunks[1]) != 1:
+        raise ValueError(
+            f"{name} is chunked along its features ({len(X.chunks[1])} chunks of "
+            f"{X.chunks[1]} columns): skw2s needs whole rows in every block. Rechunk it "
+            f"with {name}.rechunk({{1: -1}}) (a shuffle within each block of rows: "
+            "cheapest when done once, before fitting)."
+        )
+    if X.dtype.kind in "biu":
+        X = X.astype(np.float64)
+    elif X.dtype not in (np.float32, np.float64):
+        raise TypeError(
+            f"{name} must hold float32 or float64 numbers; got dtype {X.dtype}."
+        )
+    return X
+
+
+def _check_finite(block):
+    if not np.isfinite(block).all():
+        raise ValueError("Input X contains NaN or infinity.")
+    return block
+
+
+def _predict_proba(block, estimator):
+    return estimator.predict_proba(block)
+
+
+def _check_proba_block(block):
+    return check_proba(block)
+
+
+def weak_proba(X, weak_proba, estimator, n_classes=None):
+    """Weak probabilities of the rows of dask ``X``, as a dask array chunked like X's rows.
+
+    ``weak_proba`` (numpy or dask, 1-D or 2-D) wins; otherwise the fitted
+    ``estimator``'s ``predict_proba`` runs blockwise. ``n_classes`` (when known) is
+    checked.
+    """
+    _, da = _import_dask()
+    n, rows = X.shape[0], X.chunks[0]
+    if weak_proba is None:
+        if estimator is None:
+            raise ValueError(
+                "weak_proba is required: this detector was fitted on precomputed weak "
+                "probabilities, so it has no weak estimator to score new points."
+            )
+        k = len(estimator.classes_)
+        P = X.map_blocks(
+            _predict_proba, estimator, chunks=(rows, (k,)), dtype=np.float64,
+            meta=np.empty((0, 0), dtype=np.float64),
+        )
+    elif is_dask_collection(weak_proba):
+        if not isinstance(weak_proba, da.Array) or weak_proba.ndim not in (1, 2):
+            raise ValueError(
+                "weak_proba must be a 1-D or 2-D (dask) array of shape (n_samples,) or "
+                f"(n_samples, n_classes); got {type(weak_proba).__name__}."
+            )
+        if weak_proba.shape[0] != n:
+            raise ValueError(f"weak_proba has {weak_proba.shape[0]} rows but X has {n} samples.")
+        P = weak_proba if weak_proba.ndim == 2 else weak_proba[:, None]
+        if P.shape[1] == 1:
+            P = da.concatenate([1.0 - P, P], axis=1)
+        P = P.rechunk((rows, -1)).map_blocks(
+            _check_proba_block, dtype=np.float64, meta=np.empty((0, 0), dtype=np.float64)
+        )
+    else:
+        P = da.from_array(check_proba(weak_proba, n), chunks=(rows, -1))
+    if n_classes is not None and P.shape[1] != n_classes:
+        raise ValueError(
+            f"weak_proba has {P.shape[1]} classes but the detector was fitted with "
+            f"{n_classes}."
+        )
+    return P
+
+
+def confidence(P, method):
+    """Blockwise weak confidence of a dask (n, k) probability array: a dask 1-D array."""
+    return P.map_blocks(
+        weak_confidence, method, drop_axis=1, dtype=np.float64,
+        meta=np.empty(0, dtype=np.float64),
+    )
+
+
+def as_dask(values, like):
+    """Wrap a client-side 1-D array as a dask array chunked like ``like``'s rows."""
+    _, da = _import_dask()
+    return da.from_array(np.asarray(values), chunks=(like.chunks[0],))
+
+
+def gather(*arrays):
+    """Compute dask arrays together (one pass over shared inputs) into NumPy arrays."""
+    dask, _ = _import_dask()
+    return dask.compute(*arrays)
+
+
+# ------------------------------------------------------------------ overlap scores
+def _prepare_block(block, center):
+    _check_finite(block)
+    if center is not None:
+        block = block - center.astype(block.dtype, copy=False)
+    return block
+
+
+def _moment_block(block, mask, index, center):
+    block = _prepare_block(block, center)
+    total = index.second_moment_sum(block, np.flatnonzero(mask))
+    return total.astype(np.float64)[None]
+
+
+def _score_block(block, mask, index, center):
+    block = _prepare_block(block, center)
+    if mask is None:
+        return index.score(block)
+    out = np.full(block.shape[0], np.nan)
+    rows = np.flatnonzero(mask)
+    out[rows] = index.score(block, rows)
+    return out
+
+
+def mean(Z):
+    """Column means of dask ``Z``, computed (float64 accumulation) in ``Z``'s dtype."""
+    (mu,) = gather(Z.mean(axis=0, dtype=np.float64))
+    return mu.astype(Z.dtype)
+
+
+def fit_index(index, Z, rows, center=None, split_every=8):
+    """Fit an ``"rms"`` :class:`~skw2s._similarity.SimilarityIndex` on ``Z[rows]``.
+
+    Each block of rows contributes its second-moment sum; dask tree-reduces them
+    (``split_every`` at a time) into one d x d matrix. ``rows`` is a NumPy index array.
+    """
+    if index.aggregation != "rms":
+        raise ValueError(rms_only_message(index.aggregation))
+    _, da = _import_dask()
+    d = Z.shape[1]
+    mask = as_dask(_mask(rows, Z.shape[0]), Z)
+    parts = da.blockwise(
+        _moment_block, "bij", Z, "bk", mask, "b",
+        index=index, center=center, new_axes={"i": d, "j": d}, adjust_chunks={"b": 1},
+        concatenate=True, dtype=np.float64, meta=np.empty((0, 0, 0), dtype=np.float64),
+    )
+    (total,) = gather(parts.sum(axis=0, split_every=split_every))
+    return index.set_second_moment(total.astype(Z.dtype), len(rows), Z.dtype)
+
+
+def score(index, Z, rows=None, center=None):
+    """Overlap scores of dask ``Z`` (of ``Z[rows]`` when given, NaN elsewhere): lazy, 1-D.
+
+    The fitted index (a d x d matrix for ``"rms"``) enters the graph once, as one
+    delayed object, not once per task.
+    """
+    dask, da = _import_dask()
+    index = dask.delayed(index, pure=True)
+    if rows is None:
+        return Z.map_blocks(
+            _score_block, None, index, center, drop_axis=1, dtype=np.float64,
+            meta=np.empty(0, dtype=np.float64),
+        )
+    mask = as_dask(_mask(rows, Z.shape[0]), Z)
+    return da.map_blocks(
+        _score_block, Z, mask[:, None], index, center, drop_axis=1, dtype=np.float64,
+        meta=np.empty(0, dtype=np.float64),
+    )
+
+
+def _mask(rows, n):
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return mask
+
+
+def rms_only_message(aggregation):
+    return (
+        f'aggregation="{aggregation}" is exact and needs the whole hard set in memory, '
+        'so it is not available on dask arrays: use aggregation="rms" (the default), '
+        "whose d x d second-moment matrix is a tree reduction, or compute X into memory."
+    )
+
+
+# ------------------------------------------------------------------ embeddings
+# Worker-local embedders, keyed by the embedder's parameters: each worker process loads a
+# model once, the first time one of its tasks needs it, and keeps it for the next tasks.
+# The lock makes the threads of one worker wait for that one load.
+_EMBEDDERS = {}
+_EMBEDDERS_LOCK = threading.Lock()
+_MAX_EMBEDDERS = 4
+
+
+def _worker_embedder(params):
+    from dask.base import tokenize
+
+    from .embedding import HFEmbedder
+
+    key = tokenize(sorted(params.items(), key=lambda item: item[0]))
+    with _EMBEDDERS_LOCK:
+        embedder = _EMBEDDERS.get(key)
+        if embedder is None:
+            embedder = HFEmbedder(**params).fit()
+            while len(_EMBEDDERS) >= _MAX_EMBEDDERS:  # oldest first
+                _EMBEDDERS.pop(next(iter(_EMBEDDERS)))
+            _EMBEDDERS[key] = embedder
+    return embedder
+
+
+def _embed_partition(params, texts):
+    return _worker_embedder(params).transform(texts)
+
+
+def _width(params):
+    return _worker_embedder(params).n_features_out_
+
+
+def _count(part):
+    return len(part)
+
+
+def _text_partitions(X, npartitions):
+    """(list of delayed partitions, list of their lengths) of a bag, series or sequence."""
+    dask, _ = _import_dask()
+    if is_dask_collection(X):
+        if hasattr(X, "columns"):  # a one-column dask DataFrame
+            if len(X.columns) != 1:
+                raise ValueError(
+                    f"X is a dask DataFrame with {len(X.columns)} columns; pass one column "
+                    "of texts (a dask Series)."
+                )
+            X = X[X.columns[0]]
+        if not hasattr(X, "to_delayed"):
+            raise TypeError(
+                "X must be a dask Bag or dask Series of texts, or a sequence of texts; "
+                f"got {type(X).__name__}."
+            )
+        if npartitions is not None:
+            raise ValueError(
+                "npartitions applies to in-memory texts only: X is already partitioned "
+                "(repartition it with dask instead)."
+            )
+        parts = [dask.delayed(list, pure=True)(p) for p in X.to_delayed()]
+        # One cheap pass (reading the texts, embedding nothing) gives the partition
+        # lengths, so that the embeddings form a dask array of known shape.
+        lengths = list(dask.compute(*[dask.delayed(_count, pure=True)(p) for p in parts]))
+        return parts, lengths
+    from ._hf_utils import check_texts as _check_texts
+
+    texts = _check_texts(X)
+    n = len(texts)
+    if npartitions is None:
+        npartitions = max(1, math.ceil(n / 4096))
+    if not isinstance(npartitions, (int, np.integer)) or isinstance(npartitions, bool) \
+            or npartitions < 1:
+        raise ValueError(f"npartitions must be a positive int or None; got {npartitions!r}.")
+    bounds = np.linspace(0, n, min(npartitions, max(n, 1)) + 1).astype(int)
+    parts = [dask.delayed(texts[a:b], pure=True) for a, b in zip(bounds[:-1], bounds[1:])]
+    return parts, [int(b - a) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def embed_partitions(embedder, X, *, npartitions=None, resources=None):
+    """Embed partitioned texts on the current dask scheduler; see HFEmbedder.transform_partitions."""
+    dask, da = _import_dask()
+    embedder._validate_params()
+    if resources is not None and not isinstance(resources, dict):
+        raise TypeError(
+            f"resources must be a dict such as {{'GPU': 1}} or None; got {resources!r}."
+        )
+    params = embedder.get_params(deep=False)
+    parts, lengths = _text_partitions(X, npartitions)
+    annotate = dask.annotate(resources=resources) if resources else contextlib.nullcontext()
+    with annotate:
+        if hasattr(embedder, "n_features_out_"):
+            width = int(embedder.n_features_out_)
+        else:  # learn the width on a worker (that worker keeps the model for later)
+            width = int(dask.delayed(_width, pure=True)(params).compute())
+        blocks = [dask.delayed(_embed_partition, pure=True)(params, p) for p in parts]
+    meta = np.empty((0, width), dtype=np.float32)
+    arrays = [
+        da.from_delayed(b, shape=(m, width), dtype=np.float32, meta=meta)
+        for b, m in zip(blocks, lengths)
+    ]
+    if not arrays:
+        return da.zeros((0, width), dtype=np.float32, chunks=((0,), (width,)))
+    return da.concatenate(arrays, axis=0)
