@@ -27,6 +27,7 @@ import threading
 import numpy as np
 
 from ._confidence import check_proba, weak_confidence
+from ._constants import OVERLAP
 from ._utils import is_frozen
 
 _INSTALL = 'pip install "skw2s[dask]"'
@@ -96,14 +97,14 @@ def _check_finite(block):
 
 
 def _predict_proba(block, estimator):
-    return estimator.predict_proba(block)
+    return check_proba(estimator.predict_proba(block), name="weak_estimator.predict_proba(X)")
 
 
 def _check_proba_block(block):
     return check_proba(block)
 
 
-def weak_proba(X, weak_proba, estimator, n_classes=None):
+def _weak_proba(X, weak_proba, estimator, n_classes=None):
     """Weak probabilities of the rows of dask ``X``, as a dask array chunked like X's rows.
 
     ``weak_proba`` (numpy or dask, 1-D or 2-D) wins; otherwise the fitted
@@ -183,12 +184,7 @@ def _moment_block(block, mask, index, center):
 
 def _score_block(block, mask, index, center):
     block = _prepare_block(block, center)
-    if mask is None:
-        return index.score(block)
-    out = np.full(block.shape[0], np.nan)
-    rows = np.flatnonzero(mask)
-    out[rows] = index.score(block, rows)
-    return out
+    return index.score(block, None if mask is None else np.flatnonzero(mask))
 
 
 def mean(Z):
@@ -218,22 +214,26 @@ def fit_index(index, Z, rows, center=None, split_every=8):
 
 
 def score(index, Z, rows=None, center=None):
-    """Overlap scores of dask ``Z`` (of ``Z[rows]`` when given, NaN elsewhere): lazy, 1-D.
+    """Overlap scores of the rows of dask ``Z`` (of ``Z[rows]``, in order): lazy, 1-D.
 
     The fitted index (a d x d matrix for ``"rms"``) enters the graph once, as one
     delayed object, not once per task.
     """
     dask, da = _import_dask()
     index = dask.delayed(index, pure=True)
+    meta = np.empty(0, dtype=np.float64)
     if rows is None:
         return Z.map_blocks(
-            _score_block, None, index, center, drop_axis=1, dtype=np.float64,
-            meta=np.empty(0, dtype=np.float64),
+            _score_block, None, index, center, drop_axis=1, dtype=np.float64, meta=meta
         )
-    mask = as_dask(_mask(rows, Z.shape[0]), Z)
+    mask = _mask(rows, Z.shape[0])
+    # Each block returns the scores of its selected rows only: known chunk sizes.
+    bounds = np.cumsum((0,) + Z.chunks[0])
+    selected = np.concatenate([[0], np.cumsum(mask)])[bounds]
+    counts = tuple(int(k) for k in np.diff(selected))
     return da.map_blocks(
-        _score_block, Z, mask[:, None], index, center, drop_axis=1, dtype=np.float64,
-        meta=np.empty(0, dtype=np.float64),
+        _score_block, Z, as_dask(mask, Z)[:, None], index, center, drop_axis=1,
+        chunks=(counts,), dtype=np.float64, meta=meta,
     )
 
 
@@ -249,6 +249,114 @@ def rms_only_message(aggregation):
         'so it is not available on dask arrays: use aggregation="rms" (the default), '
         "whose d x d second-moment matrix is a tree reduction, or compute X into memory."
     )
+
+
+# ------------------------------------------------------------------ OverlapDetector
+def _detector_X(det, X, reset):
+    if det.representation is not None:
+        raise ValueError(
+            "OverlapDetector on a dask X needs representation=None: compute the "
+            "strong-side representation first (for texts, HFEmbedder.transform_partitions "
+            "gives a dask array) and pass it as X."
+        )
+    X = check_dask_array(X)
+    if X.shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
+    if reset:
+        det.n_features_in_ = X.shape[1]
+        if hasattr(det, "feature_names_in_"):
+            del det.feature_names_in_
+    elif X.shape[1] != det.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but OverlapDetector is expecting "
+            f"{det.n_features_in_} features as input."
+        )
+    return X
+
+
+def fit_detector(det, X, y, weak_proba):
+    """:meth:`OverlapDetector.fit` on a dask ``X`` (or a dask ``weak_proba``).
+
+    Two passes over ``X`` (three with ``center=True``): the hard set's second moment,
+    then the overlap scores; the confidences and scores are gathered and partitioned
+    by the detector's own code. Per-point attributes become dask arrays.
+    """
+    if not is_dask_collection(X):  # X in memory, probabilities on dask: bring them here
+        (weak_proba,) = gather(weak_proba)
+        return det.fit(X, y, weak_proba=weak_proba)
+    if det.aggregation != "rms":
+        raise ValueError(rms_only_message(det.aggregation))
+    X = _detector_X(det, X, reset=True)
+    estimator = None
+    if weak_proba is None:
+        if det.weak_estimator is None or not is_frozen(det.weak_estimator):
+            raise ValueError(
+                "OverlapDetector on a dask X needs weak_proba (a NumPy or dask array) or a "
+                "fitted weak_estimator wrapped in sklearn.frozen.FrozenEstimator: the weak "
+                "model is not fitted on dask rows."
+            )
+        estimator = det.weak_estimator
+    det.weak_estimator_ = estimator
+    det.representation_ = None
+    c = confidence(_weak_proba(X, weak_proba, estimator), det.confidence)
+    if det.center:  # one pass for the mean, with the (cheap) confidences
+        c, det.center_ = gather(c, X.mean(axis=0, dtype=np.float64))
+        det.center_ = det.center_.astype(X.dtype)
+    else:
+        (c,) = gather(c)
+        det.center_ = None
+    det._partition(
+        c,
+        fit_index=lambda rows: fit_index(det._new_index(), X, rows, det.center_),
+        score=lambda rows: gather(score(det.index_, X, rows, det.center_))[0],
+    )
+    det.labels_, det.confidence_, det.overlap_score_ = (
+        as_dask(values, X) for values in (det.labels_, det.confidence_, det.overlap_score_)
+    )
+    return det
+
+
+def _scores(det, X, weak_proba):
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(det)
+    X = _detector_X(det, X, reset=False)
+    P = _weak_proba(X, weak_proba, det.weak_estimator_)
+    return confidence(P, det.confidence), score(det.index_, X, None, det.center_)
+
+
+def transform_detector(det, X, weak_proba):
+    """:meth:`OverlapDetector.transform` on dask: a lazy (n, 2) dask array."""
+    _, da = _import_dask()
+    return da.stack(_scores(det, X, weak_proba), axis=1)
+
+
+def predict_detector(det, X, weak_proba):
+    """:meth:`OverlapDetector.predict` on dask: lazy labels, blockwise."""
+    from .detection import _label_points
+
+    _, da = _import_dask()
+    c, s = _scores(det, X, weak_proba)
+    return da.map_blocks(
+        _label_points, c, s, det.confidence_threshold_, det.overlap_threshold_,
+        dtype=np.int8, meta=np.empty(0, dtype=np.int8),
+    )
+
+
+def overlap_subset(det, X, y):
+    """The overlap rows of ``X`` and ``y`` after a fit (:meth:`OverlapDetector.fit_resample`)."""
+    from sklearn.utils import _safe_indexing
+
+    labels = det.labels_
+    if is_dask_collection(labels):  # built from client-side values: no cluster needed
+        labels = labels.compute(scheduler="sync")
+    idx = np.flatnonzero(labels == OVERLAP)
+    det.sample_indices_ = idx
+    subsets = [None if v is None else v[idx] if is_dask_collection(v) else _safe_indexing(v, idx)
+               for v in (X, y)]
+    return tuple(subsets)
 
 
 # ------------------------------------------------------------------ embeddings
@@ -299,7 +407,7 @@ def _text_partitions(X, npartitions):
                     "of texts (a dask Series)."
                 )
             X = X[X.columns[0]]
-        if not hasattr(X, "to_delayed"):
+        if not hasattr(X, "to_delayed") or hasattr(X, "chunks"):  # not a bag or series
             raise TypeError(
                 "X must be a dask Bag or dask Series of texts, or a sequence of texts; "
                 f"got {type(X).__name__}."

@@ -9,6 +9,7 @@ from sklearn.model_selection import cross_val_predict
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _dask
 from ._confidence import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
 from ._constants import EASY, HARD, OVERLAP
 from ._sklearn_compat import num_samples as _num_samples
@@ -335,6 +336,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self : OverlapDetector
         """
         self._check_params()
+        if _dask.is_dask_collection(X, weak_proba):
+            return _dask.fit_detector(self, X, y, weak_proba)
         X, y = self._validate_X(X, y, reset=True)
         proba = self._fit_weak_proba(X, y, weak_proba)
         Z = self._represent(X, fitting=True)
@@ -505,6 +508,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             Columns ``confidence`` and ``overlap_score`` (0 when the fitted pool has no
             hard-only point).
         """
+        if _dask.is_dask_collection(X, weak_proba):
+            return _dask.transform_detector(self, X, weak_proba)
         c, s = self._scores(X, weak_proba)
         return np.column_stack([c, s])
 
@@ -525,6 +530,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         labels : ndarray of shape (n_samples,)
             ``skw2s.EASY``, ``skw2s.HARD`` or ``skw2s.OVERLAP``.
         """
+        if _dask.is_dask_collection(X, weak_proba):
+            return _dask.predict_detector(self, X, weak_proba)
         c, s = self._scores(X, weak_proba)
         labels = np.full(c.shape[0], EASY, dtype=np.int8)
         hard = self._hard_mask(c)
@@ -550,6 +557,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             Their row indices in the pool are stored in ``sample_indices_``.
         """
         self.fit(X, y, weak_proba=weak_proba)
+        if _dask.is_dask_collection(X, y):
+            return _dask.overlap_subset(self, X, y)
         idx = np.flatnonzero(self.labels_ == OVERLAP)
         self.sample_indices_ = idx
         y_res = None if y is None else _safe_indexing(y, idx)
