@@ -104,14 +104,13 @@ def _check_proba_block(block):
     return check_proba(block)
 
 
-def _weak_proba(X, weak_proba, estimator, n_classes=None):
+def _weak_proba(X, weak_proba, estimator):
     """Weak probabilities of the rows of dask ``X``, as a dask array chunked like X's rows.
 
     ``weak_proba`` (numpy or dask, 1-D or 2-D) wins; otherwise the fitted
-    ``estimator``'s ``predict_proba`` runs blockwise. ``n_classes`` (when known) is
-    checked.
+    ``estimator``'s ``predict_proba`` runs blockwise (the estimator enters the graph once).
     """
-    _, da = _import_dask()
+    dask, da = _import_dask()
     n, rows = X.shape[0], X.chunks[0]
     if weak_proba is None:
         if estimator is None:
@@ -121,7 +120,8 @@ def _weak_proba(X, weak_proba, estimator, n_classes=None):
             )
         k = len(estimator.classes_)
         P = X.map_blocks(
-            _predict_proba, estimator, chunks=(rows, (k,)), dtype=np.float64,
+            _predict_proba, dask.delayed(estimator, pure=True), chunks=(rows, (k,)),
+            dtype=np.float64,
             meta=np.empty((0, 0), dtype=np.float64),
         )
     elif is_dask_collection(weak_proba):
@@ -140,11 +140,6 @@ def _weak_proba(X, weak_proba, estimator, n_classes=None):
         )
     else:
         P = da.from_array(check_proba(weak_proba, n), chunks=(rows, -1))
-    if n_classes is not None and P.shape[1] != n_classes:
-        raise ValueError(
-            f"weak_proba has {P.shape[1]} classes but the detector was fitted with "
-            f"{n_classes}."
-        )
     return P
 
 
@@ -185,12 +180,6 @@ def _moment_block(block, mask, index, center):
 def _score_block(block, mask, index, center):
     block = _prepare_block(block, center)
     return index.score(block, None if mask is None else np.flatnonzero(mask))
-
-
-def mean(Z):
-    """Column means of dask ``Z``, computed (float64 accumulation) in ``Z``'s dtype."""
-    (mu,) = gather(Z.mean(axis=0, dtype=np.float64))
-    return mu.astype(Z.dtype)
 
 
 def fit_index(index, Z, rows, center=None, split_every=8):
