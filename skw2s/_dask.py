@@ -164,45 +164,47 @@ def gather(*arrays):
 
 
 # ------------------------------------------------------------------ overlap scores
-def _prepare_block(block, center):
-    _check_finite(block)
-    if center is not None:
-        block = block - center.astype(block.dtype, copy=False)
-    return block
+def _moment_block(block, mask, index):
+    return index.second_moment_sum(block, np.flatnonzero(mask)).astype(np.float64)[None]
 
 
-def _moment_block(block, mask, index, center):
-    block = _prepare_block(block, center)
-    total = index.second_moment_sum(block, np.flatnonzero(mask))
-    return total.astype(np.float64)[None]
-
-
-def _score_block(block, mask, index, center):
-    block = _prepare_block(block, center)
+def _score_block(block, mask, index):
     return index.score(block, None if mask is None else np.flatnonzero(mask))
 
 
-def fit_index(index, Z, rows, center=None, split_every=8):
-    """Fit an ``"rms"`` :class:`~skw2s._similarity.SimilarityIndex` on ``Z[rows]``.
+def _represent_block(block, center):
+    _check_finite(block)
+    return block if center is None else block - center.astype(block.dtype, copy=False)
+
+
+def representation(X, center=None):
+    """The detector's representation of dask ``X``: checked for NaN, centred; lazy."""
+    return X.map_blocks(
+        _represent_block, center, dtype=X.dtype, meta=np.empty((0, 0), dtype=X.dtype)
+    )
+
+
+def fit_index(index, Z, rows=None, split_every=8):
+    """Fit an ``"rms"`` :class:`~skw2s._similarity.SimilarityIndex` on dask ``Z[rows]``.
 
     Each block of rows contributes its second-moment sum; dask tree-reduces them
-    (``split_every`` at a time) into one d x d matrix. ``rows`` is a NumPy index array.
+    (``split_every`` at a time) into one d x d matrix, the only thing computed.
     """
     if index.aggregation != "rms":
         raise ValueError(rms_only_message(index.aggregation))
     _, da = _import_dask()
     d = Z.shape[1]
-    mask = as_dask(_mask(rows, Z.shape[0]), Z)
+    rows = np.arange(Z.shape[0]) if rows is None else np.asarray(rows)
     parts = da.blockwise(
-        _moment_block, "bij", Z, "bk", mask, "b",
-        index=index, center=center, new_axes={"i": d, "j": d}, adjust_chunks={"b": 1},
+        _moment_block, "bij", Z, "bk", as_dask(_mask(rows, Z.shape[0]), Z), "b",
+        index=index, new_axes={"i": d, "j": d}, adjust_chunks={"b": 1},
         concatenate=True, dtype=np.float64, meta=np.empty((0, 0, 0), dtype=np.float64),
     )
     (total,) = gather(parts.sum(axis=0, split_every=split_every))
     return index.set_second_moment(total.astype(Z.dtype), len(rows), Z.dtype)
 
 
-def score(index, Z, rows=None, center=None):
+def score(index, Z, rows=None):
     """Overlap scores of the rows of dask ``Z`` (of ``Z[rows]``, in order): lazy, 1-D.
 
     The fitted index (a d x d matrix for ``"rms"``) enters the graph once, as one
@@ -212,16 +214,13 @@ def score(index, Z, rows=None, center=None):
     index = dask.delayed(index, pure=True)
     meta = np.empty(0, dtype=np.float64)
     if rows is None:
-        return Z.map_blocks(
-            _score_block, None, index, center, drop_axis=1, dtype=np.float64, meta=meta
-        )
+        return Z.map_blocks(_score_block, None, index, drop_axis=1, dtype=np.float64, meta=meta)
     mask = _mask(rows, Z.shape[0])
     # Each block returns the scores of its selected rows only: known chunk sizes.
     bounds = np.cumsum((0,) + Z.chunks[0])
-    selected = np.concatenate([[0], np.cumsum(mask)])[bounds]
-    counts = tuple(int(k) for k in np.diff(selected))
+    counts = tuple(int(k) for k in np.diff(np.concatenate([[0], np.cumsum(mask)])[bounds]))
     return da.map_blocks(
-        _score_block, Z, as_dask(mask, Z)[:, None], index, center, drop_axis=1,
+        _score_block, Z, as_dask(mask, Z)[:, None], index, drop_axis=1,
         chunks=(counts,), dtype=np.float64, meta=meta,
     )
 
@@ -289,18 +288,20 @@ def fit_detector(det, X, y, weak_proba):
         estimator = det.weak_estimator
     det.weak_estimator_ = estimator
     det.representation_ = None
-    c = confidence(_weak_proba(X, weak_proba, estimator), det.confidence)
-    if det.center:  # one pass for the mean, with the (cheap) confidences
-        c, det.center_ = gather(c, X.mean(axis=0, dtype=np.float64))
-        det.center_ = det.center_.astype(X.dtype)
-    else:
-        (c,) = gather(c)
-        det.center_ = None
-    det._partition(
-        c,
-        fit_index=lambda rows: fit_index(det._new_index(), X, rows, det.center_),
-        score=lambda rows: gather(score(det.index_, X, rows, det.center_))[0],
+    P = _weak_proba(X, weak_proba, estimator)
+    det.n_weak_classes_ = P.shape[1]
+    c = confidence(P, det.confidence)
+    pseudo = P.map_blocks(  # most probable weak class, as the in-memory fit counts it
+        np.argmax, axis=1, drop_axis=1, dtype=np.intp, meta=np.empty(0, dtype=np.intp)
     )
+    if det.center:  # the mean takes one pass over X, with the (cheap) confidences
+        c, pseudo, center = gather(c, pseudo, X.mean(axis=0, dtype=np.float64))
+        det.center_ = center.astype(X.dtype)
+    else:
+        c, pseudo = gather(c, pseudo)
+        det.center_ = None
+    # The detector's own partition, on the gathered 1-D arrays; Z stays on the cluster.
+    det._partition(c, pseudo, representation(X, det.center_))
     det.labels_, det.confidence_, det.overlap_score_ = (
         as_dask(values, X) for values in (det.labels_, det.confidence_, det.overlap_score_)
     )
@@ -313,7 +314,12 @@ def _scores(det, X, weak_proba):
     check_is_fitted(det)
     X = _detector_X(det, X, reset=False)
     P = _weak_proba(X, weak_proba, det.weak_estimator_)
-    return confidence(P, det.confidence), score(det.index_, X, None, det.center_)
+    if P.shape[1] != det.n_weak_classes_:
+        raise ValueError(
+            f"weak_proba has {P.shape[1]} classes (columns) but the detector was "
+            f"fitted with {det.n_weak_classes_}."
+        )
+    return confidence(P, det.confidence), score(det.index_, representation(X, det.center_))
 
 
 def transform_detector(det, X, weak_proba):
@@ -330,7 +336,7 @@ def predict_detector(det, X, weak_proba):
     c, s = _scores(det, X, weak_proba)
     return da.map_blocks(
         _label_points, c, s, det.confidence_threshold_, det.overlap_threshold_,
-        dtype=np.int8, meta=np.empty(0, dtype=np.int8),
+        det.hard_inclusive, dtype=np.int8, meta=np.empty(0, dtype=np.int8),
     )
 
 

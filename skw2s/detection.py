@@ -346,11 +346,14 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         return self
 
     def _hard_mask(self, c):
-        tau = self.confidence_threshold_
-        return c <= tau if self.hard_inclusive else c < tau
+        return _hard(c, self.confidence_threshold_, self.hard_inclusive)
 
     def _partition(self, c, pseudo, Z):
-        """Steps 2 to 5 on the confidences ``c`` and the representation ``Z``."""
+        """Steps 2 to 5 on the confidences ``c`` and the representation ``Z``.
+
+        ``Z`` may be a dask array (:mod:`skw2s._dask`): the index of the hard rows and
+        the overlap scores are then computed on its cluster, and the scores gathered here.
+        """
         n = c.shape[0]
         self.confidence_ = c
         tau_hard, self.confidence_two_groups_ = split_scores(self._confidence_rule, c)
@@ -388,7 +391,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 stacklevel=3,
             )
         else:
-            s = self.index_.score(Z, np.flatnonzero(nonhard))
+            s = np.asarray(self.index_.score(Z, np.flatnonzero(nonhard)))
             score[nonhard] = s
             tau, self.overlap_two_groups_ = split_scores(self._overlap_rule, s)
             if self.overlap_two_groups_ is False:
@@ -533,11 +536,9 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if _dask.is_dask_collection(X, weak_proba):
             return _dask.predict_detector(self, X, weak_proba)
         c, s = self._scores(X, weak_proba)
-        labels = np.full(c.shape[0], EASY, dtype=np.int8)
-        hard = self._hard_mask(c)
-        labels[~hard & (s >= self.overlap_threshold_)] = OVERLAP
-        labels[hard] = HARD
-        return labels
+        return _label_points(
+            c, s, self.confidence_threshold_, self.overlap_threshold_, self.hard_inclusive
+        )
 
     def fit_resample(self, X, y, *, weak_proba=None):
         """Fit on the pool and return its detected overlap subset (imbalanced-learn style).
@@ -586,3 +587,16 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if self.representation is not None:
             tags.input_tags.string = True
         return tags
+
+
+def _hard(c, confidence_threshold, inclusive):
+    return c <= confidence_threshold if inclusive else c < confidence_threshold
+
+
+def _label_points(c, s, confidence_threshold, overlap_threshold, hard_inclusive):
+    """Labels of points with confidences ``c`` and overlap scores ``s`` (fitted thresholds)."""
+    labels = np.full(c.shape[0], EASY, dtype=np.int8)
+    hard = _hard(c, confidence_threshold, hard_inclusive)
+    labels[~hard & (s >= overlap_threshold)] = OVERLAP
+    labels[hard] = HARD
+    return labels

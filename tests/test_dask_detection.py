@@ -48,21 +48,40 @@ def _assert_same_fit(det, ref):
     assert det.n_features_in_ == ref.n_features_in_
 
 
+@pytest.fixture(scope="module")
+def references(pool):
+    """In-memory fits of the pool, by (dtype, center): what every dask fit must match."""
+    X, _, _, _, proba = pool
+    return {
+        (dtype, center): OverlapDetector(center=center).fit(X.astype(dtype), weak_proba=proba)
+        for dtype in (np.float64, np.float32) for center in (False, True)
+    }
+
+
 @pytest.mark.parametrize("chunks", CHUNKINGS)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fit_matches_memory(scheduler, pool, chunks, dtype):
-    X, y, _, _, proba = pool
-    X = X.astype(dtype)
-    ref = OverlapDetector().fit(X, weak_proba=proba)
+def test_fit_matches_memory(scheduler, pool, references, chunks):
+    X, _, _, _, proba = pool
     Xd = da.from_array(X, chunks=(chunks, -1))
     det = OverlapDetector().fit(Xd, weak_proba=proba)
-    _assert_same_fit(det, ref)
+    _assert_same_fit(det, references[np.float64, False])
     assert det.labels_.chunks == Xd.chunks[:1]
+    assert det.overlap_two_groups_ and det.confidence_two_groups_
+    np.testing.assert_array_equal(
+        det.group_class_counts_, references[np.float64, False].group_class_counts_
+    )
     assert 0.25 < det.overlap_density_ < 0.35
-    # dask probabilities, chunked differently from X, and centring
-    ref = OverlapDetector(center=True).fit(X, weak_proba=proba[:, 1])
+    # dask probabilities (1-D, chunked differently from X), and centring
     P = da.from_array(proba[:, 1], chunks=450)
-    _assert_same_fit(OverlapDetector(center=True).fit(Xd, weak_proba=P), ref)
+    _assert_same_fit(OverlapDetector(center=True).fit(Xd, weak_proba=P), references[np.float64, True])
+
+
+@pytest.mark.parametrize("center", [False, True])
+def test_float32_fit_matches_memory(scheduler, pool, references, center):
+    X, _, _, _, proba = pool
+    Xd = da.from_array(X.astype(np.float32), chunks=(333, -1))
+    det = OverlapDetector(center=center).fit(Xd, weak_proba=proba)
+    _assert_same_fit(det, references[np.float32, center])
+    assert det.center_ is None or det.center_.dtype == np.float32
 
 
 def test_frozen_weak_estimator_runs_blockwise(scheduler, pool):
@@ -123,10 +142,9 @@ def test_numpy_X_with_dask_probabilities(pool):
     np.testing.assert_array_equal(det.labels_, OverlapDetector().fit(X, weak_proba=proba).labels_)
 
 
-def test_fit_reads_X_twice():
-    """Confidences need no pass over X; the second moment one; the scores one."""
-    X, _, _, _ = make_overlap_classification(300, 300, 300, random_state=2)
-    p = np.where(np.arange(900) % 3 == 0, 0.5, 0.95)
+def test_fit_passes_over_X(pool):
+    """The confidences read no X; the second moment one pass; the scores one pass."""
+    X, _, _, _, proba = pool
     reads, lock = [], threading.Lock()
 
     def counted(block, block_info=None):
@@ -134,19 +152,49 @@ def test_fit_reads_X_twice():
             reads.append(block_info[0]["chunk-location"][0])
         return block
 
-    Xd = da.from_array(X, chunks=(200, -1)).map_blocks(counted, dtype=X.dtype)
+    Xd = da.from_array(X, chunks=(500, -1)).map_blocks(counted, dtype=X.dtype)
     with dask.config.set(scheduler="threads"):
-        OverlapDetector().fit(Xd, weak_proba=p)
-        assert sorted(reads) == sorted(2 * list(range(5)))
+        OverlapDetector().fit(Xd, weak_proba=proba)
+        assert sorted(reads) == sorted(2 * list(range(4)))
         reads.clear()
-        OverlapDetector(center=True).fit(Xd, weak_proba=p)
-        assert sorted(reads) == sorted(3 * list(range(5)))
+        OverlapDetector(center=True).fit(Xd, weak_proba=proba)  # + the mean
+        assert sorted(reads) == sorted(3 * list(range(4)))
+
+
+@pytest.mark.filterwarnings("ignore:The overlap scores")
+@pytest.mark.parametrize("n_overlap", [0, 1800])
+def test_one_group_of_scores_decided_as_in_memory(scheduler, n_overlap):
+    """No overlap, or mostly overlap: one group of scores, read from the hard level."""
+    X, y, group, weak_cols = make_overlap_classification(
+        900 - n_overlap // 2, 100, n_overlap, random_state=3
+    )
+    proba = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
+    ref = OverlapDetector().fit(X, weak_proba=proba)
+    det = OverlapDetector().fit(da.from_array(X, chunks=(256, -1)), weak_proba=proba)
+    assert ref.overlap_two_groups_ is False and det.overlap_two_groups_ is False
+    _assert_same_fit(det, ref)
+    # read as easy-only (no overlap) or as overlap (mostly overlap), as the truth says
+    assert abs(det.overlap_density_ - np.mean(group == OVERLAP)) < 0.01
+
+
+def test_hard_inclusive_and_class_count_check(scheduler, pool):
+    X, _, _, _, proba = pool
+    ref = OverlapDetector(hard_inclusive=True, confidence_threshold=0.5).fit(X, weak_proba=proba)
+    Xd = da.from_array(X, chunks=(700, -1))
+    det = OverlapDetector(hard_inclusive=True, confidence_threshold=0.5).fit(Xd, weak_proba=proba)
+    _assert_same_fit(det, ref)
+    np.testing.assert_array_equal(
+        det.predict(Xd, weak_proba=proba).compute(), ref.predict(X, weak_proba=proba)
+    )
+    four = np.full((X.shape[0], 4), 0.25)
+    with pytest.raises(ValueError, match="4 classes .* fitted with 2"):
+        det.predict(Xd, weak_proba=four)
 
 
 @pytest.mark.filterwarnings("ignore:All scores are equal")
 def test_degenerate_pool_on_dask(scheduler):
     X = np.random.RandomState(0).normal(size=(200, 5))
-    with pytest.warns(DegenerateDataWarning, match="No hard-only point"):
+    with pytest.warns(DegenerateDataWarning, match="overlap is undefined"):
         det = OverlapDetector().fit(da.from_array(X, chunks=(64, -1)), weak_proba=np.ones(200))
     assert det.overlap_density_ == 0.0 and det.overlap_threshold_ == float("inf")
     assert not np.any(det.labels_.compute() == HARD)
