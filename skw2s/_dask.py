@@ -342,16 +342,20 @@ def predict_detector(det, X, weak_proba):
 
 def overlap_subset(det, X, y):
     """The overlap rows of ``X`` and ``y`` after a fit (:meth:`OverlapDetector.fit_resample`)."""
-    from sklearn.utils import _safe_indexing
+    from ._sklearn_compat import safe_indexing
 
     labels = det.labels_
     if is_dask_collection(labels):  # built from client-side values: no cluster needed
         labels = labels.compute(scheduler="sync")
     idx = np.flatnonzero(labels == OVERLAP)
     det.sample_indices_ = idx
-    subsets = [None if v is None else v[idx] if is_dask_collection(v) else _safe_indexing(v, idx)
-               for v in (X, y)]
-    return tuple(subsets)
+
+    def take(values):
+        if values is None:
+            return None
+        return values[idx] if is_dask_collection(values) else safe_indexing(values, idx)
+
+    return take(X), take(y)
 
 
 # ------------------------------------------------------------------ embeddings

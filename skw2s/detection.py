@@ -158,6 +158,13 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     * no non-hard point: every point is hard-only;
     * a single class in ``y`` when the weak model must be fitted: ``ValueError``.
 
+    Dask (``pip install "skw2s[dask]"``): :meth:`fit`, :meth:`predict`,
+    :meth:`transform` and :meth:`fit_resample` accept a dask array ``X`` (rows chunked,
+    one chunk across the features) and a NumPy or dask ``weak_proba``, with
+    ``aggregation="rms"``. Per-row work runs blockwise on the cluster; the confidences
+    and scores are gathered for the thresholds; ``labels_``, ``confidence_`` and
+    ``overlap_score_`` are then dask arrays. See the user guide, "Scaling out".
+
     Examples
     --------
     >>> from skw2s import OVERLAP, OverlapDetector
@@ -322,9 +329,9 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features), or raw input
+        X : array-like of shape (n_samples, n_features), dask array, or raw input
             The pool. Raw input (texts) is allowed when ``representation`` and the weak
-            estimator accept it.
+            estimator accept it. A dask array is fitted on its cluster (see the Notes).
         y : array-like of shape (n_samples,) or None
             Labels used to fit the weak estimator; rows equal to -1 are unlabelled.
             Not needed when ``weak_proba`` is given or the weak estimator is frozen.
