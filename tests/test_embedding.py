@@ -12,6 +12,7 @@ import pickle
 import string
 import subprocess
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -26,7 +27,7 @@ from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from skw2s import _hf_utils  # noqa: E402
+from skw2s import _hf_loading, _hf_utils  # noqa: E402
 from skw2s.embedding import HFEmbedder  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -388,21 +389,26 @@ def test_pickle_round_trip(tiny, tmp_path, monkeypatch):
     cached = HFEmbedder(tiny["bert"], cache=tmp_path, progress_bar=False).fit()
     Zc = cached.transform(TEXTS)
     back = pickle.loads(pickle.dumps(cached))
-    monkeypatch.setattr(_hf_utils, "load", lambda *a, **k: pytest.fail("model reloaded"))
+    monkeypatch.setattr(_hf_loading, "load", lambda *a, **k: pytest.fail("model reloaded"))
     np.testing.assert_array_equal(back.transform(TEXTS), Zc)
 
 
 def test_model_loads_once_and_is_shared(tiny, monkeypatch):
     calls = []
-    original = _hf_utils._load
-    monkeypatch.setattr(_hf_utils, "_load", lambda *a: calls.append(a) or original(*a))
+    original = _hf_loading._load
+    # A fresh registry: an earlier test's instance must not serve the model.
+    monkeypatch.setattr(_hf_loading, "_LOADED", weakref.WeakValueDictionary())
+    monkeypatch.setattr(_hf_loading, "_load", lambda *a: calls.append(a) or original(*a))
     emb = HFEmbedder(tiny["llama_right"], progress_bar=False, layer=1).fit()
     emb.transform(TEXTS)
     emb.transform(TEXTS[:2])
     other = clone(emb).fit()  # shares the loaded model while emb lives
     other.transform(TEXTS)
     assert other._loaded is emb._loaded
-    assert len(calls) <= 1  # 0 when an earlier test's instance still holds it
+    assert len(calls) == 1
+    # another dtype is another model: loaded separately
+    HFEmbedder(tiny["llama_right"], dtype="bfloat16", progress_bar=False).fit()
+    assert len(calls) == 2
 
 
 def test_pipeline_on_raw_texts(tiny):
@@ -465,3 +471,41 @@ def test_minilm_paraphrases_score_higher(minilm):
     B = emb.transform([b for _, b in pairs + unrelated])
     cos = (A * B).sum(1)
     assert cos[:3].min() > cos[3:].max() + 0.2, cos
+
+
+# ------------------------------------------------------------------ issue 10: items 8, 9, 12
+
+
+def test_max_length_above_the_model_limit_is_rejected_at_fit(tiny):
+    # The tiny BERT has 64 positions: 200 used to fail deep inside torch at transform.
+    with pytest.raises(ValueError, match=r"max_length=200.*64"):
+        HFEmbedder(tiny["bert"], max_length=200).fit()
+    assert HFEmbedder(tiny["bert"], max_length=64, progress_bar=False).fit().max_length_ == 64
+
+
+def test_missing_torch_says_what_to_install(tiny, monkeypatch):
+    # None in sys.modules makes `import torch` raise ModuleNotFoundError, as without torch.
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "skw2s\[hf\]"'):
+        HFEmbedder(tiny["bert"]).fit(["a text"])
+
+
+def test_reload_uses_the_recorded_revision(tiny, monkeypatch):
+    # A hub model records the commit it loaded; a reloaded (unpickled) embedder must load
+    # that commit, not the branch head, so that one cache folder never mixes revisions.
+    revisions = []
+    original = _hf_loading._load
+
+    def load(model, revision, *args):
+        revisions.append(revision)
+        loaded = original(model, None, *args)  # a local folder: no revision to resolve
+        loaded.model.config._commit_hash = "0123abc"  # as a hub download records it
+        return loaded
+
+    monkeypatch.setattr(_hf_loading, "_LOADED", weakref.WeakValueDictionary())
+    monkeypatch.setattr(_hf_loading, "_load", load)
+    emb = HFEmbedder(tiny["bert"], revision="main", progress_bar=False).fit()
+    assert emb.model_revision_ == "0123abc" and revisions == ["main"]
+    back = pickle.loads(pickle.dumps(emb))
+    back.transform(["a text"])
+    assert revisions == ["main", "0123abc"]
