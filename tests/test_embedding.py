@@ -12,6 +12,7 @@ import pickle
 import string
 import subprocess
 import sys
+import warnings
 import weakref
 
 import numpy as np
@@ -298,14 +299,25 @@ def test_normalize_and_template(tiny):
     np.testing.assert_allclose(prefix.transform(["ok"])[0], expected[1], atol=1e-6)
 
 
+def _direct(path, ids, pooling, layer=-1):
+    """The vector of one token sequence, computed with transformers alone (no padding)."""
+    model = transformers.AutoModel.from_pretrained(path).eval()
+    with torch.no_grad():
+        hidden = model(input_ids=torch.tensor([ids]), output_hidden_states=True).hidden_states
+    h = hidden[layer][0]
+    return (h.mean(0) if pooling == "mean" else h[-1]).numpy()
+
+
 def test_empty_and_very_long_texts(tiny, monkeypatch):
     counter = ForwardCounter(monkeypatch)
     long_text = "word " * 5000
-    for model in ("bert", "llama_bare"):
+    # BERT gives "" its [CLS] [SEP]; the bare Llama tokenizer gives it no token at all,
+    # so HFEmbedder embeds its BOS token <s> (id 4) instead.
+    for model, pooling, empty_ids in (("bert", "mean", [2, 3]), ("llama_bare", "last", [4])):
         emb = HFEmbedder(tiny[model], progress_bar=False).fit()
-        Z = emb.transform(["", long_text, "", "short"])
-        assert np.isfinite(Z).all()
-        np.testing.assert_array_equal(Z[0], Z[2])
+        Z = emb.transform(["", long_text, "short"])
+        assert emb.pooling_ == pooling and np.isfinite(Z).all()
+        np.testing.assert_allclose(Z[0], _direct(tiny[model], empty_ids, pooling), atol=1e-5)
     # the long text is truncated to max_length: same vector as its first tokens
     emb = HFEmbedder(tiny["bert"], max_length=10, progress_bar=False).fit()
     np.testing.assert_allclose(
@@ -509,3 +521,155 @@ def test_reload_uses_the_recorded_revision(tiny, monkeypatch):
     back = pickle.loads(pickle.dumps(emb))
     back.transform(["a text"])
     assert revisions == ["main", "0123abc"]
+
+
+# ------------------------------------------------------------------ issue 11: decoders
+
+
+def test_last_token_matches_transformers_text_by_text(tiny):
+    tokenizer = transformers.AutoTokenizer.from_pretrained(tiny["llama_left"])
+    emb = HFEmbedder(tiny["llama_left"], layer=[1, -1], batch_size=4, progress_bar=False).fit()
+    Z = emb.transform(TEXTS[:4] + TEXTS[5:])  # the empty text is covered above
+    for row, text in zip(Z, TEXTS[:4] + TEXTS[5:]):
+        ids = tokenizer(text)["input_ids"]
+        expected = np.concatenate([_direct(tiny["llama_left"], ids, "last", k) for k in (1, -1)])
+        np.testing.assert_allclose(row, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "config, decoder",
+    [
+        (transformers.BertConfig(), False),
+        (transformers.BertConfig(is_decoder=True), True),
+        (transformers.RobertaConfig(), False),
+        (transformers.MPNetConfig(), False),
+        (transformers.T5Config(), False),
+        (transformers.LlamaConfig(), True),
+        (transformers.GPT2Config(), True),
+        (transformers.Gemma3TextConfig(), True),
+        (transformers.PretrainedConfig(architectures=["MyNewForCausalLM"]), True),
+        (transformers.PretrainedConfig(architectures=["MyNewModel"]), False),
+    ],
+)
+def test_auto_pooling_rule_per_architecture(config, decoder):
+    assert _hf_loading.is_decoder_only(config) is decoder
+
+
+def test_auto_pooling_per_model(tiny):
+    for model, expected in (("bert", "mean"), ("llama_right", "last")):
+        auto = HFEmbedder(tiny[model], progress_bar=False).fit()
+        explicit = HFEmbedder(tiny[model], pooling=expected, progress_bar=False).fit()
+        assert auto.pooling_ == expected and explicit.pooling_ == expected
+        np.testing.assert_array_equal(auto.transform(TEXTS), explicit.transform(TEXTS))
+    mean = HFEmbedder(tiny["llama_right"], pooling="mean", progress_bar=False).fit()
+    assert mean.pooling_ == "mean"
+    assert not np.allclose(mean.transform(TEXTS), auto.transform(TEXTS), atol=1e-3)
+
+
+class FromPretrainedSpy:
+    """Records the keyword arguments of AutoModel/AutoTokenizer.from_pretrained."""
+
+    def __init__(self, monkeypatch):
+        self.model, self.tokenizer = [], []
+        for cls, calls in ((transformers.AutoModel, self.model),
+                           (transformers.AutoTokenizer, self.tokenizer)):
+            original = cls.from_pretrained
+
+            def spy(*args, _original=original, _calls=calls, **kwargs):
+                _calls.append(kwargs)
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(cls, "from_pretrained", spy)
+
+
+def test_model_and_tokenizer_kwargs_reach_from_pretrained(tiny, monkeypatch):
+    spy = FromPretrainedSpy(monkeypatch)
+    emb = HFEmbedder(
+        tiny["llama_right"],
+        model_kwargs={"attn_implementation": "eager", "dtype": "bfloat16"},
+        tokenizer_kwargs={"model_max_length": 16},
+        progress_bar=False,
+    ).fit()
+    assert spy.model[-1]["attn_implementation"] == "eager"
+    assert spy.model[-1]["dtype"] == torch.bfloat16
+    assert spy.tokenizer[-1]["model_max_length"] == 16
+    # and they take effect
+    model = emb._get_loaded().model
+    assert model.config._attn_implementation == "eager" and model.dtype == torch.bfloat16
+    assert emb.dtype_ == "bfloat16" and emb.max_length_ == 16
+    plain = HFEmbedder(tiny["llama_right"], progress_bar=False).fit()
+    assert plain.dtype_ == "float32" and plain.max_length_ == 64
+    short = ["ok", "", "a dull film"]  # within 16 tokens: only bfloat16 rounding differs
+    np.testing.assert_allclose(emb.transform(short), plain.transform(short), atol=0.1)
+    assert not np.allclose(emb.transform(TEXTS[:1]), plain.transform(TEXTS[:1]), atol=0.1)
+
+
+def test_device_map_places_the_model(tiny):
+    pytest.importorskip("accelerate", reason="device_map needs accelerate (the hf extra)")
+    emb = HFEmbedder(tiny["bert"], model_kwargs={"device_map": "cpu"}, progress_bar=False).fit()
+    assert emb.device_ == "cpu"
+    plain = HFEmbedder(tiny["bert"], progress_bar=False).fit()
+    np.testing.assert_allclose(emb.transform(TEXTS), plain.transform(TEXTS), atol=1e-6)
+
+
+def test_kwargs_that_change_vectors_are_in_the_cache_key(tiny, tmp_path, monkeypatch):
+    def folders():
+        return sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+
+    base = HFEmbedder(tiny["bert"], cache=tmp_path, progress_bar=False).fit()
+    Z = base.transform(TEXTS)
+    # a placement key: same vectors, same folder (all cache hits)
+    eager = HFEmbedder(tiny["bert"], model_kwargs={"attn_implementation": "eager"},
+                       cache=tmp_path, progress_bar=False).fit()
+    counter = ForwardCounter(monkeypatch)
+    np.testing.assert_array_equal(eager.transform(TEXTS), Z)
+    assert counter.calls == 0 and len(folders()) == 1
+    # a config override that changes the model: its own folder, other vectors
+    one = HFEmbedder(tiny["bert"], model_kwargs={"num_hidden_layers": 1},
+                     cache=tmp_path, progress_bar=False).fit()
+    assert one.n_hidden_states_ == 2
+    Z1 = one.transform(TEXTS)
+    assert counter.calls > 0 and len(folders()) == 2
+    assert not np.allclose(Z1, Z, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"model_kwargs": [("gguf_file", "x")]}, TypeError, "model_kwargs must be a dict"),
+        ({"tokenizer_kwargs": "use_fast"}, TypeError, "tokenizer_kwargs must be a dict"),
+        ({"model_kwargs": {1: 2}}, TypeError, "model_kwargs keys"),
+        ({"model_kwargs": {"revision": "main"}}, ValueError, r"model_kwargs\['revision'\]"),
+        ({"tokenizer_kwargs": {"trust_remote_code": True}}, ValueError, "trust_remote_code"),
+        ({"model_kwargs": {"dtype": "float16", "torch_dtype": "float16"}}, ValueError, "both"),
+        ({"model_kwargs": {"dtype": "float16"}, "dtype": "float32"}, ValueError, "give one"),
+        ({"model_kwargs": {"device_map": "auto"}, "device": "cpu"}, ValueError, "device_map"),
+    ],
+)
+def test_bad_kwargs(tiny, params, error, match):
+    with pytest.raises(error, match=match):
+        HFEmbedder(tiny["bert"], **params).fit()
+
+
+def test_gguf_without_gguf_package_says_what_to_install(tiny, monkeypatch):
+    monkeypatch.setitem(sys.modules, "gguf", None)  # find_spec("gguf") is None, as if absent
+    with pytest.raises(ModuleNotFoundError, match=r'gguf.*pip install "skw2s\[hf\]"'):
+        HFEmbedder(tiny["llama_right"], model_kwargs={"gguf_file": "model.gguf"}).fit()
+
+
+def test_long_cpu_run_warns_with_estimated_time(tiny, monkeypatch):
+    from skw2s import embedding
+
+    texts = [f"review number {i} " + "x" * (i % 50) for i in range(40)]
+    emb = HFEmbedder(tiny["bert"], batch_size=8, progress_bar=False).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default thresholds: no warning for this
+        emb.transform(texts)
+    monkeypatch.setattr(embedding, "_ESTIMATE_AFTER_S", 0.0)
+    monkeypatch.setattr(embedding, "_WARN_ABOVE_S", 0.0)
+    with pytest.warns(RuntimeWarning, match=r"40 texts .* on CPU will take about \d+ s in all"):
+        emb.transform(texts[::-1])
+    monkeypatch.setattr(embedding, "_WARN_ABOVE_S", 1e9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        emb.transform([t + "!" for t in texts])
