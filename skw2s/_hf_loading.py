@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import pathlib
 import re
 import shutil
 import threading
@@ -164,7 +165,9 @@ def _load(model, revision, trust_remote_code, device, dtype, model_kwargs, token
         path = _local_file(model, gguf_file)
         if path is not None:  # a local GGUF file: dequantise once, then load the copy
             file_sha256 = file_digest(path)
-            cached = dequantized(model, gguf_file, file_sha256, common)
+            root = model_kwargs.get("cache_dir")
+            root = pathlib.Path(root) / "gguf" if root is not None else gguf_cache_dir()
+            cached = dequantized(model, gguf_file, file_sha256, common, root)
             model = str(cached)
             model_kwargs.pop("gguf_file")
             if tokenizer_kwargs["gguf_file"] == gguf_file:
@@ -245,17 +248,17 @@ def file_digest(path):
 def gguf_cache_dir():
     from ._packaged import default_cache_dir
 
-    return default_cache_dir() / "models" / "gguf"
+    return default_cache_dir() / "models" / "gguf"  # $SKW2S_CACHE or ~/.cache/skw2s
 
 
-def dequantized(folder, gguf_file, sha256, common):
+def dequantized(folder, gguf_file, sha256, common, root):
     """Folder of the float32 copy of a GGUF file (model and tokenizer), made on first use.
 
     transformers dequantises a GGUF file at every load (tens of seconds for a 100 M
     parameter model) and refuses to ``save_pretrained`` the result; the same class built
     from the config without its ``quantization_config`` takes the weights and saves.
     """
-    target = gguf_cache_dir() / sha256
+    target = root / sha256
     if (target / "skw2s-gguf.json").exists():
         return target
     import torch
@@ -269,7 +272,8 @@ def dequantized(folder, gguf_file, sha256, common):
         del config.quantization_config
     plain = type(net)(config)
     plain.load_state_dict(net.state_dict())
-    tmp = target.parent / f".{sha256}.{uuid.uuid4().hex}.tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{sha256}.{uuid.uuid4().hex}.tmp"
     try:
         plain.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)

@@ -316,7 +316,7 @@ class CPUTimeEstimate:
                 f"{self.done / self.total:.0%} done). A GPU (device='cuda'), a smaller "
                 "max_length or fewer texts would be faster; cache= keeps the vectors.",
                 RuntimeWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
 

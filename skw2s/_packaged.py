@@ -125,6 +125,13 @@ def _gemma3_path(cache_dir=None):
         raise ValueError(f"could not assemble the Gemma-3 GGUF file at {target}: {exc}") from exc
 
 
+def _gguf_kwargs(path, cache_dir):
+    kwargs = {"gguf_file": path.name}
+    if cache_dir is not None:  # the dequantised copy goes to <cache_dir>/models/gguf
+        kwargs["cache_dir"] = str(pathlib.Path(cache_dir) / "models")
+    return kwargs
+
+
 def packaged_model(name, cache_dir=None):
     """``(path, model_kwargs)`` of a packaged model, or ``(name, None)`` for other names."""
     if name == "minilm":
@@ -133,10 +140,10 @@ def packaged_model(name, cache_dir=None):
         return str(_mpnet_path(cache_dir)), None
     if name == "smollm2":
         path = _smollm2_path()
-        return str(path.parent), {"gguf_file": path.name}
+        return str(path.parent), _gguf_kwargs(path, cache_dir)
     if name == "gemma3":
         path = _gemma3_path(cache_dir)
-        return str(path.parent), {"gguf_file": path.name}
+        return str(path.parent), _gguf_kwargs(path, cache_dir)
     return name, None
 
 

