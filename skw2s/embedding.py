@@ -52,7 +52,9 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         (``[CLS]`` for BERT-like models). ``"auto"`` is ``"last"`` for decoder-only
         models (causal language models: Llama, Gemma, GPT-2, ...), whose last token is
         the only one that has seen the whole text, and ``"mean"`` for encoders (BERT,
-        MPNet, ...) and encoder-decoders; ``pooling_`` records the choice.
+        MPNet, ...) and encoder-decoders; ``pooling_`` records the choice. (The
+        default used to be ``"mean"`` for every model: pass it for the old vectors of a
+        decoder.)
     normalize : bool, default=False
         Scale each output row (all layers together) to unit L2 norm.
     max_length : int or None, default=None
@@ -412,7 +414,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         # Sort by characters first (cheap), then by tokens within each chunk.
         chars = np.fromiter(map(len, texts), np.int64, len(texts))
         by_chars = np.argsort(-chars, kind="stable")
-        self._batch_size = int(self.batch_size)
+        batching = {"size": int(self.batch_size), "warned": False}  # halved on out-of-memory
         estimate = None
         if loaded.input_device.startswith("cpu"):
             estimate = hf.CPUTimeEstimate(
@@ -432,12 +434,13 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
                 vecs = np.empty((len(chunk), self.n_features_out_), dtype=np.float32)
                 pos = 0
                 while pos < len(order):
-                    batch = order[pos : pos + self._batch_size]
+                    batch = order[pos : pos + batching["size"]]
                     vec = self._embed_batch_or_halve(
                         loaded,
                         [seqs[i] for i in batch],
                         {n: [v[i] for i in batch] for n, v in extras.items()},
                         torch,
+                        batching,
                     )
                     if vec is None:  # out of memory: the batch size was halved
                         continue
@@ -454,19 +457,19 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
             if bar is not None:
                 bar.close()
 
-    def _embed_batch_or_halve(self, loaded, seqs, extras, torch):
-        """The batch's vectors, or None after halving the batch size on out-of-memory."""
+    def _embed_batch_or_halve(self, loaded, seqs, extras, torch, batching):
+        """The batch's vectors, or None after halving ``batching["size"]`` on out-of-memory."""
         try:
             return self._embed_batch(loaded, seqs, extras, torch)
         except torch.cuda.OutOfMemoryError:
             if len(seqs) == 1:
                 raise
-            warn = self._batch_size == int(self.batch_size)  # the first halving
-            self._batch_size = len(seqs) // 2
-            if warn:
+            batching["size"] = len(seqs) // 2
+            if not batching["warned"]:
+                batching["warned"] = True
                 warnings.warn(
                     f"HFEmbedder: out of memory on a batch of {len(seqs)} texts; "
-                    f"retrying with batches of {self._batch_size}.",
+                    f"retrying with batches of {batching['size']}.",
                     RuntimeWarning,
                     stacklevel=5,
                 )
