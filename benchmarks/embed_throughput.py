@@ -16,6 +16,18 @@ Usage::
 
     HF_HUB_OFFLINE=1 python benchmarks/embed_throughput.py              # n=3000, batch 32
     HF_HUB_OFFLINE=1 python benchmarks/embed_throughput.py --n 500 --batch-size 64
+
+``--sweep`` measures HFEmbedder alone over packaged models (minilm, mpnet, smollm2,
+gemma3), batch sizes and dtypes on one device: texts per second, peak GPU memory
+(``torch.cuda.max_memory_allocated``) and the largest absolute difference of each dtype's
+vectors against float32 at the same batch size (the decoders with last-token pooling, the
+encoders with mean pooling, last layer). ``--oom-batch N`` then embeds with a batch size
+of N, too large for the card, and checks that the halving path completes with the same
+vectors as batch 32::
+
+    python benchmarks/embed_throughput.py --sweep --device cuda --n 3000 \
+        --models minilm mpnet smollm2 gemma3 --batch-sizes 32 64 128 256 512 \
+        --dtypes float32 bfloat16 --oom-batch 65536
 """
 
 import argparse
@@ -63,12 +75,70 @@ def naive_embed(model, tokenizer, texts, batch_size, torch):
     return np.concatenate(out)
 
 
+def sweep(args):
+    """Throughput, peak memory and dtype differences over models, batch sizes, dtypes."""
+    import warnings
+
+    import torch
+
+    from skw2s._packaged import packaged_model
+    from skw2s.embedding import HFEmbedder
+
+    texts = load_reviews(args.n)
+    cuda = args.device.startswith("cuda")
+    print(f"{len(texts)} review snippets, device {args.device}, max_length {args.max_length}")
+    print("| model | dtype | batch | seconds | texts/s | peak GPU MB | max abs diff vs float32 |")
+    print("|---|---|---|---|---|---|---|")
+    for name in args.models:
+        path, model_kwargs = packaged_model(name)
+        reference = {}
+        for dtype in args.dtypes:
+            emb = HFEmbedder(path, model_kwargs=model_kwargs, dtype=dtype, device=args.device,
+                             max_length=args.max_length, progress_bar=False).fit()
+            emb.transform(texts[:8])  # warm-up
+            for batch in args.batch_sizes:
+                emb.set_params(batch_size=batch)
+                if cuda:
+                    torch.cuda.synchronize()
+                    torch.cuda.reset_peak_memory_stats()
+                start = time.perf_counter()
+                Z = emb.transform(texts)
+                if cuda:
+                    torch.cuda.synchronize()
+                seconds = time.perf_counter() - start
+                peak = f"{torch.cuda.max_memory_allocated() / 2**20:.0f}" if cuda else "-"
+                if dtype == "float32":
+                    reference[batch] = Z
+                diff = float(np.abs(Z - reference[batch]).max()) if batch in reference else float("nan")
+                print(f"| {name} | {dtype} | {batch} | {seconds:.2f} | {len(texts) / seconds:.1f} "
+                      f"| {peak} | {diff:.2e} |", flush=True)
+            if args.oom_batch:
+                emb.set_params(batch_size=args.oom_batch)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    Z = emb.transform(texts)
+                halved = [str(w.message) for w in caught if "out of memory" in str(w.message)]
+                base = emb.set_params(batch_size=32).transform(texts)
+                print(f"  OOM path ({name}, {dtype}, batch {args.oom_batch}): "
+                      f"{halved[0] if halved else 'no out-of-memory (the batch fitted)'}; "
+                      f"max abs diff against batch 32: {np.abs(Z - base).max():.2e}", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3000, help="number of review snippets")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=2, help="timed runs (best is kept)")
+    parser.add_argument("--sweep", action="store_true", help="HFEmbedder alone: models x dtypes x batch sizes")
+    parser.add_argument("--models", nargs="+", default=["minilm", "mpnet", "smollm2", "gemma3"])
+    parser.add_argument("--batch-sizes", nargs="+", type=int, default=[32, 64, 128, 256, 512])
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"])
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--oom-batch", type=int, default=0, help="with --sweep: a batch size too large for the card")
     args = parser.parse_args(argv)
+    if args.sweep:
+        return sweep(args)
 
     import torch
     from transformers import AutoModel, AutoTokenizer

@@ -135,6 +135,7 @@ def timing(seeds, n_rounds, n_source=20000):
 
 
 def main():
+    global FRACTIONS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=50)
@@ -143,7 +144,6 @@ def main():
     parser.add_argument("--fractions", type=float, nargs="+", default=FRACTIONS.tolist(),
                         help="true overlap density of each source (default 0.10 0.25 0.45)")
     args = parser.parse_args()
-    global FRACTIONS
     FRACTIONS = np.array(args.fractions)
     VARIANTS["oracle"]["oracle_densities"] = FRACTIONS
     warnings.simplefilter("ignore", DegenerateDataWarning)

@@ -1,30 +1,135 @@
 """Private helpers of :class:`skw2s.embedding.HFEmbedder`.
 
-Model loading (shared between instances), pooling, the on-disk vector cache, input checks.
-Nothing here imports torch or transformers at module level.
+Input checks, devices and dtypes, padding, pooling, and the on-disk vector cache (model
+loading lives in :mod:`skw2s._hf_loading`). Nothing here imports torch or transformers
+at module level.
 """
 
 import hashlib
 import json
+import numbers
 import os
 import re
-import threading
+import sys
+import time
 import uuid
-import weakref
+import warnings
 
 import numpy as np
 
-POOLINGS = ("mean", "last", "first")
+from . import _hf_loading as _hfl
+
+POOLINGS = ("auto", "mean", "last", "first")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|(cuda|xpu)(:\d+)?)$")
 MAX_LENGTH_CAP = 512
 CACHE_FORMAT = 1
 
 
-def model_id(model):
-    """A stable name for ``model``: the absolute path of a local folder, else the hub name."""
-    model = os.fspath(model)
-    return os.path.abspath(model) if os.path.isdir(model) else model
+def check_texts(X):
+    """Return ``X`` as a list of str, or raise a clear TypeError/ValueError."""
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            "X must be a sequence of texts, got a single string; wrap it in a list."
+        )
+    if hasattr(X, "columns") and hasattr(X, "iloc"):  # pandas DataFrame
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"X is a DataFrame with {X.shape[1]} columns; HFEmbedder expects one "
+                "column of texts (select it first, e.g. with a ColumnTransformer)."
+            )
+        X = X.iloc[:, 0]
+    if hasattr(X, "tocsr") or hasattr(X, "todense"):
+        raise TypeError("X is a sparse matrix; HFEmbedder expects a sequence of texts.")
+    if isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = X[:, 0]
+        if X.ndim != 1:
+            raise ValueError(
+                f"X is an array of shape {X.shape}; HFEmbedder expects a 1-D sequence "
+                "of texts (or a single column)."
+            )
+        if X.dtype.kind in "biufcmM":
+            raise TypeError(
+                f"X is a numeric array (dtype {X.dtype}); HFEmbedder expects texts."
+            )
+    try:
+        texts = X.tolist() if hasattr(X, "tolist") else list(X)
+    except TypeError:
+        raise TypeError(
+            f"X must be a sequence of texts, got {type(X).__name__}."
+        ) from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(
+                f"HFEmbedder expects texts (str); element {i} of X is "
+                f"{type(t).__name__} ({t!r})."
+            )
+    return texts
+
+
+def check_params(est):
+    """Validate the parameters of an HFEmbedder (``est``), raising TypeError/ValueError."""
+    if not isinstance(est.model, (str, os.PathLike)) or not os.fspath(est.model):
+        raise TypeError(
+            f"model must be a hub name or a local path (str), got {est.model!r}."
+        )
+    layers = est.layer if isinstance(est.layer, (list, tuple)) else [est.layer]
+    if not layers:
+        raise ValueError("layer must not be an empty list.")
+    for value in layers:
+        if isinstance(value, str) and value == "middle":
+            continue
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            raise TypeError(
+                f"layer must be an int, a list of ints or 'middle', got {est.layer!r}."
+            )
+    if est.pooling not in POOLINGS:
+        raise ValueError(f"pooling must be one of {POOLINGS}, got {est.pooling!r}.")
+    for name in ("normalize", "truncation", "trust_remote_code"):
+        if not isinstance(getattr(est, name), (bool, np.bool_)):
+            raise TypeError(f"{name} must be a bool, got {getattr(est, name)!r}.")
+    for name, allow_none in (("max_length", True), ("batch_size", False)):
+        value = getattr(est, name)
+        if value is None and allow_none:
+            continue
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            raise TypeError(f"{name} must be a positive int, got {value!r}.")
+        if value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    if not isinstance(est.device, str) or not DEVICE_PATTERN.match(est.device):
+        raise ValueError(
+            "device must be 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or 'xpu', "
+            f"got {est.device!r}."
+        )
+    if est.dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {est.dtype!r}.")
+    for name in ("template", "revision"):
+        if getattr(est, name) is not None and not isinstance(getattr(est, name), str):
+            raise TypeError(f"{name} must be a str or None, got {getattr(est, name)!r}.")
+    if est.progress_bar is not None and not isinstance(est.progress_bar, bool):
+        raise TypeError(f"progress_bar must be a bool or None, got {est.progress_bar!r}.")
+    if not (
+        est.cache is None
+        or isinstance(est.cache, (str, os.PathLike))
+        or hasattr(est.cache, "location")
+    ):
+        raise TypeError(
+            "cache must be None, a folder path or a joblib.Memory, "
+            f"got {type(est.cache).__name__}."
+        )
+    model_kwargs = _hfl.check_kwargs(est.model_kwargs, "model_kwargs")
+    _hfl.check_kwargs(est.tokenizer_kwargs, "tokenizer_kwargs")
+    if est.dtype != "auto" and any(k in model_kwargs for k in _hfl.DTYPE_KEYS):
+        raise ValueError(
+            f"dtype={est.dtype!r} and a dtype in model_kwargs: give one of them "
+            "(leave dtype='auto' to use model_kwargs')."
+        )
+    if "device_map" in model_kwargs and est.device != "auto":
+        raise ValueError(
+            f"device={est.device!r} and a device_map in model_kwargs: the device_map "
+            "places the model, leave device='auto'."
+        )
 
 
 def resolve_device(device):
@@ -50,81 +155,6 @@ def resolve_dtype(dtype, device):
     if device.startswith("cuda"):
         return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
     return "float32"
-
-
-class Loaded:
-    """A loaded (model, tokenizer) pair, shared by every embedder with the same settings."""
-
-    __slots__ = ("model", "tokenizer", "pad_id", "empty_id", "__weakref__")
-
-
-# Clones (GridSearchCV, cross_val_score) share one loaded model while any of them lives.
-_LOADED = weakref.WeakValueDictionary()
-_LOCK = threading.Lock()
-
-
-def load(model, *, revision, trust_remote_code, device, dtype):
-    key = (model_id(model), revision, bool(trust_remote_code), device, dtype)
-    with _LOCK:
-        loaded = _LOADED.get(key)
-        if loaded is None:
-            loaded = _load(os.fspath(model), revision, trust_remote_code, device, dtype)
-            _LOADED[key] = loaded
-    return loaded
-
-
-def _transformers_version():
-    import transformers
-
-    return tuple(int(p) for p in re.findall(r"\d+", transformers.__version__)[:2])
-
-
-def _load(model, revision, trust_remote_code, device, dtype):
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    kwargs = {"revision": revision, "trust_remote_code": trust_remote_code}
-    dtype_key = "dtype" if _transformers_version() >= (4, 56) else "torch_dtype"
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
-        net = AutoModel.from_pretrained(model, **kwargs, **{dtype_key: getattr(torch, dtype)})
-    except (OSError, ValueError) as exc:
-        where = f" at revision {revision!r}" if revision else ""
-        hint = ""
-        if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
-            hint = " (HF_HUB_OFFLINE is set: only local folders and already cached models load)"
-        msg = f"HFEmbedder could not load the model {model!r}{where}{hint}: {exc}"
-        raise (OSError if isinstance(exc, OSError) else ValueError)(msg) from exc
-    if getattr(net.config, "is_encoder_decoder", False) and hasattr(net, "get_encoder"):
-        net = net.get_encoder()  # T5-like models: embed with the encoder alone
-    net.to(device)
-    net.eval()
-    # Decoder tokenizers (Llama, GPT-2) often have no pad token: use EOS. This tokenizer
-    # object is private to skw2s (freshly loaded), so the change touches no user object.
-    if tokenizer.pad_token is None and tokenizer.eos_token is not None:
-        tokenizer.pad_token = tokenizer.eos_token
-    loaded = Loaded()
-    loaded.model, loaded.tokenizer = net, tokenizer
-    # Padded positions are masked out, so the pad id only needs to be a valid id.
-    loaded.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    # A text that tokenizes to nothing (an empty string, with a tokenizer that adds no
-    # special tokens) is given one token so that every row has something to pool.
-    candidates = (
-        tokenizer.bos_token_id,
-        tokenizer.eos_token_id,
-        tokenizer.cls_token_id,
-        tokenizer.unk_token_id,
-    )
-    loaded.empty_id = next((t for t in candidates if t is not None), loaded.pad_id)
-    return loaded
-
-
-def default_max_length(tokenizer, config):
-    """The model's maximum input length, capped at ``MAX_LENGTH_CAP``."""
-    limit = getattr(tokenizer, "model_max_length", None)
-    if limit is None or limit > 1_000_000:  # transformers' "unset" sentinel is ~1e30
-        limit = getattr(config, "max_position_embeddings", None) or MAX_LENGTH_CAP
-    return int(min(limit, MAX_LENGTH_CAP))
 
 
 def pad_batch(seqs, extras, pad_id, torch, device):
@@ -236,43 +266,63 @@ class VectorCache:
             self._index.setdefault(key, (shard, row))
 
 
-def check_texts(X):
-    """Return ``X`` as a list of str, or raise a clear TypeError/ValueError."""
-    if isinstance(X, (str, bytes)):
-        raise TypeError(
-            "X must be a sequence of texts, got a single string; wrap it in a list."
-        )
-    if hasattr(X, "columns") and hasattr(X, "iloc"):  # pandas DataFrame
-        if X.shape[1] != 1:
-            raise ValueError(
-                f"X is a DataFrame with {X.shape[1]} columns; HFEmbedder expects one "
-                "column of texts (select it first, e.g. with a ColumnTransformer)."
-            )
-        X = X.iloc[:, 0]
-    if hasattr(X, "tocsr") or hasattr(X, "todense"):
-        raise TypeError("X is a sparse matrix; HFEmbedder expects a sequence of texts.")
-    if isinstance(X, np.ndarray):
-        if X.ndim == 2 and X.shape[1] == 1:
-            X = X[:, 0]
-        if X.ndim != 1:
-            raise ValueError(
-                f"X is an array of shape {X.shape}; HFEmbedder expects a 1-D sequence "
-                "of texts (or a single column)."
-            )
-        if X.dtype.kind in "biufcmM":
-            raise TypeError(
-                f"X is a numeric array (dtype {X.dtype}); HFEmbedder expects texts."
-            )
+def progress_bar(show, total):
+    """A tqdm bar, or None; ``show=None`` shows it when stderr is a terminal."""
+    if show is None:
+        show = bool(getattr(sys.stderr, "isatty", lambda: False)())
+    if not show:
+        return None
     try:
-        texts = X.tolist() if hasattr(X, "tolist") else list(X)
-    except TypeError:
-        raise TypeError(
-            f"X must be a sequence of texts, got {type(X).__name__}."
-        ) from None
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(
-                f"HFEmbedder expects texts (str); element {i} of X is "
-                f"{type(t).__name__} ({t!r})."
+        from tqdm.auto import tqdm
+    except ImportError:
+        if show is True:
+            raise ImportError("progress_bar=True needs tqdm: pip install tqdm") from None
+        return None
+    return tqdm(total=total, desc="HFEmbedder", unit="text")
+
+
+class CPUTimeEstimate:
+    """Warns once, early, when embedding on CPU is projected to take long.
+
+    The work of a text is taken as its length in characters, capped at ``max_length``
+    tokens of about 4 characters; the projection is the elapsed time divided by the
+    fraction of that work done.
+    """
+
+    def __init__(self, model, chars, max_length, after_s, above_s):
+        self.model, self.after_s, self.above_s = model, after_s, above_s
+        self.cap = 4 * max_length
+        self.weights = np.minimum(chars, self.cap).astype(float) + 1.0
+        self.total = self.weights.sum()
+        self.done = 0.0
+        self.start = time.perf_counter()
+        self.finished = False
+
+    def update(self, chars):
+        if self.finished:
+            return
+        self.done += (np.minimum(chars, self.cap) + 1.0).sum()
+        elapsed = time.perf_counter() - self.start
+        if elapsed < self.after_s:
+            return
+        self.finished = True
+        projected = elapsed * self.total / self.done
+        if projected > self.above_s:
+            n_params = sum(p.numel() for p in self.model.parameters())
+            warnings.warn(
+                f"HFEmbedder: embedding {len(self.weights)} texts with a model of "
+                f"{n_params / 1e6:.0f} M parameters on CPU will take about "
+                f"{duration(projected)} in all ({duration(elapsed)} so far, "
+                f"{self.done / self.total:.0%} done). A GPU (device='cuda'), a smaller "
+                "max_length or fewer texts would be faster; cache= keeps the vectors.",
+                RuntimeWarning,
+                stacklevel=5,
             )
-    return texts
+
+
+def duration(seconds):
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -6,12 +6,12 @@ import warnings
 
 import numpy as np
 
-from ._packaged import _PACKAGED_LAYERS, default_cache_dir, resolve_model
+from ._packaged import default_cache_dir, packaged_layer, packaged_model
 
 
-def _layer(value, model_name):
+def _layer(value, model_name, pooling="auto"):
     if value == "auto":
-        return _PACKAGED_LAYERS.get(model_name, "middle")
+        return packaged_layer(model_name, pooling)
     if value == "middle":
         return value
     try:
@@ -33,11 +33,17 @@ def embed(texts, model_name, layer, args, cache_root):
     """Embed texts with a (possibly packaged) model; cached on disk per text."""
     from .embedding import HFEmbedder
 
-    path = resolve_model(model_name, cache_root)
+    path, model_kwargs = packaged_model(model_name, cache_root)
+    pooling = getattr(args, "pooling", "auto")
+    template = getattr(args, "template", None)
+    if template is not None:  # typed on a command line: \n and \t stand for newline and tab
+        template = template.replace("\\n", "\n").replace("\\t", "\t")
     embedder = HFEmbedder(
         path,
-        layer=_layer(layer, model_name),
-        pooling="mean",
+        layer=_layer(layer, model_name, pooling),
+        pooling=pooling,
+        template=template,
+        model_kwargs=model_kwargs,
         max_length=args.max_length,
         batch_size=args.batch_size,
         cache=str(pathlib.Path(cache_root) / "embeddings"),
@@ -71,8 +77,10 @@ def run_study(texts, y, args, *, source):
                  "classes": {str(c): int(k) for c, k in zip(classes, counts)}},
         "probe": {"model": "StandardScaler + LogisticRegression", "C": args.C},
         "models": {
-            "weak": {"name": args.weak_model, "layer": weak_emb.layer, "dim": int(Xw.shape[1])},
-            "strong": {"name": args.strong_model, "layer": strong_emb.layer, "dim": int(Xs.shape[1])},
+            "weak": {"name": args.weak_model, "layer": weak_emb.layer, "dim": int(Xw.shape[1]),
+                     "pooling": weak_emb.pooling_, "template": weak_emb.template},
+            "strong": {"name": args.strong_model, "layer": strong_emb.layer, "dim": int(Xs.shape[1]),
+                       "pooling": strong_emb.pooling_, "template": strong_emb.template},
         },
         "timing_s": {"embed_weak": round(tw, 1), "embed_strong": round(ts, 1),
                      "experiment": round(time.perf_counter() - start, 1)},

@@ -45,12 +45,20 @@ def _build_parser():
     run.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
     run.add_argument("--label-column", default="label", help="column holding the labels (default: label)")
     run.add_argument("--weak-model", default="minilm",
-                     help="weak encoder: 'minilm', 'mpnet', a hub name or a local path (default: minilm)")
+                     help="weak encoder: 'minilm', 'mpnet', the decoders 'smollm2' and 'gemma3' (GGUF "
+                          "packages, see the docs), a hub name or a local path (default: minilm)")
     run.add_argument("--strong-model", default="mpnet", help="strong encoder (default: mpnet)")
     run.add_argument("--weak-layer", default="auto",
-                     help="hidden layer of the weak encoder: an int or 'middle' (default: 4 for minilm, else middle)")
+                     help="hidden layer of the weak encoder: an int, 'middle' or 'auto' (default: auto, the "
+                          "best layer measured for a packaged model, e.g. 4 for minilm; else middle)")
     run.add_argument("--strong-layer", default="auto",
-                     help="hidden layer of the strong encoder (default: 9 for mpnet, else middle)")
+                     help="hidden layer of the strong encoder (default: auto, e.g. 9 for mpnet; else middle)")
+    run.add_argument("--pooling", choices=("auto", "mean", "last"), default="auto",
+                     help="pooling of the token activations: auto = the last token for decoders "
+                          "(smollm2, gemma3, causal LMs), the mean for encoders (default: auto)")
+    run.add_argument("--template", default=None,
+                     help="prompt around each text before embedding, e.g. 'Review: {text}\\nSentiment:' "
+                          "(\\n and \\t stand for newline and tab; default: the bare text)")
     run.add_argument("--n-samples", type=int, default=3000,
                      help="texts sampled from the data, stratified (default: 3000; 0 = all)")
     run.add_argument("--n-weak", type=int, default=500, help="gold-labelled texts for the weak model (default: 500)")

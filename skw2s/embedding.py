@@ -4,15 +4,14 @@ Importing this module does not import torch or transformers: :class:`HFEmbedder`
 them when it first loads a model.
 """
 
-import numbers
 import os
-import sys
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from . import _hf_loading as hfl
 from . import _hf_utils as hf
 from ._hf_utils import check_texts as _check_texts
 
@@ -20,6 +19,10 @@ __all__ = ["HFEmbedder"]
 
 # Texts are tokenized, sorted by token length and written to the cache this many at a time.
 _CHUNK = 4096
+# On CPU, after _ESTIMATE_AFTER_S seconds of embedding, warn once if the projected total
+# time exceeds _WARN_ABOVE_S seconds.
+_ESTIMATE_AFTER_S = 5.0
+_WARN_ABOVE_S = 300.0
 
 
 class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -37,21 +40,29 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         A hub name or a local folder, loaded with ``AutoModel.from_pretrained`` and
         ``AutoTokenizer.from_pretrained`` (``HF_HUB_OFFLINE=1`` is respected). A model
         that cannot be loaded raises an ``OSError`` (``ValueError`` for a bad config)
-        naming it. Encoder-decoder models are embedded with their encoder.
+        naming it. Encoder-decoder models are embedded with their encoder. A GGUF file
+        (quantised decoder LLMs) is the folder plus ``model_kwargs={"gguf_file": name}``.
     layer : int, list of int or "middle", default=-1
         Which entry of the model's ``hidden_states`` to pool: 0 is the output of the
         embedding layer, ``i`` the output of transformer layer ``i``, -1 the last layer
         (negative indices count from the end, as in Python). A list concatenates the
         pooled layers in its order. ``"middle"`` is layer ``ceil(L / 2)`` of ``L``.
         Intermediate layers often transfer better than the last one.
-    pooling : {"mean", "last", "first"}, default="mean"
-        Mean over the attention mask, the last non-padding token (for decoder models),
-        or the first token (``[CLS]`` for BERT-like models).
+    pooling : {"auto", "mean", "last", "first"}, default="auto"
+        Mean over the attention mask, the last non-padding token, or the first token
+        (``[CLS]`` for BERT-like models). ``"auto"`` is ``"last"`` for decoder-only
+        models (causal language models: Llama, Gemma, GPT-2, ...), whose last token is
+        the only one that has seen the whole text, and ``"mean"`` for encoders (BERT,
+        MPNet, ...) and encoder-decoders; ``pooling_`` records the choice. (The
+        default used to be ``"mean"`` for every model: pass it for the old vectors of a
+        decoder.)
     normalize : bool, default=False
         Scale each output row (all layers together) to unit L2 norm.
     max_length : int or None, default=None
         Maximum number of tokens per text, special tokens included. None uses the
-        model's maximum, capped at 512.
+        model's maximum, capped at 512. A value above the model's limit (its position
+        embeddings or its tokenizer's ``model_max_length``) raises a ``ValueError`` at
+        :meth:`fit`.
     truncation : bool, default=True
         Truncate longer texts to ``max_length``. With False a text longer than the model
         accepts makes the model raise.
@@ -63,10 +74,15 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         ``"mps"``, ``"xpu"``.
     dtype : {"auto", "float32", "float16", "bfloat16"}, default="auto"
         Weights and activations dtype. ``"auto"`` is bfloat16 on a GPU that supports
-        it, else float16 on CUDA, and float32 on CPU. Outputs are always float32.
+        it, else float16 on CUDA, and float32 on CPU. Outputs are always float32. A
+        ``"dtype"`` (or ``"torch_dtype"``) in ``model_kwargs`` overrides it (then
+        ``dtype`` must stay ``"auto"``).
     template : str or None, default=None
         Applied to every text before tokenizing: ``"{text}"`` in it is replaced by the
-        text (``"Review: {text}"``); a template without ``"{text}"`` is a prefix.
+        text (``"Review: {text}"``); a template without ``"{text}"`` is a prefix. With
+        last-token pooling of a decoder, a template that ends where the answer would
+        start (``"Review: {text}\\nSentiment:"``) makes the last token summarise the
+        text for the task.
     cache : None, path-like or joblib.Memory, default=None
         Folder for an on-disk cache of per-text vectors (a ``joblib.Memory`` gives its
         ``location``). Vectors live in a sub-folder per configuration (model, revision,
@@ -80,6 +96,19 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         Hub revision (branch, tag or commit) to load.
     trust_remote_code : bool, default=False
         Passed to ``from_pretrained``; leave False unless you trust the model's code.
+    model_kwargs : dict or None, default=None
+        Extra keyword arguments of ``AutoModel.from_pretrained`` (the name
+        sentence-transformers uses): ``gguf_file``, ``attn_implementation``,
+        ``device_map`` (then the model is placed by accelerate and ``device_`` is the
+        device of its input embeddings), a quantisation config (e.g.
+        ``BitsAndBytesConfig`` for a large model on a small GPU), ``dtype``. Keys that
+        change the vectors are part of the cache's key; placement keys (``device_map``,
+        ``max_memory``, ``attn_implementation``, ...) are not. ``revision`` and
+        ``trust_remote_code`` are parameters of their own.
+    tokenizer_kwargs : dict or None, default=None
+        Extra keyword arguments of ``AutoTokenizer.from_pretrained``. With a
+        ``gguf_file`` in ``model_kwargs`` the tokenizer is read from the same file
+        unless ``tokenizer_kwargs`` names another.
 
     Attributes
     ----------
@@ -89,12 +118,20 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         The selected ``hidden_states`` indices, non-negative.
     n_hidden_states_ : int
         Number of ``hidden_states`` entries of the model (layers + 1).
+    pooling_ : str
+        The pooling in use (``pooling`` with ``"auto"`` resolved).
     max_length_ : int
         The token limit in use.
     device_ : str
         The device in use.
     dtype_ : str
         The dtype in use.
+    model_revision_ : str or None
+        The revision loaded: the commit hash of a hub model, else ``revision``. A
+        reloaded embedder (after unpickling) loads this revision again.
+    model_file_sha256_ : str or None
+        The sha256 of the GGUF file loaded, None for other models. Part of the cache's
+        key, so vectors of two versions of a file never mix.
 
     Notes
     -----
@@ -107,6 +144,19 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
     A tokenizer without a pad token gets its EOS token as pad token (on skw2s' own
     tokenizer object). A text that tokenizes to no token at all (an empty string, with a
     tokenizer that adds no special tokens) is given one (BOS, EOS, CLS or UNK).
+
+    GGUF files: transformers dequantises a GGUF file to float32 at every load (20 s to
+    over a minute for a 100 M to 300 M parameter model on 2 CPU cores, and as long again
+    for its tokenizer). A local GGUF file is therefore dequantised once and saved, with
+    its tokenizer, under ``models/gguf/<sha256 of the file>`` of the skw2s cache folder
+    (``$SKW2S_CACHE``, by default ``~/.cache/skw2s``), or under ``gguf/<sha256>`` of
+    ``model_kwargs["cache_dir"]`` when given: about 4 bytes per parameter. Later loads
+    read that copy in seconds. A GGUF file on the hub is loaded
+    (and dequantised) directly. Loading a GGUF file needs the ``gguf`` and
+    ``accelerate`` packages, part of the ``hf`` extra.
+
+    On CPU, a run projected to last more than 5 minutes gets a warning with the
+    estimated time after its first seconds.
 
     Like scikit-learn's text vectorizers, the input is 1-D: a list, a 1-D array or a
     pandas Series of str, or a one-column DataFrame; ``n_features_in_`` is not set.
@@ -129,6 +179,12 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         clf = make_pipeline(HFEmbedder("path/to/model", layer="middle"),
                             LogisticRegression()).fit(texts, labels)
 
+    A decoder LLM shipped as a GGUF file, probed at its last token behind a prompt (the
+    paper's setting; ``pooling="auto"`` picks the last token for it)::
+
+        emb = HFEmbedder("path/to/folder", model_kwargs={"gguf_file": "model.Q4_1.gguf"},
+                         layer=22, template="Review: {text}\\nSentiment:", max_length=64)
+
     Without a model, only the parameters can be shown:
 
     >>> from skw2s.embedding import HFEmbedder
@@ -141,7 +197,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         model="sentence-transformers/all-MiniLM-L6-v2",
         *,
         layer=-1,
-        pooling="mean",
+        pooling="auto",
         normalize=False,
         max_length=None,
         truncation=True,
@@ -153,6 +209,8 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         progress_bar=None,
         revision=None,
         trust_remote_code=False,
+        model_kwargs=None,
+        tokenizer_kwargs=None,
     ):
         self.model = model
         self.layer = layer
@@ -168,58 +226,10 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         self.progress_bar = progress_bar
         self.revision = revision
         self.trust_remote_code = trust_remote_code
+        self.model_kwargs = model_kwargs
+        self.tokenizer_kwargs = tokenizer_kwargs
 
     # ------------------------------------------------------------------ validation
-    def _validate_params(self):
-        if not isinstance(self.model, (str, os.PathLike)) or not os.fspath(self.model):
-            raise TypeError(
-                f"model must be a hub name or a local path (str), got {self.model!r}."
-            )
-        layers = self.layer if isinstance(self.layer, (list, tuple)) else [self.layer]
-        if not layers:
-            raise ValueError("layer must not be an empty list.")
-        for value in layers:
-            if isinstance(value, str) and value == "middle":
-                continue
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-                raise TypeError(
-                    f"layer must be an int, a list of ints or 'middle', got {self.layer!r}."
-                )
-        if self.pooling not in hf.POOLINGS:
-            raise ValueError(f"pooling must be one of {hf.POOLINGS}, got {self.pooling!r}.")
-        for name in ("normalize", "truncation", "trust_remote_code"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}.")
-        for name, allow_none in (("max_length", True), ("batch_size", False)):
-            value = getattr(self, name)
-            if value is None and allow_none:
-                continue
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-                raise TypeError(f"{name} must be a positive int, got {value!r}.")
-            if value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}.")
-        if not isinstance(self.device, str) or not hf.DEVICE_PATTERN.match(self.device):
-            raise ValueError(
-                "device must be 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or 'xpu', "
-                f"got {self.device!r}."
-            )
-        if self.dtype not in hf.DTYPES:
-            raise ValueError(f"dtype must be one of {hf.DTYPES}, got {self.dtype!r}.")
-        for name in ("template", "revision"):
-            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
-                raise TypeError(f"{name} must be a str or None, got {getattr(self, name)!r}.")
-        if self.progress_bar is not None and not isinstance(self.progress_bar, bool):
-            raise TypeError(f"progress_bar must be a bool or None, got {self.progress_bar!r}.")
-        if not (
-            self.cache is None
-            or isinstance(self.cache, (str, os.PathLike))
-            or hasattr(self.cache, "location")
-        ):
-            raise TypeError(
-                "cache must be None, a folder path or a joblib.Memory, "
-                f"got {type(self.cache).__name__}."
-            )
-
     def _resolve_layers(self, n_states):
         requested = self.layer if isinstance(self.layer, (list, tuple)) else [self.layer]
         layers = []
@@ -249,30 +259,41 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         -------
         self : HFEmbedder
         """
-        self._validate_params()
+        hf.check_params(self)
         if X is not None:
-            _check_texts(X)
-        import torch
+            hf.check_texts(X)
+        torch = hfl.require_torch()
 
         self.device_ = hf.resolve_device(self.device)
         self.dtype_ = hf.resolve_dtype(self.dtype, self.device_)
-        self._loaded = None
-        loaded = self._get_loaded()
-        config = loaded.model.config
-        self.max_length_ = (
-            int(self.max_length)
-            if self.max_length is not None
-            else hf.default_max_length(loaded.tokenizer, config)
+        self._loaded = loaded = self._load(self.revision)
+        model = loaded.model
+        if "device_map" in (self.model_kwargs or {}):
+            self.device_ = loaded.input_device
+        if any(k in (self.model_kwargs or {}) for k in hfl.DTYPE_KEYS):
+            self.dtype_ = str(model.dtype).replace("torch.", "")
+        limit, why = hfl.position_limit(model, loaded.tokenizer)
+        if self.max_length is not None and limit is not None and self.max_length > limit:
+            raise ValueError(
+                f"max_length={self.max_length} exceeds the model's limit of {limit} tokens "
+                f"({why}): use max_length <= {limit}, or None for the model's maximum."
+            )
+        self.max_length_ = int(
+            self.max_length if self.max_length is not None else min(limit or hf.MAX_LENGTH_CAP, hf.MAX_LENGTH_CAP)
         )
+        self.pooling_ = self.pooling
+        if self.pooling == "auto":
+            self.pooling_ = "last" if hfl.is_decoder_only(model.config) else "mean"
         # One dummy forward pass tells the number and widths of the hidden states.
         seq = loaded.tokenizer("x", truncation=True, max_length=self.max_length_)["input_ids"]
-        inputs = hf.pad_batch([seq or [loaded.empty_id]], {}, loaded.pad_id, torch, self.device_)
+        inputs = hf.pad_batch([seq or [loaded.empty_id]], {}, loaded.pad_id, torch, loaded.input_device)
         with torch.inference_mode():
-            states = self._forward(loaded.model, inputs)
+            states = self._forward(model, inputs)
         self.n_hidden_states_ = len(states)
         self.layers_ = self._resolve_layers(self.n_hidden_states_)
         self.n_features_out_ = int(sum(states[i].shape[-1] for i in self.layers_))
-        self.model_revision_ = getattr(config, "_commit_hash", None) or self.revision
+        self.model_revision_ = getattr(model.config, "_commit_hash", None) or self.revision
+        self.model_file_sha256_ = loaded.file_sha256
         return self
 
     def transform(self, X):
@@ -288,7 +309,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         Z : ndarray of shape (n_texts, n_features_out), dtype float32
         """
         check_is_fitted(self, "n_features_out_")
-        texts = _check_texts(X)
+        texts = hf.check_texts(X)
         if self.template is not None:
             tpl = self.template
             texts = [tpl.replace("{text}", t) if "{text}" in tpl else tpl + t for t in texts]
@@ -367,15 +388,27 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         return state
 
     # ------------------------------------------------------------------ internals
+    def _load(self, revision):
+        return hfl.load(
+            self.model,
+            revision=revision,
+            trust_remote_code=self.trust_remote_code,
+            device=self.device_,
+            dtype=self.dtype_,
+            model_kwargs=self.model_kwargs,
+            tokenizer_kwargs=self.tokenizer_kwargs,
+        )
+
     def _get_loaded(self):
         if getattr(self, "_loaded", None) is None:
-            self._loaded = hf.load(
-                self.model,
-                revision=self.revision,
-                trust_remote_code=self.trust_remote_code,
-                device=self.device_,
-                dtype=self.dtype_,
-            )
+            # Reload what fit loaded (a hub model's commit), not the branch's new head.
+            loaded = self._load(self.model_revision_)
+            if loaded.file_sha256 != self.model_file_sha256_:
+                raise ValueError(
+                    f"the GGUF file of {self.model!r} changed since this HFEmbedder was "
+                    "fitted (another sha256): fit it again."
+                )
+            self._loaded = loaded
         return self._loaded
 
     def _get_cache(self):
@@ -386,16 +419,20 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
             return None
         config = {
             "format": hf.CACHE_FORMAT,
-            "model": hf.model_id(self.model),
+            "model": hfl.model_id(self.model),
             "revision": self.model_revision_,
             "layers": list(self.layers_),
-            "pooling": self.pooling,
+            "pooling": self.pooling_,
             "normalize": bool(self.normalize),
             "max_length": self.max_length_,
             "truncation": bool(self.truncation),
             "template": self.template,
             "dtype": self.dtype_,
+            # Only when set, so that the folders of plain models keep their names.
+            **hfl.vector_key(self.model_kwargs or {}, self.tokenizer_kwargs or {}),
         }
+        if self.model_file_sha256_ is not None:
+            config["file_sha256"] = self.model_file_sha256_
         store = getattr(self, "_cache_store", None)
         if store is None or store.config != config or store.root != os.fspath(root):
             store = self._cache_store = hf.VectorCache(root, config)
@@ -405,27 +442,11 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         """One forward pass; returns the tuple of hidden states (patched in tests)."""
         return model(**inputs, output_hidden_states=True, return_dict=True).hidden_states
 
-    def _progress(self, total):
-        show = self.progress_bar
-        if show is None:
-            show = bool(getattr(sys.stderr, "isatty", lambda: False)())
-        if not show:
-            return None
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            if self.progress_bar:
-                raise ImportError("progress_bar=True needs tqdm: pip install tqdm") from None
-            return None
-        return tqdm(total=total, desc="HFEmbedder", unit="text")
-
     def _embed(self, texts, out, rows, store, keys):
         """Embed ``texts`` into ``out[rows]``, longest first; cache each chunk."""
-        import torch
-
+        torch = hfl.require_torch()
         loaded = self._get_loaded()
         tokenizer = loaded.tokenizer
-        oom_errors = (torch.cuda.OutOfMemoryError,)
         extra_names = [
             n for n in getattr(tokenizer, "model_input_names", ())
             if n not in ("input_ids", "attention_mask")
@@ -434,10 +455,15 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         if self.truncation:
             tok_kwargs["max_length"] = self.max_length_
         # Sort by characters first (cheap), then by tokens within each chunk.
-        by_chars = np.argsort(-np.fromiter(map(len, texts), np.int64, len(texts)), kind="stable")
-        batch_size = int(self.batch_size)
-        bar = self._progress(len(texts))
-        warned = False
+        chars = np.fromiter(map(len, texts), np.int64, len(texts))
+        by_chars = np.argsort(-chars, kind="stable")
+        batching = {"size": int(self.batch_size), "warned": False}  # halved on out-of-memory
+        estimate = None
+        if loaded.input_device.startswith("cpu"):
+            estimate = hf.CPUTimeEstimate(
+                loaded.model, chars, self.max_length_, _ESTIMATE_AFTER_S, _WARN_ABOVE_S
+            )
+        bar = hf.progress_bar(self.progress_bar, len(texts))
         try:
             for start in range(0, len(texts), _CHUNK):
                 chunk = by_chars[start : start + _CHUNK]
@@ -451,32 +477,22 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
                 vecs = np.empty((len(chunk), self.n_features_out_), dtype=np.float32)
                 pos = 0
                 while pos < len(order):
-                    batch = order[pos : pos + batch_size]
-                    try:
-                        vecs[batch] = self._embed_batch(
-                            loaded,
-                            [seqs[i] for i in batch],
-                            {n: [v[i] for i in batch] for n, v in extras.items()},
-                            torch,
-                        )
-                    except oom_errors:
-                        if len(batch) == 1:
-                            raise
-                        batch_size = len(batch) // 2
-                        if not warned:
-                            warnings.warn(
-                                f"HFEmbedder: out of memory on a batch of {len(batch)} "
-                                f"texts; retrying with batches of {batch_size}.",
-                                RuntimeWarning,
-                                stacklevel=3,
-                            )
-                            warned = True
-                        if torch.cuda.is_available():
-                            torch.cuda.empty_cache()
+                    batch = order[pos : pos + batching["size"]]
+                    vec = self._embed_batch_or_halve(
+                        loaded,
+                        [seqs[i] for i in batch],
+                        {n: [v[i] for i in batch] for n, v in extras.items()},
+                        torch,
+                        batching,
+                    )
+                    if vec is None:  # out of memory: the batch size was halved
                         continue
+                    vecs[batch] = vec
                     pos += len(batch)
                     if bar is not None:
                         bar.update(len(batch))
+                    if estimate is not None:
+                        estimate.update(chars[chunk[batch]])
                 out[rows[chunk]] = vecs
                 if store is not None:
                     store.put([keys[rows[i]] for i in chunk], vecs)
@@ -484,14 +500,33 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
             if bar is not None:
                 bar.close()
 
+    def _embed_batch_or_halve(self, loaded, seqs, extras, torch, batching):
+        """The batch's vectors, or None after halving ``batching["size"]`` on out-of-memory."""
+        try:
+            return self._embed_batch(loaded, seqs, extras, torch)
+        except torch.cuda.OutOfMemoryError:
+            if len(seqs) == 1:
+                raise
+            batching["size"] = len(seqs) // 2
+            if not batching["warned"]:
+                batching["warned"] = True
+                warnings.warn(
+                    f"HFEmbedder: out of memory on a batch of {len(seqs)} texts; "
+                    f"retrying with batches of {batching['size']}.",
+                    RuntimeWarning,
+                    stacklevel=5,
+                )
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            return None
+
     def _embed_batch(self, loaded, seqs, extras, torch):
-        inputs = hf.pad_batch(seqs, extras, loaded.pad_id, torch, self.device_)
+        inputs = hf.pad_batch(seqs, extras, loaded.pad_id, torch, loaded.input_device)
         with torch.inference_mode():
             states = self._forward(loaded.model, inputs)
             mask = inputs["attention_mask"]
-            pooled = [hf.pool(states[i], mask, self.pooling, torch) for i in self.layers_]
+            pooled = [hf.pool(states[i], mask, self.pooling_, torch) for i in self.layers_]
             vec = pooled[0] if len(pooled) == 1 else torch.cat(pooled, dim=1)
             if self.normalize:
                 vec = torch.nn.functional.normalize(vec, dim=1)
             return vec.cpu().numpy()
-

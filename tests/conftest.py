@@ -1,10 +1,146 @@
-"""Shared fixtures: the dask schedulers the dask tests run on.
+"""Shared fixtures: tiny random models for the HFEmbedder tests (built here, no download),
+and the dask schedulers the dask tests run on.
 
-Importing this file never imports dask; the fixtures skip (with the reason) when the
-``dask`` extra is not installed.
+torch, transformers and dask are imported inside the fixtures, so the rest of the suite
+runs without them (the fixtures skip, with the reason).
 """
 
+import shutil
+import string
+
 import pytest
+
+
+def _tokenizer(transformers, template, special, **kwargs):
+    """A character-level WordPiece tokenizer: every character is a token."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+
+    chars = string.ascii_lowercase + string.digits + string.punctuation
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "<s>", "</s>"]
+    vocab = {t: i for i, t in enumerate(tokens + list(chars) + ["##" + c for c in chars])}
+    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=10_000))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    if template:
+        tok.post_processor = processors.TemplateProcessing(
+            single=template, special_tokens=[(t, vocab[t]) for t in special]
+        )
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tok, unk_token="[UNK]", model_max_length=64, **kwargs
+    )
+    return fast, len(vocab)
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    """Paths of tiny random models: "bert", "llama_left", "llama_right", "llama_bare"."""
+    torch = pytest.importorskip("torch", reason="HFEmbedder needs torch (pip install skw2s[hf])")
+    transformers = pytest.importorskip("transformers", reason="pip install skw2s[hf]")
+    root = tmp_path_factory.mktemp("tiny-models")
+    paths = {}
+    tok, vocab_size = _tokenizer(
+        transformers, "[CLS] $A [SEP]", ["[CLS]", "[SEP]"], pad_token="[PAD]",
+        cls_token="[CLS]", sep_token="[SEP]",
+    )
+    torch.manual_seed(0)
+    bert = transformers.BertModel(
+        transformers.BertConfig(
+            vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+            intermediate_size=64, max_position_embeddings=64,
+        )
+    )
+    paths["bert"] = root / "bert"
+    bert.save_pretrained(paths["bert"])
+    tok.save_pretrained(paths["bert"])
+
+    llama = transformers.LlamaModel(
+        transformers.LlamaConfig(
+            vocab_size=vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+            num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=64,
+            bos_token_id=4, eos_token_id=5, pad_token_id=None,
+        )
+    )
+    # Llama-style tokenizers: BOS prepended, no pad token, padding on either side; and one
+    # that adds no special token at all (an empty string gives zero tokens).
+    for name, template, side in [
+        ("llama_left", "<s> $A", "left"),
+        ("llama_right", "<s> $A", "right"),
+        ("llama_bare", None, "left"),
+    ]:
+        tok, _ = _tokenizer(
+            transformers, template, ["<s>"], bos_token="<s>", eos_token="</s>",
+            padding_side=side,
+        )
+        paths[name] = root / name
+        llama.save_pretrained(paths[name])
+        tok.save_pretrained(paths[name])
+    return {k: str(v) for k, v in paths.items()}
+
+
+class ForwardCounter:
+    """Counts the forward passes (and texts) HFEmbedder runs, via monkeypatch.
+
+    With ``fail_above``, a batch of more texts raises a simulated CUDA out-of-memory.
+    """
+
+    def __init__(self, monkeypatch, fail_above=None):
+        import torch
+
+        from skw2s.embedding import HFEmbedder
+
+        self.calls = self.texts = 0
+        original = HFEmbedder._forward
+        counter = self
+
+        def forward(self, model, inputs):
+            n = inputs["input_ids"].shape[0]
+            if fail_above is not None and n > fail_above:
+                raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
+            counter.calls += 1
+            counter.texts += n
+            return original(self, model, inputs)
+
+        monkeypatch.setattr(HFEmbedder, "_forward", forward)
+
+
+@pytest.fixture
+def forward_counter():
+    """``forward_counter(monkeypatch, fail_above=None)`` installs a :class:`ForwardCounter`."""
+    return ForwardCounter
+
+
+def _direct(path, ids, pooling, layer=-1):
+    """The vector of one token sequence, computed with transformers alone (no padding)."""
+    import torch
+    import transformers
+
+    model = transformers.AutoModel.from_pretrained(path).eval()
+    with torch.no_grad():
+        hidden = model(input_ids=torch.tensor([ids]), output_hidden_states=True).hidden_states
+    h = hidden[layer][0]
+    return (h.mean(0) if pooling == "mean" else h[-1]).numpy()
+
+
+@pytest.fixture
+def direct():
+    """``direct(path, token_ids, pooling, layer=-1)``: a reference vector, transformers only."""
+    return _direct
+
+
+@pytest.fixture(scope="session")
+def skw2s_cache(tmp_path_factory):
+    """A private skw2s cache folder, set as $SKW2S_CACHE, removed after the session.
+
+    Real GGUF models are dequantised into it once per session (about 0.5 GB for
+    SmolLM2, 1 GB for Gemma-3); pass it as ``--cache-dir`` to ``skw2s run`` to reuse them.
+    """
+    path = tmp_path_factory.mktemp("skw2s-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SKW2S_CACHE", str(path))
+    yield path
+    patch.undo()
+    shutil.rmtree(path, ignore_errors=True)
+
 
 DASK_REASON = 'dask support needs the dask extra: pip install "skw2s[dask]"'
 

