@@ -118,7 +118,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     from sklearn.model_selection import train_test_split
     from sklearn.utils import _safe_indexing
 
-    from ._study_groups import study_group_diagnostics
+    from ._study_groups import nonhard_accuracy, study_group_diagnostics
     from .detection import OverlapDetector
     from .experiments import run_overlap_experiment, summarize_overlap_experiment
     from .metrics import performance_gap_recovered
@@ -133,16 +133,21 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
         random_state=args.random_state, return_partitions=True,
     )
     groups = study_group_diagnostics(partitions, y, np.unique(y))
+    nonhard = nonhard_accuracy(partitions, Xs, y, _probe(args.C))
     summary = summarize_overlap_experiment(records)
     per_seed = {}
     for r in records:
         if r["kind"] != "mix":
             per_seed.setdefault(r["seed"], {})[r["kind"]] = r["accuracy"]
             per_seed[r["seed"]]["overlap_density"] = r["overlap_density"]
+    for part, acc in zip(partitions, nonhard):
+        per_seed[part["seed"]]["nonhard"] = acc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pgr = [performance_gap_recovered(v["weak"], v["w2s"], v["ceiling"]) for v in per_seed.values()]
         pgr_overlap = [performance_gap_recovered(v["weak"], v["overlap_only"], v["ceiling"])
+                       for v in per_seed.values()]
+        pgr_nonhard = [performance_gap_recovered(v["weak"], v["nonhard"], v["ceiling"])
                        for v in per_seed.values()]
     density = [v["overlap_density"] for v in per_seed.values()]
 
@@ -167,7 +172,9 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
             **{k: {"mean": summary[k]["mean"], "std": summary[k]["std"]}
                for k in ("weak", "ceiling", "w2s")},
             "w2s_overlap": {"mean": summary["overlap_only"]["mean"], "std": summary["overlap_only"]["std"]},
+            "w2s_nonhard": stats(nonhard),
             "pgr": stats(pgr),
+            "pgr_nonhard": stats(pgr_nonhard),
             "pgr_overlap": stats(pgr_overlap),
             "overlap_density": stats(density),
             "curve_slope": slope,
@@ -228,8 +235,12 @@ def print_summary(results, out_dir):
     print(f"  weak accuracy            {fmt('weak')}")
     print(f"  W2S accuracy (all)       {fmt('w2s')}")
     print(f"  W2S on overlap only      {fmt('w2s_overlap')}")
+    if "w2s_nonhard" in s:
+        print(f"  W2S on non-hard points   {fmt('w2s_nonhard')}")
     print(f"  strong ceiling           {fmt('ceiling')}")
     print(f"  PGR (all / overlap only) {fmt('pgr')} / {fmt('pgr_overlap')}")
+    if "pgr_nonhard" in s:
+        print(f"  PGR (non-hard)           {fmt('pgr_nonhard')}")
     print(f"  overlap density          {fmt('overlap_density')}")
     curve = results["curve"]
     print("  mixing curve (overlap proportion -> accuracy): "
