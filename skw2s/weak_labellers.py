@@ -279,6 +279,24 @@ class VaderLabeller(ClassifierMixin, BaseEstimator):
         """
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of :meth:`predict` on texts ``X`` against labels ``y``.
+
+        Parameters
+        ----------
+        X : sequence of str of length n_samples
+            Texts.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,) or None
+            Weights of the texts.
+
+        Returns
+        -------
+        score : float
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
