@@ -116,7 +116,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     """Weak / ceiling / W2S / overlap-only accuracies, PGR, density, mixing curve, groups."""
     from sklearn.base import clone
     from sklearn.model_selection import train_test_split
-    from sklearn.utils import _safe_indexing
+    from ._sklearn_compat import safe_indexing as _safe_indexing
 
     from ._study_groups import nonhard_accuracy, study_group_diagnostics
     from .detection import OverlapDetector
