@@ -214,10 +214,13 @@ def write_figures(results, out_dir):
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
     edges = np.asarray(hist["edges"])
     ax.bar(edges[:-1], hist["counts"], width=np.diff(edges), align="edge", color="0.6")
-    ax.axvline(hist["threshold"], color="C3", label=f"change point {hist['threshold']:.3f}")
-    ax.set(xlabel="weak-model confidence on the pool", ylabel="texts",
-           title="hard-only points lie left of the change point (one split)")
-    ax.legend()
+    if np.isfinite(hist["threshold"]):
+        ax.axvline(hist["threshold"], color="C3", label=f"threshold {hist['threshold']:.3f}")
+        ax.set_title("hard-only points lie left of the threshold (one split)")
+        ax.legend()
+    else:  # the detector found one group of confidences: no hard-only point
+        ax.set_title("one group of confidences: no hard-only point (one split)")
+    ax.set(xlabel="weak-model confidence on the pool", ylabel="texts")
     fig.savefig(out_dir / "confidence_histogram.png", dpi=120, bbox_inches="tight")
     plt.close(fig)
     return ["mixing_curve.png", "confidence_histogram.png"]
