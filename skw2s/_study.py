@@ -62,23 +62,35 @@ def run_study(texts, y, args, *, source):
     texts = [texts[i] for i in keep]
     y = y[keep]
     classes, counts = np.unique(y, return_counts=True)
+    _split_fractions(len(texts), args)  # fail before embedding anything
     print(f"skw2s run: {len(texts)} texts from {source}; classes "
           + ", ".join(f"{c} ({k})" for c, k in zip(classes, counts)), flush=True)
-    print(f"embedding with the weak encoder ({args.weak_model}) ...", flush=True)
-    Xw, tw, weak_emb = embed(texts, args.weak_model, args.weak_layer, args, cache_root)
+    if args.weak_model == "vader":
+        # The weak-supervision setting: a labeller that gives probabilities, no weak features.
+        from .weak_labellers import VaderLabeller
+
+        if classes.size not in (2, 3):
+            raise ValueError(f"--weak-model vader labels sentiment into 2 or 3 classes; the data have {classes.size}")
+        Xw, tw, weak = texts, 0.0, VaderLabeller()
+        weak_info = {"name": "vader", "kind": "lexicon labeller (VADER), logistic calibration on the weak split"}
+    else:
+        print(f"embedding with the weak encoder ({args.weak_model}) ...", flush=True)
+        Xw, tw, weak_emb = embed(texts, args.weak_model, args.weak_layer, args, cache_root)
+        weak = _probe(args.C)
+        weak_info = {"name": args.weak_model, "layer": weak_emb.layer, "dim": int(Xw.shape[1]),
+                     "pooling": weak_emb.pooling_, "template": weak_emb.template}
     print(f"embedding with the strong encoder ({args.strong_model}) ...", flush=True)
     Xs, ts, strong_emb = embed(texts, args.strong_model, args.strong_layer, args, cache_root)
     print("training weak, strong and W2S models over "
           f"{args.seeds} seed(s) ...", flush=True)
     start = time.perf_counter()
-    experiment = _experiment(Xw, Xs, y, args)
+    experiment = _experiment(Xw, Xs, y, args, weak)
     return {
         "data": {"source": source, "n_texts": len(texts),
                  "classes": {str(c): int(k) for c, k in zip(classes, counts)}},
         "probe": {"model": "StandardScaler + LogisticRegression", "C": args.C},
         "models": {
-            "weak": {"name": args.weak_model, "layer": weak_emb.layer, "dim": int(Xw.shape[1]),
-                     "pooling": weak_emb.pooling_, "template": weak_emb.template},
+            "weak": weak_info,
             "strong": {"name": args.strong_model, "layer": strong_emb.layer, "dim": int(Xs.shape[1]),
                        "pooling": strong_emb.pooling_, "template": strong_emb.template},
         },
@@ -96,15 +108,8 @@ def _probe(C):
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
 
 
-def _experiment(Xw, Xs, y, args):
-    """Weak / ceiling / W2S / overlap-only accuracies, PGR, density and mixing curve."""
-    from sklearn.model_selection import train_test_split
-
-    from .detection import OverlapDetector
-    from .experiments import run_overlap_experiment, summarize_overlap_experiment
-    from .metrics import performance_gap_recovered
-
-    n = y.shape[0]
+def _split_fractions(n, args):
+    """Fractions of the weak split and of the pool; ValueError when no pool is left."""
     train_size = args.n_weak / n
     pool_size = 1 - train_size - args.test_size
     if pool_size <= 0.05:
@@ -112,23 +117,45 @@ def _experiment(Xw, Xs, y, args):
             f"--n-weak {args.n_weak} and --test-size {args.test_size:.2f} leave no pool to "
             f"pseudolabel among {n} texts"
         )
+    return train_size, pool_size
+
+
+def _experiment(Xw, Xs, y, args, weak_estimator):
+    """Weak / ceiling / W2S / overlap-only accuracies, PGR, density, mixing curve, groups."""
+    from sklearn.base import clone
+    from sklearn.model_selection import train_test_split
+    from ._sklearn_compat import safe_indexing as _safe_indexing
+
+    from ._study_groups import nonhard_accuracy, study_group_diagnostics
+    from .detection import OverlapDetector
+    from .experiments import run_overlap_experiment, summarize_overlap_experiment
+    from .metrics import performance_gap_recovered
+
+    n = y.shape[0]
+    train_size, pool_size = _split_fractions(n, args)
     # Real embeddings share a large common direction: centre them before cosines.
     detector = OverlapDetector(center=True)
-    records = run_overlap_experiment(
-        Xw, Xs, y, weak_estimator=_probe(args.C), strong_estimator=_probe(args.C), detector=detector,
+    records, partitions = run_overlap_experiment(
+        Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=_probe(args.C), detector=detector,
         train_size=train_size, pool_size=pool_size, n_seeds=args.seeds,
-        random_state=args.random_state,
+        random_state=args.random_state, return_partitions=True,
     )
+    groups = study_group_diagnostics(partitions, y, np.unique(y))
+    nonhard = nonhard_accuracy(partitions, Xs, y, _probe(args.C))
     summary = summarize_overlap_experiment(records)
     per_seed = {}
     for r in records:
         if r["kind"] != "mix":
             per_seed.setdefault(r["seed"], {})[r["kind"]] = r["accuracy"]
             per_seed[r["seed"]]["overlap_density"] = r["overlap_density"]
+    for part, acc in zip(partitions, nonhard):
+        per_seed[part["seed"]]["nonhard"] = acc
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pgr = [performance_gap_recovered(v["weak"], v["w2s"], v["ceiling"]) for v in per_seed.values()]
         pgr_overlap = [performance_gap_recovered(v["weak"], v["overlap_only"], v["ceiling"])
+                       for v in per_seed.values()]
+        pgr_nonhard = [performance_gap_recovered(v["weak"], v["nonhard"], v["ceiling"])
                        for v in per_seed.values()]
     density = [v["overlap_density"] for v in per_seed.values()]
 
@@ -144,8 +171,8 @@ def _experiment(Xw, Xs, y, args):
     # Confidence histogram and change point on one split, for the figure.
     tr, rest = train_test_split(np.arange(n), train_size=train_size, stratify=y,
                                 random_state=args.random_state)
-    weak = _probe(args.C).fit(Xw[tr], y[tr])
-    det = OverlapDetector(center=True).fit(Xs[rest], weak_proba=weak.predict_proba(Xw[rest]))
+    weak = clone(weak_estimator).fit(_safe_indexing(Xw, tr), y[tr])
+    det = OverlapDetector(center=True).fit(Xs[rest], weak_proba=weak.predict_proba(_safe_indexing(Xw, rest)))
     counts, edges = np.histogram(det.confidence_, bins=40, range=(0.0, 1.0))
     return {
         "summary": {
@@ -153,7 +180,9 @@ def _experiment(Xw, Xs, y, args):
             **{k: {"mean": summary[k]["mean"], "std": summary[k]["std"]}
                for k in ("weak", "ceiling", "w2s")},
             "w2s_overlap": {"mean": summary["overlap_only"]["mean"], "std": summary["overlap_only"]["std"]},
+            "w2s_nonhard": stats(nonhard),
             "pgr": stats(pgr),
+            "pgr_nonhard": stats(pgr_nonhard),
             "pgr_overlap": stats(pgr_overlap),
             "overlap_density": stats(density),
             "curve_slope": slope,
@@ -164,6 +193,7 @@ def _experiment(Xw, Xs, y, args):
         "curve": {"proportion": q.tolist(), "mean": mean.tolist(),
                   "std": [summary["mix"][v]["std"] for v in q]},
         "per_seed": [{"seed": int(k), **v} for k, v in per_seed.items()],
+        "groups": groups,
         "confidence_histogram": {"edges": edges.tolist(), "counts": counts.tolist(),
                                  "threshold": det.confidence_threshold_,
                                  "split_quality": det.confidence_split_quality_},
@@ -192,10 +222,13 @@ def write_figures(results, out_dir):
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
     edges = np.asarray(hist["edges"])
     ax.bar(edges[:-1], hist["counts"], width=np.diff(edges), align="edge", color="0.6")
-    ax.axvline(hist["threshold"], color="C3", label=f"change point {hist['threshold']:.3f}")
-    ax.set(xlabel="weak-model confidence on the pool", ylabel="texts",
-           title="hard-only points lie left of the change point (one split)")
-    ax.legend()
+    if np.isfinite(hist["threshold"]):
+        ax.axvline(hist["threshold"], color="C3", label=f"threshold {hist['threshold']:.3f}")
+        ax.set_title("hard-only points lie left of the threshold (one split)")
+        ax.legend()
+    else:  # the detector found one group of confidences: no hard-only point
+        ax.set_title("one group of confidences: no hard-only point (one split)")
+    ax.set(xlabel="weak-model confidence on the pool", ylabel="texts")
     fig.savefig(out_dir / "confidence_histogram.png", dpi=120, bbox_inches="tight")
     plt.close(fig)
     return ["mixing_curve.png", "confidence_histogram.png"]
@@ -213,13 +246,21 @@ def print_summary(results, out_dir):
     print(f"  weak accuracy            {fmt('weak')}")
     print(f"  W2S accuracy (all)       {fmt('w2s')}")
     print(f"  W2S on overlap only      {fmt('w2s_overlap')}")
+    if "w2s_nonhard" in s:
+        print(f"  W2S on non-hard points   {fmt('w2s_nonhard')}")
     print(f"  strong ceiling           {fmt('ceiling')}")
     print(f"  PGR (all / overlap only) {fmt('pgr')} / {fmt('pgr_overlap')}")
+    if "pgr_nonhard" in s:
+        print(f"  PGR (non-hard)           {fmt('pgr_nonhard')}")
     print(f"  overlap density          {fmt('overlap_density')}")
     curve = results["curve"]
     print("  mixing curve (overlap proportion -> accuracy): "
           + "  ".join(f"{q:.1f}:{a:.3f}" for q, a in zip(curve["proportion"], curve["mean"])))
     print(f"  accuracy rises with the overlap proportion: {'yes' if s['curve_rises'] else 'no'} "
           f"(slope {s['curve_slope']:+.3f} per unit proportion)")
+    if "groups" in results:
+        from ._study_groups import format_groups
+
+        print("\n".join(format_groups(results["groups"])))
     print(f"results: {out_dir / 'results.json'}; figures: mixing_curve.png, confidence_histogram.png; "
           f"{results['elapsed_s']:.0f} s")

