@@ -22,8 +22,9 @@ Usage::
     python benchmarks/real_data.py                      # the full study (about 25 min cold on 2 cores)
     python benchmarks/real_data.py --n-samples 600 --n-weak 150 --seeds 2 --no-figures   # a quick check
 
-Writes ``benchmarks/results/real_data.json`` and ``benchmarks/figures/real_data_curves.png``
-(one mixing-curve panel per configuration) and prints the Markdown tables of
+Writes ``benchmarks/results/real_data.json`` (every result, records included; ``--from-json``
+re-draws and re-prints from it) and ``benchmarks/figures/real_data_curves.png`` (one
+mixing-curve panel per configuration) and prints the Markdown tables of
 benchmarks/README.md.
 """
 
@@ -77,7 +78,11 @@ def run_config(dataset, weak, opts):
 
 def _ms(stat, digits=3):
     m, s = stat["mean"], stat["std"]
-    return "nan" if m is None or np.isnan(m) else f"{m:.{digits}f} ± {s:.{digits}f}"
+    return "-" if m is None or np.isnan(m) else f"{m:.{digits}f} ± {s:.{digits}f}"
+
+
+def _num(value, fmt):
+    return "-" if value is None or np.isnan(value) else format(value, fmt)
 
 
 def markdown_tables(all_results):
@@ -88,11 +93,15 @@ def markdown_tables(all_results):
     for r in all_results:
         s, c = r["summary"], r["config"]
         k = len(r["data"]["classes"])
-        pgr = " / ".join(f"{s[key]['mean']:.2f}" for key in ("pgr", "pgr_nonhard", "pgr_overlap"))
+        pgr = " / ".join(_num(s[key]["mean"], ".2f") for key in ("pgr", "pgr_nonhard", "pgr_overlap"))
+        n_overlap = sum(not np.isnan(v.get("overlap_only", np.nan)) for v in r["per_seed"])
+        overlap = _ms(s["w2s_overlap"])
+        if 0 < n_overlap < len(r["per_seed"]):  # a split without any detected overlap point
+            overlap += f" ({n_overlap} of {len(r['per_seed'])} splits)"
         lines.append(
             f"| {c['dataset']} ({k}) | {c['weak']} -> mpnet | {_ms(s['weak'])} | {_ms(s['w2s'])} "
-            f"| {_ms(s['w2s_nonhard'])} | {_ms(s['w2s_overlap'])} | {_ms(s['ceiling'])} | {pgr} "
-            f"| {_ms(s['overlap_density'])} | {s['curve_slope']:+.3f} |"
+            f"| {_ms(s['w2s_nonhard'])} | {overlap} | {_ms(s['ceiling'])} | {pgr} "
+            f"| {_ms(s['overlap_density'])} | {_num(s['curve_slope'], '+.3f')} |"
         )
     lines += ["", "| dataset | weak | group | size (share of pool) | pseudolabel accuracy | pseudolabel class counts "
               "| two groups found (per seed) |", "|" + "---|" * 7]
@@ -128,6 +137,10 @@ def plot_curves(all_results, path):
     for ax, r in zip(axes.ravel(), all_results):
         c = r["config"]
         plot_overlap_curve(r["records"], ax=ax, label="detected overlap mixture")
+        ax.set_xlim(-0.05, 1.05)
+        if all(np.isnan(x["accuracy"]) for x in r["records"] if x["kind"] == "mix"):
+            ax.text(0.5, 0.5, "no overlap point detected in any split\n(the weak confidences form one group)",
+                    transform=ax.transAxes, ha="center", va="center", fontsize=9)
         ax.set_title(f"{c['dataset']} ({len(r['data']['classes'])} classes): {c['weak']} -> mpnet", fontsize=10)
         ax.set_xlabel("proportion of overlap points in training", fontsize=9)
     for ax in axes.ravel()[len(all_results):]:
@@ -149,28 +162,33 @@ def main(argv=None):
                         help="run only these configurations, e.g. tweets or tweets:vader")
     parser.add_argument("--json", default=str(HERE / "results" / "real_data.json"))
     parser.add_argument("--no-figures", action="store_true")
+    parser.add_argument("--from-json", action="store_true",
+                        help="only re-draw the figure and re-print the tables from --json")
     opts = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-    configs = CONFIGS
-    if opts.only:
-        configs = [(d, w) for d, w in CONFIGS if d in opts.only or f"{d}:{w}" in opts.only]
-    started = time.perf_counter()
-    all_results = []
-    for dataset, weak in configs:
-        print(f"=== {dataset}: {weak} -> mpnet", flush=True)
-        all_results.append(run_config(dataset, weak, opts))
-        print(f"    done in {all_results[-1]['elapsed_s']:.0f} s", flush=True)
-    wall = time.perf_counter() - started
-
     out = pathlib.Path(opts.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    slim = [{k: v for k, v in r.items() if k != "records"} for r in all_results]
-    with open(out, "w") as fh:
-        json.dump({"options": vars(opts), "wall_s": round(wall, 1), "results": slim}, fh, indent=1)
+    if opts.from_json:  # re-draw the figure and re-print the tables of a finished run
+        with open(out) as fh:
+            saved = json.load(fh)
+        all_results, wall = saved["results"], saved["wall_s"]
+    else:
+        configs = CONFIGS
+        if opts.only:
+            configs = [(d, w) for d, w in CONFIGS if d in opts.only or f"{d}:{w}" in opts.only]
+        started = time.perf_counter()
+        all_results = []
+        for dataset, weak in configs:
+            print(f"=== {dataset}: {weak} -> mpnet", flush=True)
+            all_results.append(run_config(dataset, weak, opts))
+            print(f"    done in {all_results[-1]['elapsed_s']:.0f} s", flush=True)
+        wall = time.perf_counter() - started
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w") as fh:
+            json.dump({"options": vars(opts), "wall_s": round(wall, 1), "results": all_results}, fh)
     if not opts.no_figures:
         plot_curves(all_results, HERE / "figures" / "real_data_curves.png")
     print()
