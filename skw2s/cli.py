@@ -23,6 +23,7 @@ import os
 import pathlib
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -247,6 +248,10 @@ def run(args):
     return 0
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"skw2s: {category.__name__}: {message}", file=sys.stderr if file is None else file)
+
+
 def main(argv=None):
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -258,7 +263,10 @@ def main(argv=None):
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
-        return run(args)
+        with warnings.catch_warnings():
+            if not args.debug:  # one line per warning, without the source line
+                warnings.showwarning = _show_warning
+            return run(args)
     except CLIError as exc:
         if args.debug:
             raise
