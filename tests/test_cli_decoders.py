@@ -24,7 +24,8 @@ def _reviews_csv(path, n=60):
 
 def _error(capsys, tmp_path, *args):
     code = main(["run", "--data", _reviews_csv(tmp_path / "r.csv"), "--output",
-                 str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c"), "--no-progress", *args])
+                 str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c"), "--no-progress",
+                 "--n-weak", "10", *args])  # 60 texts: leave a pool, so the model check is reached
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("skw2s: error:") and err.strip().count("\n") == 0
     return err
