@@ -64,6 +64,8 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/synthetic_curve.py
 	$(PY) benchmarks/source_selection.py
 	$(PY) benchmarks/embed_throughput.py
+	$(PY) benchmarks/vader_mapping.py
+	$(PY) benchmarks/real_data.py
 
 clean:
 	rm -rf $(VENV) docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info

@@ -9,7 +9,9 @@ on the strong activations) over 3 random splits:
 * movie-reviews (binary sentiment): MiniLM -> mpnet and VADER -> mpnet;
 * tweets (3-class sentiment): MiniLM -> mpnet and VADER -> mpnet;
 * subjectivity (plot summaries against review snippets): MiniLM -> mpnet;
-* bbc-news (5 topics): MiniLM -> mpnet.
+* bbc-news (5 topics): MiniLM -> mpnet;
+* with ``--decoders``: SmolLM2 -> Gemma-3 (the packaged decoders, last-token pooling, the
+  CLI's default layers, no template) on movie-reviews and tweets.
 
 It reports, per configuration, weak accuracy, W2S trained on all pseudolabels, on the
 non-hard points and on the detected overlap points, the strong ceiling, PGR, the overlap
@@ -21,6 +23,8 @@ Usage::
 
     python benchmarks/real_data.py                      # the full study (about 25 min cold on 2 cores)
     python benchmarks/real_data.py --n-samples 600 --n-weak 150 --seeds 2 --no-figures   # a quick check
+    python benchmarks/real_data.py --decoders --only movie-reviews:smollm2 tweets:smollm2 \
+        --json benchmarks/results/real_data_decoders.json --no-figures                 # the decoder rows
 
 Writes ``benchmarks/results/real_data.json`` (every result, records included; ``--from-json``
 re-draws and re-prints from it) and ``benchmarks/figures/real_data_curves.png`` (one
@@ -38,20 +42,27 @@ import warnings
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
+# (dataset, weak model, strong model)
 CONFIGS = [
-    ("movie-reviews", "minilm"),
-    ("movie-reviews", "vader"),
-    ("tweets", "minilm"),
-    ("tweets", "vader"),
-    ("subjectivity", "minilm"),
-    ("bbc-news", "minilm"),
+    ("movie-reviews", "minilm", "mpnet"),
+    ("movie-reviews", "vader", "mpnet"),
+    ("tweets", "minilm", "mpnet"),
+    ("tweets", "vader", "mpnet"),
+    ("subjectivity", "minilm", "mpnet"),
+    ("bbc-news", "minilm", "mpnet"),
+]
+# With --decoders: the packaged decoders (last-token pooling, the CLI's default layers,
+# no template) on the two sentiment sets, whose texts are short enough for 2 CPU cores.
+DECODER_CONFIGS = [
+    ("movie-reviews", "smollm2", "gemma3"),
+    ("tweets", "smollm2", "gemma3"),
 ]
 
 
-def _args(dataset, weak, opts):
+def _args(dataset, weak, strong, opts):
     from skw2s.cli import _build_parser
 
-    argv = ["run", "--dataset", dataset, "--weak-model", weak, "--strong-model", "mpnet",
+    argv = ["run", "--dataset", dataset, "--weak-model", weak, "--strong-model", strong,
             "--n-samples", str(opts.n_samples), "--n-weak", str(opts.n_weak), "--seeds", str(opts.seeds),
             "--max-length", str(opts.max_length), "--random-state", str(opts.random_state),
             "--no-progress"]
@@ -60,19 +71,19 @@ def _args(dataset, weak, opts):
     return _build_parser().parse_args(argv)
 
 
-def run_config(dataset, weak, opts):
+def run_config(dataset, weak, strong, opts):
     """One ``skw2s run`` study; returns its results dict (records included)."""
     from skw2s.cli import _load_packaged
     from skw2s._study import run_study
 
-    args = _args(dataset, weak, opts)
+    args = _args(dataset, weak, strong, opts)
     texts, y, source = _load_packaged(dataset, args.random_state)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate-split warnings are reported in the diagnostics
         results = run_study(texts, y, args, source=source)
     results["elapsed_s"] = round(time.perf_counter() - start, 1)
-    results["config"] = {"dataset": dataset, "weak": weak}
+    results["config"] = {"dataset": dataset, "weak": weak, "strong": strong}
     return results
 
 
@@ -99,7 +110,7 @@ def markdown_tables(all_results):
         if 0 < n_overlap < len(r["per_seed"]):  # a split without any detected overlap point
             overlap += f" ({n_overlap} of {len(r['per_seed'])} splits)"
         lines.append(
-            f"| {c['dataset']} ({k}) | {c['weak']} -> mpnet | {_ms(s['weak'])} | {_ms(s['w2s'])} "
+            f"| {c['dataset']} ({k}) | {c['weak']} -> {c.get('strong', 'mpnet')} | {_ms(s['weak'])} | {_ms(s['w2s'])} "
             f"| {_ms(s['w2s_nonhard'])} | {overlap} | {_ms(s['ceiling'])} | {pgr} "
             f"| {_ms(s['overlap_density'])} | {_num(s['curve_slope'], '+.3f')} |"
         )
@@ -141,7 +152,7 @@ def plot_curves(all_results, path):
         if all(np.isnan(x["accuracy"]) for x in r["records"] if x["kind"] == "mix"):
             ax.text(0.5, 0.5, "no overlap point detected in any split\n(the weak confidences form one group)",
                     transform=ax.transAxes, ha="center", va="center", fontsize=9)
-        ax.set_title(f"{c['dataset']} ({len(r['data']['classes'])} classes): {c['weak']} -> mpnet", fontsize=10)
+        ax.set_title(f"{c['dataset']} ({len(r['data']['classes'])} classes): {c['weak']} -> {c.get('strong', 'mpnet')}", fontsize=10)
         ax.set_xlabel("proportion of overlap points in training", fontsize=9)
     for ax in axes.ravel()[len(all_results):]:
         ax.axis("off")
@@ -162,6 +173,8 @@ def main(argv=None):
                         help="run only these configurations, e.g. tweets or tweets:vader")
     parser.add_argument("--json", default=str(HERE / "results" / "real_data.json"))
     parser.add_argument("--no-figures", action="store_true")
+    parser.add_argument("--decoders", action="store_true",
+                        help="add SmolLM2 -> Gemma-3 on the sentiment sets (about an hour more on 2 cores)")
     parser.add_argument("--from-json", action="store_true",
                         help="only re-draw the figure and re-print the tables from --json")
     opts = parser.parse_args(argv)
@@ -176,14 +189,14 @@ def main(argv=None):
             saved = json.load(fh)
         all_results, wall = saved["results"], saved["wall_s"]
     else:
-        configs = CONFIGS
+        configs = CONFIGS + (DECODER_CONFIGS if opts.decoders else [])
         if opts.only:
-            configs = [(d, w) for d, w in CONFIGS if d in opts.only or f"{d}:{w}" in opts.only]
+            configs = [(d, w, s) for d, w, s in configs if d in opts.only or f"{d}:{w}" in opts.only]
         started = time.perf_counter()
         all_results = []
-        for dataset, weak in configs:
-            print(f"=== {dataset}: {weak} -> mpnet", flush=True)
-            all_results.append(run_config(dataset, weak, opts))
+        for dataset, weak, strong in configs:
+            print(f"=== {dataset}: {weak} -> {strong}", flush=True)
+            all_results.append(run_config(dataset, weak, strong, opts))
             print(f"    done in {all_results[-1]['elapsed_s']:.0f} s", flush=True)
         wall = time.perf_counter() - started
         out.parent.mkdir(parents=True, exist_ok=True)

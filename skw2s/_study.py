@@ -179,7 +179,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
             "n_seeds": args.seeds,
             **{k: {"mean": summary[k]["mean"], "std": summary[k]["std"]}
                for k in ("weak", "ceiling", "w2s")},
-            "w2s_overlap": {"mean": summary["overlap_only"]["mean"], "std": summary["overlap_only"]["std"]},
+            "w2s_overlap": {"mean": summary["overlap_only"]["mean"], "std": summary["overlap_only"]["std"],
+                            "n_splits": summary["overlap_only"]["n"]},
             "w2s_nonhard": stats(nonhard),
             "pgr": stats(pgr),
             "pgr_nonhard": stats(pgr_nonhard),
@@ -238,6 +239,8 @@ def print_summary(results, out_dir):
     s = results["summary"]
 
     def fmt(key):
+        if np.isnan(s[key]["mean"]):
+            return "-"
         return f"{s[key]['mean']:.3f} ± {s[key]['std']:.3f}"
 
     print()
@@ -245,7 +248,13 @@ def print_summary(results, out_dir):
           f"{s['n_seeds']} seed(s)")
     print(f"  weak accuracy            {fmt('weak')}")
     print(f"  W2S accuracy (all)       {fmt('w2s')}")
-    print(f"  W2S on overlap only      {fmt('w2s_overlap')}")
+    n_overlap = s["w2s_overlap"].get("n_splits", s["n_seeds"])
+    if n_overlap == 0:
+        print("  W2S on overlap only      -  (no overlap point detected in any split)")
+    else:
+        print(f"  W2S on overlap only      {fmt('w2s_overlap')}" + (
+            f"  ({n_overlap} of {s['n_seeds']} splits; no overlap point detected in the others)"
+            if n_overlap < s["n_seeds"] else ""))
     if "w2s_nonhard" in s:
         print(f"  W2S on non-hard points   {fmt('w2s_nonhard')}")
     print(f"  strong ceiling           {fmt('ceiling')}")
@@ -256,8 +265,11 @@ def print_summary(results, out_dir):
     curve = results["curve"]
     print("  mixing curve (overlap proportion -> accuracy): "
           + "  ".join(f"{q:.1f}:{a:.3f}" for q, a in zip(curve["proportion"], curve["mean"])))
-    print(f"  accuracy rises with the overlap proportion: {'yes' if s['curve_rises'] else 'no'} "
-          f"(slope {s['curve_slope']:+.3f} per unit proportion)")
+    if np.isnan(s["curve_slope"]):
+        print("  accuracy rises with the overlap proportion: - (no curve: no overlap point detected)")
+    else:
+        print(f"  accuracy rises with the overlap proportion: {'yes' if s['curve_rises'] else 'no'} "
+              f"(slope {s['curve_slope']:+.3f} per unit proportion)")
     if "groups" in results:
         from ._study_groups import format_groups
 
