@@ -438,7 +438,9 @@ def _text_partitions(X, npartitions):
 def embed_partitions(embedder, X, *, npartitions=None, resources=None):
     """Embed partitioned texts on the current dask scheduler; see HFEmbedder.transform_partitions."""
     dask, da = _import_dask()
-    embedder._validate_params()
+    from ._hf_utils import check_params
+
+    check_params(embedder)
     if resources is not None and not isinstance(resources, dict):
         raise TypeError(
             f"resources must be a dict such as {{'GPU': 1}} or None; got {resources!r}."

@@ -20,7 +20,7 @@ distributed = pytest.importorskip("distributed", reason=DASK_REASON)
 torch = pytest.importorskip("torch", reason="HFEmbedder needs torch (pip install skw2s[hf])")
 transformers = pytest.importorskip("transformers", reason="HFEmbedder needs transformers")
 
-from skw2s import HFEmbedder, OverlapDetector, _dask, _hf_utils  # noqa: E402
+from skw2s import HFEmbedder, OverlapDetector, _dask, _hf_loading  # noqa: E402
 
 # The helpers below run inside the worker processes, which cannot import this module.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -61,7 +61,7 @@ def tiny_bert(tmp_path_factory):
 # Run in each worker process (closures are pickled by value): count real model loads.
 def _install_load_counter():
     from skw2s import _dask as d
-    from skw2s import _hf_utils as h
+    from skw2s import _hf_loading as h
 
     d._EMBEDDERS.clear()
     original = getattr(h, "_original_load", h._load)
@@ -76,26 +76,26 @@ def _install_load_counter():
 
 
 def _load_count():
-    from skw2s import _hf_utils as h
+    from skw2s import _hf_loading as h
 
     return h.load_count
 
 
 class LoadCounter:
-    """Counts ``_hf_utils._load`` calls in this process or in every worker process."""
+    """Counts ``_hf_loading._load`` calls in this process or in every worker process."""
 
     def __init__(self, client, monkeypatch):
         self.client = client
         if client is None:
             monkeypatch.setattr(_dask, "_EMBEDDERS", {})
             self.count = 0
-            original = _hf_utils._load
+            original = _hf_loading._load
 
             def counting(*args, **kwargs):
                 self.count += 1
                 return original(*args, **kwargs)
 
-            monkeypatch.setattr(_hf_utils, "_load", counting)
+            monkeypatch.setattr(_hf_loading, "_load", counting)
         else:
             client.run(_install_load_counter)
 
@@ -161,10 +161,15 @@ def test_workers_share_the_disk_cache(scheduler, tiny_bert, tmp_path, monkeypatc
 
 def test_embeddings_feed_the_detector(scheduler, tiny_bert):
     Z = HFEmbedder(tiny_bert).transform_partitions(TEXTS, npartitions=4)
-    p = np.random.RandomState(0).uniform(size=len(TEXTS))
+    rng = np.random.RandomState(0)  # a third of the texts the weak model is unsure about
+    hard = np.arange(len(TEXTS)) % 3 == 0
+    p = np.where(hard, 0.5 + rng.uniform(-0.02, 0.02, len(TEXTS)), 0.97)
     det = OverlapDetector().fit(Z, weak_proba=p)
     ref = OverlapDetector().fit(Z.compute(), weak_proba=p)
+    assert det.confidence_two_groups_ and 0 < len(det.hard_indices_) <= hard.sum()
+    np.testing.assert_array_equal(det.hard_indices_, ref.hard_indices_)
     np.testing.assert_array_equal(det.labels_.compute(), ref.labels_)
+    np.testing.assert_allclose(det.overlap_score_.compute(), ref.overlap_score_, rtol=1e-5)
 
 
 def test_dask_series_input(scheduler, tiny_bert):
