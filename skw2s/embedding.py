@@ -13,7 +13,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _hf_loading as hfl
 from . import _hf_utils as hf
-from ._hf_utils import check_texts as _check_texts
 
 __all__ = ["HFEmbedder"]
 

@@ -161,10 +161,15 @@ def test_workers_share_the_disk_cache(scheduler, tiny_bert, tmp_path, monkeypatc
 
 def test_embeddings_feed_the_detector(scheduler, tiny_bert):
     Z = HFEmbedder(tiny_bert).transform_partitions(TEXTS, npartitions=4)
-    p = np.random.RandomState(0).uniform(size=len(TEXTS))
+    rng = np.random.RandomState(0)  # a third of the texts the weak model is unsure about
+    hard = np.arange(len(TEXTS)) % 3 == 0
+    p = np.where(hard, 0.5 + rng.uniform(-0.02, 0.02, len(TEXTS)), 0.97)
     det = OverlapDetector().fit(Z, weak_proba=p)
     ref = OverlapDetector().fit(Z.compute(), weak_proba=p)
+    assert det.confidence_two_groups_ and 0 < len(det.hard_indices_) <= hard.sum()
+    np.testing.assert_array_equal(det.hard_indices_, ref.hard_indices_)
     np.testing.assert_array_equal(det.labels_.compute(), ref.labels_)
+    np.testing.assert_allclose(det.overlap_score_.compute(), ref.overlap_score_, rtol=1e-5)
 
 
 def test_dask_series_input(scheduler, tiny_bert):
