@@ -50,7 +50,7 @@ def main(argv=None):
     from skw2s.datasets import load_movie_reviews
     from skw2s.embedding import HFEmbedder
 
-    texts, y01 = load_movie_reviews()
+    texts, y01 = load_movie_reviews(return_X_y=True)
     y = np.where(y01 == 1, "fresh", "rotten")  # as skw2s run labels them
     study = set()
     for n in (1500, 3000):  # the samples skw2s run draws with --random-state 0

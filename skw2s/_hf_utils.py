@@ -266,6 +266,67 @@ class VectorCache:
             self._index.setdefault(key, (shard, row))
 
 
+def embed_texts(est, loaded, texts, out, rows, store, keys, torch, *, estimate, chunk_size):
+    """Embed ``texts`` into ``out[rows]`` for an HFEmbedder ``est``, longest first.
+
+    Texts are tokenized ``chunk_size`` at a time, sorted by token length and batched; each
+    chunk's vectors go to ``store`` (when not None). ``estimate`` is ``(after_s,
+    above_s)`` of :class:`CPUTimeEstimate`.
+    """
+    tokenizer = loaded.tokenizer
+    extra_names = [
+        n for n in getattr(tokenizer, "model_input_names", ())
+        if n not in ("input_ids", "attention_mask")
+    ]
+    tok_kwargs = {"truncation": bool(est.truncation), "verbose": False}
+    if est.truncation:
+        tok_kwargs["max_length"] = est.max_length_
+    # Sort by characters first (cheap), then by tokens within each chunk.
+    chars = np.fromiter(map(len, texts), np.int64, len(texts))
+    by_chars = np.argsort(-chars, kind="stable")
+    batching = {"size": int(est.batch_size), "warned": False}  # halved on out-of-memory
+    if loaded.input_device.startswith("cpu"):
+        estimate = CPUTimeEstimate(loaded.model, chars, est.max_length_, *estimate)
+    else:
+        estimate = None
+    bar = progress_bar(est.progress_bar, len(texts))
+    try:
+        for start in range(0, len(texts), chunk_size):
+            chunk = by_chars[start : start + chunk_size]
+            enc = tokenizer([texts[i] for i in chunk], **tok_kwargs)
+            seqs = [ids if len(ids) else [loaded.empty_id] for ids in enc["input_ids"]]
+            extras = {
+                n: [v if len(v) else [0] for v in enc[n]] for n in extra_names if n in enc
+            }
+            lengths = np.fromiter(map(len, seqs), np.int64, len(seqs))
+            order = np.argsort(-lengths, kind="stable")
+            vecs = np.empty((len(chunk), est.n_features_out_), dtype=np.float32)
+            pos = 0
+            while pos < len(order):
+                batch = order[pos : pos + batching["size"]]
+                vec = est._embed_batch_or_halve(
+                    loaded,
+                    [seqs[i] for i in batch],
+                    {n: [v[i] for i in batch] for n, v in extras.items()},
+                    torch,
+                    batching,
+                )
+                if vec is None:  # out of memory: the batch size was halved
+                    continue
+                vecs[batch] = vec
+                pos += len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+                if estimate is not None:
+                    estimate.update(chars[chunk[batch]])
+            out[rows[chunk]] = vecs
+            if store is not None:
+                store.put([keys[rows[i]] for i in chunk], vecs)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 def progress_bar(show, total):
     """A tqdm bar, or None; ``show=None`` shows it when stderr is a terminal."""
     if show is None:
@@ -316,7 +377,7 @@ class CPUTimeEstimate:
                 f"{self.done / self.total:.0%} done). A GPU (device='cuda'), a smaller "
                 "max_length or fewer texts would be faster; cache= keeps the vectors.",
                 RuntimeWarning,
-                stacklevel=5,
+                stacklevel=6,
             )
 
 

@@ -89,6 +89,7 @@ def run_study(texts, y, args, *, source):
         "data": {"source": source, "n_texts": len(texts),
                  "classes": {str(c): int(k) for c, k in zip(classes, counts)}},
         "probe": {"model": "StandardScaler + LogisticRegression", "C": args.C},
+        "detector": {"center": True, "thresholds": getattr(args, "thresholds", "auto")},
         "models": {
             "weak": weak_info,
             "strong": {"name": args.strong_model, "layer": strong_emb.layer, "dim": int(Xs.shape[1]),
@@ -134,7 +135,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     n = y.shape[0]
     train_size, pool_size = _split_fractions(n, args)
     # Real embeddings share a large common direction: centre them before cosines.
-    detector = OverlapDetector(center=True)
+    rule = getattr(args, "thresholds", "auto")
+    detector = OverlapDetector(center=True, confidence_threshold=rule, overlap_threshold=rule)
     records, partitions = run_overlap_experiment(
         Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=_probe(args.C), detector=detector,
         train_size=train_size, pool_size=pool_size, n_seeds=args.seeds,
@@ -172,7 +174,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     tr, rest = train_test_split(np.arange(n), train_size=train_size, stratify=y,
                                 random_state=args.random_state)
     weak = clone(weak_estimator).fit(_safe_indexing(Xw, tr), y[tr])
-    det = OverlapDetector(center=True).fit(Xs[rest], weak_proba=weak.predict_proba(_safe_indexing(Xw, rest)))
+    det = clone(detector).fit(Xs[rest], weak_proba=weak.predict_proba(_safe_indexing(Xw, rest)))
     counts, edges = np.histogram(det.confidence_, bins=40, range=(0.0, 1.0))
     return {
         "summary": {

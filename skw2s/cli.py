@@ -81,6 +81,9 @@ def _build_parser():
     run.add_argument("--C", type=float, default=0.01, dest="C",
                      help="inverse L2 strength of the logistic probes on standardised features "
                           "(default: 0.01; weakly regularised probes copy the weak model's mistakes)")
+    run.add_argument("--thresholds", choices=("auto", "changepoint"), default="auto",
+                     help="the detector's two thresholds: auto = the mixture rule (one group or two), "
+                          "changepoint = the paper's single change point (default: auto)")
     run.add_argument("--batch-size", type=int, default=32, help="embedding batch size (default: 32)")
     run.add_argument("--max-length", type=int, default=128, help="tokens per text (default: 128)")
     run.add_argument("--output", default="skw2s_output", help="output folder (default: skw2s_output)")

@@ -444,60 +444,10 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
     def _embed(self, texts, out, rows, store, keys):
         """Embed ``texts`` into ``out[rows]``, longest first; cache each chunk."""
         torch = hfl.require_torch()
-        loaded = self._get_loaded()
-        tokenizer = loaded.tokenizer
-        extra_names = [
-            n for n in getattr(tokenizer, "model_input_names", ())
-            if n not in ("input_ids", "attention_mask")
-        ]
-        tok_kwargs = {"truncation": bool(self.truncation), "verbose": False}
-        if self.truncation:
-            tok_kwargs["max_length"] = self.max_length_
-        # Sort by characters first (cheap), then by tokens within each chunk.
-        chars = np.fromiter(map(len, texts), np.int64, len(texts))
-        by_chars = np.argsort(-chars, kind="stable")
-        batching = {"size": int(self.batch_size), "warned": False}  # halved on out-of-memory
-        estimate = None
-        if loaded.input_device.startswith("cpu"):
-            estimate = hf.CPUTimeEstimate(
-                loaded.model, chars, self.max_length_, _ESTIMATE_AFTER_S, _WARN_ABOVE_S
-            )
-        bar = hf.progress_bar(self.progress_bar, len(texts))
-        try:
-            for start in range(0, len(texts), _CHUNK):
-                chunk = by_chars[start : start + _CHUNK]
-                enc = tokenizer([texts[i] for i in chunk], **tok_kwargs)
-                seqs = [ids if len(ids) else [loaded.empty_id] for ids in enc["input_ids"]]
-                extras = {
-                    n: [v if len(v) else [0] for v in enc[n]] for n in extra_names if n in enc
-                }
-                lengths = np.fromiter(map(len, seqs), np.int64, len(seqs))
-                order = np.argsort(-lengths, kind="stable")
-                vecs = np.empty((len(chunk), self.n_features_out_), dtype=np.float32)
-                pos = 0
-                while pos < len(order):
-                    batch = order[pos : pos + batching["size"]]
-                    vec = self._embed_batch_or_halve(
-                        loaded,
-                        [seqs[i] for i in batch],
-                        {n: [v[i] for i in batch] for n, v in extras.items()},
-                        torch,
-                        batching,
-                    )
-                    if vec is None:  # out of memory: the batch size was halved
-                        continue
-                    vecs[batch] = vec
-                    pos += len(batch)
-                    if bar is not None:
-                        bar.update(len(batch))
-                    if estimate is not None:
-                        estimate.update(chars[chunk[batch]])
-                out[rows[chunk]] = vecs
-                if store is not None:
-                    store.put([keys[rows[i]] for i in chunk], vecs)
-        finally:
-            if bar is not None:
-                bar.close()
+        hf.embed_texts(
+            self, self._get_loaded(), texts, out, rows, store, keys, torch,
+            estimate=(_ESTIMATE_AFTER_S, _WARN_ABOVE_S), chunk_size=_CHUNK,
+        )
 
     def _embed_batch_or_halve(self, loaded, seqs, extras, torch, batching):
         """The batch's vectors, or None after halving ``batching["size"]`` on out-of-memory."""
@@ -513,7 +463,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
                     f"HFEmbedder: out of memory on a batch of {len(seqs)} texts; "
                     f"retrying with batches of {batching['size']}.",
                     RuntimeWarning,
-                    stacklevel=5,
+                    stacklevel=6,
                 )
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()

@@ -121,7 +121,15 @@ def test_run_end_to_end_writes_json_and_figures(tmp_path, capsys):
     # The second run reads every embedding from the cache.
     cached = list((tmp_path / "cache" / "embeddings").rglob("*"))
     assert cached
-    assert main(argv) == 0
+    assert results["detector"] == {"center": True, "thresholds": "auto"}
+    # --thresholds changepoint: the paper's single change point, which always cuts, so some
+    # point is hard-only and the run records the rule it used.
+    assert main(argv + ["--thresholds", "changepoint"]) == 0
+    paper = json.loads((out / "results.json").read_text())
+    assert paper["detector"] == {"center": True, "thresholds": "changepoint"}
+    for split in paper["groups"]["per_seed"]:
+        assert split["hard"]["size"] > 0
+        assert split["two_groups"] == {"confidence": None, "overlap": None}  # no one-group test
 
 
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
