@@ -7,6 +7,7 @@ automatic pooling and the model's token limit. Nothing here imports torch or
 transformers at module level.
 """
 
+import contextlib
 import copy
 import hashlib
 import importlib.util
@@ -118,8 +119,12 @@ _LOCK = threading.Lock()
 
 
 def load(model, *, revision, trust_remote_code, device, dtype, model_kwargs=None,
-         tokenizer_kwargs=None):
-    """The shared :class:`Loaded` for these settings, loading it on first use."""
+         tokenizer_kwargs=None, progress=True):
+    """The shared :class:`Loaded` for these settings, loading it on first use.
+
+    ``progress=False`` hides transformers' own progress bars ("Loading weights") during
+    the load, whatever transformers' global setting, and restores that setting after.
+    """
     model_kwargs = dict(model_kwargs or {})
     tokenizer_kwargs = dict(tokenizer_kwargs or {})
     kwargs_key = json.dumps(jsonable([model_kwargs, tokenizer_kwargs]), sort_keys=True)
@@ -127,10 +132,27 @@ def load(model, *, revision, trust_remote_code, device, dtype, model_kwargs=None
     with _LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
-            loaded = _load(os.fspath(model), revision, trust_remote_code, device, dtype,
-                           model_kwargs, tokenizer_kwargs)
+            with _transformers_bars(progress):
+                loaded = _load(os.fspath(model), revision, trust_remote_code, device, dtype,
+                               model_kwargs, tokenizer_kwargs)
             _LOADED[key] = loaded
     return loaded
+
+
+@contextlib.contextmanager
+def _transformers_bars(show):
+    if show:
+        yield
+        return
+    from transformers.utils import logging as transformers_logging
+
+    was_enabled = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            transformers_logging.enable_progress_bar()
 
 
 def _transformers_version():

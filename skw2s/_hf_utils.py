@@ -327,11 +327,16 @@ def embed_texts(est, loaded, texts, out, rows, store, keys, torch, *, estimate, 
             bar.close()
 
 
+def shows_progress(show):
+    """Whether progress bars are shown: ``show``, or for None, whether stderr is a terminal."""
+    if show is None:
+        return bool(getattr(sys.stderr, "isatty", lambda: False)())
+    return bool(show)
+
+
 def progress_bar(show, total):
     """A tqdm bar, or None; ``show=None`` shows it when stderr is a terminal."""
-    if show is None:
-        show = bool(getattr(sys.stderr, "isatty", lambda: False)())
-    if not show:
+    if not shows_progress(show):
         return None
     try:
         from tqdm.auto import tqdm

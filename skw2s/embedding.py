@@ -91,6 +91,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         missing. Overwriting a local model folder in place does not invalidate it.
     progress_bar : bool or None, default=None
         Show a tqdm bar while embedding; None shows it when stderr is a terminal.
+        False also hides transformers' own bars while the model loads.
     revision : str or None, default=None
         Hub revision (branch, tag or commit) to load.
     trust_remote_code : bool, default=False
@@ -396,6 +397,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
             dtype=self.dtype_,
             model_kwargs=self.model_kwargs,
             tokenizer_kwargs=self.tokenizer_kwargs,
+            progress=hf.shows_progress(self.progress_bar),
         )
 
     def _get_loaded(self):

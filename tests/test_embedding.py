@@ -425,3 +425,25 @@ def test_reload_uses_the_recorded_revision(tiny, monkeypatch):
     back = pickle.loads(pickle.dumps(emb))
     back.transform(["a text"])
     assert revisions == ["main", "0123abc"]
+
+
+def test_progress_bar_false_hides_transformers_loading_bars(tiny, capsys):
+    # transformers draws its own "Loading weights" bar on stderr whatever HF_HUB_DISABLE_
+    # PROGRESS_BARS said when it was imported; progress_bar=False hides it during the load
+    # and leaves transformers' global setting as it was.
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.enable_progress_bar()
+    capsys.readouterr()
+    # A model setting no other test uses, so that this embedder loads its own copy.
+    kwargs = {"attn_implementation": "eager"}
+    shown = HFEmbedder(tiny["bert"], progress_bar=True, model_kwargs=kwargs).fit(["a"])
+    assert "Loading weights" in capsys.readouterr().err
+    del shown
+    import gc
+
+    gc.collect()  # drop the shared loaded model, so the next fit loads again
+    hidden = HFEmbedder(tiny["bert"], progress_bar=False, model_kwargs=kwargs).fit(["a"])
+    assert hidden.transform(["a b"]).shape == (1, hidden.n_features_out_)
+    assert "Loading weights" not in capsys.readouterr().err
+    assert transformers_logging.is_progress_bar_enabled()
