@@ -93,6 +93,25 @@ class _Reservoir:
         return np.zeros(0) if self._buf is None else self._buf[: self.size]
 
 
+class _ScheduledSplit:
+    """A threshold rule refitted on a growing history once it has grown by the fraction
+    ``growth`` since the last fit; the last ``(threshold, two_groups)`` otherwise."""
+
+    def __init__(self, rule, growth):
+        self.rule = rule
+        self.growth = growth
+        self.n_fitted = 0
+        self.last = None
+        self.n_fits = 0
+
+    def __call__(self, scores, n_seen, log):
+        if self.last is None or n_seen >= (1.0 + self.growth) * self.n_fitted:
+            self.last = _quiet(self.rule, scores, log)
+            self.n_fitted = n_seen
+            self.n_fits += 1
+        return self.last
+
+
 def _quiet(rule, scores, log):
     """``split_scores`` of a rule; record (rather than emit) degenerate-data warnings."""
     with warnings.catch_warnings(record=True) as caught:
@@ -110,8 +129,8 @@ class IncrementalDetection:
     """Detection against a running reference; O(batch d^2 + n) per round.
 
     State: the 1-D history of confidences (the confidence threshold is refitted on it
-    each round; beyond ``HISTORY_SIZE`` values, on a uniform reservoir sample, so the
-    cost is bounded) and a reservoir of the hard rows (the level of one group of
+    whenever it has grown by the fraction ``refit_growth`` since the last fit; beyond ``HISTORY_SIZE``
+    values, on a uniform reservoir sample, so the cost is bounded) and a reservoir of the hard rows (the level of one group of
     scores is read from it, as in :class:`~skw2s.OverlapDetector`).
 
     Without centring, the ``"rms"`` aggregation's second-moment matrix is the running
@@ -127,9 +146,10 @@ class IncrementalDetection:
     before refitting the overlap threshold: O(``HISTORY_SIZE`` d^2) per round.
     """
 
-    def __init__(self, confidence_rule, overlap_rule, similarity, center, hard_inclusive, rng):
-        self.confidence_rule = confidence_rule
-        self.overlap_rule = overlap_rule
+    def __init__(self, confidence_rule, overlap_rule, similarity, center, hard_inclusive, rng,
+                 *, refit_growth=0.0):
+        self.confidence_rule = _ScheduledSplit(confidence_rule, refit_growth)
+        self.overlap_rule = _ScheduledSplit(overlap_rule, refit_growth)
         self.similarity = similarity
         self.center = center
         self.hard_inclusive = hard_inclusive
@@ -157,7 +177,7 @@ class IncrementalDetection:
             return labels
         Z = np.asarray(Z, dtype=np.float64)
         self.conf.add(confidence)
-        tau_hard, two = _quiet(self.confidence_rule, self.conf.values, self.warnings)
+        tau_hard, two = self.confidence_rule(self.conf.values, self.conf.n_seen, self.warnings)
         if two is False:
             hard = np.zeros(n, dtype=bool)
         else:
@@ -190,7 +210,8 @@ class IncrementalDetection:
             self.scores.add(s)
             history = self.scores.values
             reference = self.hard_rows.values
-        tau_overlap, two = _quiet(self.overlap_rule, history, self.warnings)
+        n_history = self.nonhard_rows.n_seen if self.center else self.scores.n_seen
+        tau_overlap, two = self.overlap_rule(history, n_history, self.warnings)
         if two is False:
             level = self_similarity_level(reference, self.similarity, "rms")
             tau_overlap = -np.inf if one_group_is_overlap(history, level) else np.inf

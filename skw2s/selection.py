@@ -91,10 +91,17 @@ class UCBSourceSelector(BaseEstimator):
         history. ``"incremental"`` (the default, so that time per round stays flat)
         keeps a running reference: the thresholds are refitted on the stored 1-D
         confidence and score histories (a uniform sample of 4096 of each once they
-        are longer), and the hard set enters only through the
+        are longer; see ``refit_growth`` for when), and the hard set enters only through the
         ``"rms"`` aggregation's d x d second-moment matrix, updated in O(batch d^2).
         It requires ``aggregation="rms"``. Collected points keep the side and score
         they got when collected.
+    refit_growth : float >= 0, default=0.1
+        With ``detection="incremental"``: the thresholds are refitted once a history
+        has grown by this fraction since their last fit, and reused in between. The
+        default refits every round while a batch adds 10% or more to the history, then
+        about ``log(n_late / n_early) / log(1.1)`` more times; ``0`` refits every round.
+        A refit of the default (mixture) thresholds costs 0.1 to 0.5 s on 2 CPU cores, the
+        rest of a round about a millisecond (``benchmarks/README.md``).
     oracle_densities : dict or array-like of shape (n_sources,) or None, default=None
         True overlap densities, by source (a dict) or in the order of ``sources_``.
         Required by ``strategy="oracle"``.
@@ -144,7 +151,7 @@ class UCBSourceSelector(BaseEstimator):
     score can only grow as the hard set grows). The defaults respect this: the
     ``"rms"`` score is a mean over the hard set, whose expectation does not move as
     the set grows, so early and late scores are comparable; the thresholds are refitted
-    on the whole history each round; the ``"auto"`` bonus keeps exploring at the
+    on the whole history as it grows; the ``"auto"`` bonus keeps exploring at the
     Hoeffding rate, so sources judged early against a small history are revisited.
 
     A source that runs out of rows is retired and the others continue; a pull that
@@ -187,6 +194,7 @@ class UCBSourceSelector(BaseEstimator):
         c="auto",
         bonus="standard",
         detection="incremental",
+        refit_growth=0.1,
         oracle_densities=None,
         sources=None,
         random_state=None,
@@ -199,6 +207,7 @@ class UCBSourceSelector(BaseEstimator):
         self.c = c
         self.bonus = bonus
         self.detection = detection
+        self.refit_growth = refit_growth
         self.oracle_densities = oracle_densities
         self.sources = sources
         self.random_state = random_state
@@ -217,6 +226,11 @@ class UCBSourceSelector(BaseEstimator):
             and np.isfinite(self.c) and self.c >= 0
         ):
             raise ValueError(f"c must be 'auto' or a finite number >= 0; got {self.c!r}.")
+        if not (isinstance(self.refit_growth, numbers.Real) and not isinstance(self.refit_growth, bool)
+                and np.isfinite(self.refit_growth) and self.refit_growth >= 0):
+            raise ValueError(
+                f"refit_growth must be a finite number >= 0; got {self.refit_growth!r}."
+            )
         if self.weak_estimator is not None and not hasattr(self.weak_estimator, "predict_proba"):
             raise TypeError(
                 "weak_estimator must be an estimator with predict_proba; got "
@@ -294,6 +308,7 @@ class UCBSourceSelector(BaseEstimator):
                 detector.center,
                 detector.hard_inclusive,
                 np.random.RandomState(seed),
+                refit_growth=self.refit_growth,
             )
         else:
             self._detection = FullHistoryDetection(detector)

@@ -393,7 +393,7 @@ def test_incremental_centre_follows_the_history(batch_size):
     X, y, groups, proba, _, _ = make_sources(sizes=(300, 300, 300))
     X = X + 5.0
     kw = dict(strategy="random", n_rounds=60, batch_size=batch_size, random_state=0,
-              detector=OverlapDetector(center=True))
+              detector=OverlapDetector(center=True), refit_growth=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         inc = UCBSourceSelector(**kw).fit(X, groups=groups, weak_proba=proba)
@@ -401,3 +401,28 @@ def test_incremental_centre_follows_the_history(batch_size):
     assert np.array_equal(inc.selected_indices_, full.selected_indices_)
     # 0.57 (batch 1) and 0.74 (batch 5) with the centre frozen at the first batch
     assert np.mean(inc.selected_labels_ == full.selected_labels_) >= 0.93
+
+
+def test_refit_growth_schedules_the_threshold_fits():
+    X, y, groups, proba, _, _ = make_sources(sizes=(600, 600, 600))
+    kw = dict(strategy="random", n_rounds=50, batch_size=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        every = UCBSourceSelector(refit_growth=0, **kw).fit(X, groups=groups, weak_proba=proba)
+        sched = UCBSourceSelector(**kw).fit(X, groups=groups, weak_proba=proba)
+    assert every._detection.confidence_rule.n_fits == 50
+    # the default refits once the history has grown by 10%: 20, 40, ..., 220, 260, ...
+    expected, last = 0, 0
+    for n in range(20, 1001, 20):
+        if last == 0 or n >= 1.1 * last:
+            expected, last = expected + 1, n
+    assert sched._detection.confidence_rule.n_fits == expected < 30
+    assert np.array_equal(every.selected_indices_, sched.selected_indices_)
+    assert np.mean(every.selected_labels_ == sched.selected_labels_) >= 0.9
+
+
+@pytest.mark.parametrize("value", [-0.1, np.nan, "0.1", True])
+def test_refit_growth_is_checked(value):
+    X, y, groups, proba, _, _ = make_sources(sizes=(50, 50))
+    with pytest.raises(ValueError, match="refit_growth must be a finite number >= 0"):
+        UCBSourceSelector(refit_growth=value, n_rounds=2).fit(X, groups=groups, weak_proba=proba)
