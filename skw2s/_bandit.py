@@ -104,9 +104,13 @@ class _ScheduledSplit:
         self.last = None
         self.n_fits = 0
 
+    def due(self, n_seen):
+        return self.last is None or n_seen >= (1.0 + self.growth) * self.n_fitted
+
     def __call__(self, scores, n_seen, log):
-        if self.last is None or n_seen >= (1.0 + self.growth) * self.n_fitted:
-            self.last = _quiet(self.rule, scores, log)
+        """``scores``: the history, or a callable returning it (called only to refit)."""
+        if self.due(n_seen):
+            self.last = _quiet(self.rule, scores() if callable(scores) else scores, log)
             self.n_fitted = n_seen
             self.n_fits += 1
         return self.last
@@ -126,24 +130,27 @@ def _quiet(rule, scores, log):
 
 
 class IncrementalDetection:
-    """Detection against a running reference; O(batch d^2 + n) per round.
+    """Detection against a running reference; O(batch d^2 + n) per round, plus
+    O(``HISTORY_SIZE`` d^2) when the overlap threshold is refitted.
 
-    State: the 1-D history of confidences (the confidence threshold is refitted on it
-    whenever it has grown by the fraction ``refit_growth`` since the last fit; beyond ``HISTORY_SIZE``
-    values, on a uniform reservoir sample, so the cost is bounded) and a reservoir of the hard rows (the level of one group of
-    scores is read from it, as in :class:`~skw2s.OverlapDetector`).
+    State: the 1-D history of confidences, reservoirs (uniform samples of at most
+    ``HISTORY_SIZE`` rows) of the hard and of the non-hard rows, and the confidence and
+    score of every collected row. Each threshold is refitted once its history has grown
+    by the fraction ``refit_growth`` since its last fit, and reused in between.
 
-    Without centring, the ``"rms"`` aggregation's second-moment matrix is the running
-    sum of the outer products of the (normalised) hard rows, exact, updated in
-    O(batch d^2), and collected points keep the score they got when collected:
-    ``"rms"`` is a *mean* over the hard set, so a point's score does not drift as the
-    set grows (the ``"max"`` score does) and stale scores stay comparable with fresh
-    ones; the overlap threshold is refitted on the score history.
+    The reference of the ``"rms"`` aggregation is the hard set's second-moment matrix:
+    without centring, the exact running sum of the outer products of the (normalised)
+    hard rows, updated in O(batch d^2); with centring, rebuilt each round from the
+    hard-row reservoir around the running mean of every row seen (the centre moves as
+    the history grows). A batch is scored against the current reference. The overlap
+    threshold is refitted on the non-hard reservoir rescored against the current
+    reference, so one fit never mixes scores from different references: a hard set
+    that took in a few misdetected rows shifts every score alike (with scores kept
+    from their rounds, exact zeros from early rounds against small positive scores
+    from later ones made a spurious "low group").
 
-    With centring, the centre is the running mean of every row seen so far (it moves
-    as the history grows), so each round rebuilds the second moment from the hard-row
-    reservoir and rescores a reservoir of the non-hard rows around the current centre
-    before refitting the overlap threshold: O(``HISTORY_SIZE`` d^2) per round.
+    :meth:`current_labels` judges every collected row again by the current thresholds
+    (each with the score of its round), which is what the selector's estimates use.
     """
 
     def __init__(self, confidence_rule, overlap_rule, similarity, center, hard_inclusive, rng,
@@ -154,7 +161,6 @@ class IncrementalDetection:
         self.center = center
         self.hard_inclusive = hard_inclusive
         self.conf = _Reservoir(HISTORY_SIZE, rng)
-        self.scores = _Reservoir(HISTORY_SIZE, rng)
         self.hard_rows = _Reservoir(HISTORY_SIZE, rng)
         self.nonhard_rows = _Reservoir(HISTORY_SIZE, rng)
         self.row_sum = None
@@ -162,6 +168,12 @@ class IncrementalDetection:
         self.moment_sum = None
         self.n_hard = 0
         self.warnings = []
+        # Every collected row's confidence and score (against the reference of its
+        # round), so that all of them can be judged again by the current thresholds.
+        self._conf_seen = []
+        self._score_seen = []
+        self._tau_hard = None  # (threshold, two_groups) of the last round
+        self._tau_overlap = np.inf  # effective overlap threshold of the last round
 
     def _prepare(self, Z):
         return Z if self.similarity == "dot" else _normalize_rows(Z)
@@ -177,47 +189,75 @@ class IncrementalDetection:
             return labels
         Z = np.asarray(Z, dtype=np.float64)
         self.conf.add(confidence)
-        tau_hard, two = self.confidence_rule(self.conf.values, self.conf.n_seen, self.warnings)
-        if two is False:
-            hard = np.zeros(n, dtype=bool)
-        else:
-            hard = confidence <= tau_hard if self.hard_inclusive else confidence < tau_hard
+        self._conf_seen.append(np.asarray(confidence, dtype=float))
+        self._score_seen.append(np.full(n, np.nan))
+        self._tau_hard = self.confidence_rule(self.conf.values, self.conf.n_seen, self.warnings)
+        hard = self._hard(confidence)
         labels[hard] = HARD
         nonhard = ~hard
         self.hard_rows.add(Z[hard])
+        self.nonhard_rows.add(Z[nonhard])
         if self.center:
             self.row_sum = Z.sum(axis=0) if self.row_sum is None else self.row_sum + Z.sum(axis=0)
             self.n_rows += n
             centre = self.row_sum / self.n_rows
-            self.nonhard_rows.add(Z[nonhard])
-            if self.hard_rows.size == 0 or not nonhard.any():
+            if self.hard_rows.size == 0:
                 return labels  # no reference yet: nothing can be an overlap point
             Rh = self._prepare(self.hard_rows.values - centre)
             M = Rh.T @ Rh / Rh.shape[0]
-            s = self._rms(self._prepare(Z[nonhard] - centre), M)
-            history = self._rms(self._prepare(self.nonhard_rows.values - centre), M)
-            reference = self.hard_rows.values - centre
         else:
+            centre = 0.0
             if self.moment_sum is None:
                 self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
             if hard.any():
                 Rh = self._prepare(Z[hard])
                 self.moment_sum += Rh.T @ Rh
                 self.n_hard += int(hard.sum())
-            if self.n_hard == 0 or not nonhard.any():
+            if self.n_hard == 0:
                 return labels  # no reference yet: nothing can be an overlap point
-            s = self._rms(self._prepare(Z[nonhard]), self.moment_sum / self.n_hard)
-            self.scores.add(s)
-            history = self.scores.values
-            reference = self.hard_rows.values
-        n_history = self.nonhard_rows.n_seen if self.center else self.scores.n_seen
-        tau_overlap, two = self.overlap_rule(history, n_history, self.warnings)
-        if two is False:
-            level = self_similarity_level(reference, self.similarity, "rms")
-            tau_overlap = -np.inf if one_group_is_overlap(history, level) else np.inf
+            M = self.moment_sum / self.n_hard
+        self._score_seen[-1] = s_all = self._rms(self._prepare(Z - centre), M)
+        if not nonhard.any():
+            return labels
+        # The threshold is refitted on the stored non-hard rows scored against the
+        # current reference, so that scores from rounds with different references
+        # (a hard set that grew, a centre that moved) are never mixed in one fit.
+        rule = self.overlap_rule
+        if rule.due(self.nonhard_rows.n_seen):
+            history = self._rms(self._prepare(self.nonhard_rows.values - centre), M)
+            tau_overlap, two = rule(history, self.nonhard_rows.n_seen, self.warnings)
+            if two is False:
+                reference = self.hard_rows.values - centre
+                level = self_similarity_level(reference, self.similarity, "rms")
+                tau_overlap = -np.inf if one_group_is_overlap(history, level) else np.inf
+            self._tau_overlap = tau_overlap
         sub = labels[nonhard]
-        sub[s >= tau_overlap] = OVERLAP
+        sub[s_all[nonhard] >= self._tau_overlap] = OVERLAP
         labels[nonhard] = sub
+        return labels
+
+    def _hard(self, confidence):
+        tau_hard, two = self._tau_hard
+        if two is False:
+            return np.zeros(confidence.shape[0], dtype=bool)
+        return confidence <= tau_hard if self.hard_inclusive else confidence < tau_hard
+
+    def current_labels(self):
+        """Every collected row judged by the current thresholds, in collection order.
+
+        A row's score is the one it got against the reference of its round (comparable
+        across rounds, see the class docstring); a row collected before any hard row
+        was seen has no score and is never overlap.
+        """
+        if not self._conf_seen:
+            return np.zeros(0, dtype=np.int8)
+        conf = np.concatenate(self._conf_seen)
+        score = np.concatenate(self._score_seen)
+        labels = np.full(conf.shape[0], EASY, dtype=np.int8)
+        hard = self._hard(conf)
+        labels[hard] = HARD
+        with np.errstate(invalid="ignore"):
+            labels[~hard & (score >= self._tau_overlap)] = OVERLAP  # NaN: never
         return labels
 
 

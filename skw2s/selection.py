@@ -93,8 +93,13 @@ class UCBSourceSelector(BaseEstimator):
         confidence and score histories (a uniform sample of 4096 of each once they
         are longer; see ``refit_growth`` for when), and the hard set enters only through the
         ``"rms"`` aggregation's d x d second-moment matrix, updated in O(batch d^2).
-        It requires ``aggregation="rms"``. Collected points keep the side and score
-        they got when collected.
+        It requires ``aggregation="rms"``. Collected points keep the score they got
+        when collected, and every round all of them are judged again by the current
+        thresholds: the estimates ``o_k`` are those fractions, so a batch judged against
+        a small early history (where the scores may look like one group) does not fix
+        its source's estimate for good. This keeps a confidence and a score per
+        collected row (16 bytes). With ``"full"``, a batch's labels are those of its
+        round, as in the authors' code.
     refit_growth : float >= 0, default=0.1
         With ``detection="incremental"``: the thresholds are refitted once a history
         has grown by this fraction since their last fit, and reused in between. The
@@ -123,7 +128,8 @@ class UCBSourceSelector(BaseEstimator):
     n_seen_ : ndarray of shape (n_sources,)
         Points received from each source.
     source_overlap_density_ : ndarray of shape (n_sources,)
-        Estimated overlap density ``o_k`` (NaN for a source never pulled).
+        Estimated overlap density ``o_k``: the share of the rows collected from
+        source ``k`` that are detected overlap points (NaN for a source never pulled).
     best_source_ : object
         The pulled source with the largest ``o_k`` (None before any pull).
     history_ : list of dict
@@ -135,8 +141,10 @@ class UCBSourceSelector(BaseEstimator):
     selected_indices_ : ndarray of int
         (:meth:`fit`) Rows of ``X`` collected, in the order they were drawn.
     selected_labels_ : ndarray of int8
-        Detected group (``skw2s.EASY``, ``HARD``, ``OVERLAP``) of each collected row,
-        when it was collected (aligned with ``selected_indices_`` in :meth:`fit`).
+        Detected group (``skw2s.EASY``, ``HARD``, ``OVERLAP``) of each collected row
+        (aligned with ``selected_indices_`` in :meth:`fit`): with
+        ``detection="incremental"``, judged by the final thresholds; with ``"full"``,
+        as when it was collected.
     batch_size_ : int
         (:meth:`fit`) Rows per pull actually used.
     stopped_early_ : bool
@@ -313,6 +321,7 @@ class UCBSourceSelector(BaseEstimator):
         else:
             self._detection = FullHistoryDetection(detector)
         self._labels = []
+        self._row_source = []
 
     def _index(self):
         est = np.nan_to_num(self.source_overlap_density_, nan=0.0)
@@ -337,7 +346,17 @@ class UCBSourceSelector(BaseEstimator):
         n, n_ov = labels.shape[0], int(np.sum(labels == OVERLAP))
         self.n_pulls_[k] += 1
         self.n_seen_[k] += n
-        self._n_overlap[k] += n_ov
+        self._row_source.append(np.full(n, k, dtype=np.intp))
+        if hasattr(self._detection, "current_labels"):
+            # Incremental detection: every row collected so far is judged again by the
+            # current thresholds, so a batch judged against a small early history does
+            # not fix its source's estimate for good.
+            now = self._detection.current_labels()
+            self._n_overlap = np.bincount(
+                np.concatenate(self._row_source)[now == OVERLAP], minlength=self.sources_.size
+            )
+        else:
+            self._n_overlap[k] += n_ov
         seen = self.n_seen_ > 0
         self.source_overlap_density_ = np.full(self.sources_.size, np.nan)
         self.source_overlap_density_[seen] = self._n_overlap[seen] / self.n_seen_[seen]
@@ -359,9 +378,12 @@ class UCBSourceSelector(BaseEstimator):
         self._pending = None
 
     def _finish(self):
-        self.selected_labels_ = (
-            np.concatenate(self._labels) if self._labels else np.zeros(0, dtype=np.int8)
-        )
+        if hasattr(self._detection, "current_labels"):
+            self.selected_labels_ = self._detection.current_labels()
+        else:
+            self.selected_labels_ = (
+                np.concatenate(self._labels) if self._labels else np.zeros(0, dtype=np.int8)
+            )
         n_degenerate = len(self._detection.warnings)
         self._detection.warnings.clear()
         if n_degenerate:
