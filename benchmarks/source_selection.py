@@ -183,8 +183,9 @@ def main():
                   + f"   {d.mean():+.3f} ({d.std(ddof=1) / np.sqrt(d.size):.3f}, {np.sum(d > 0)}/{d.size})")
 
     times = timing(args.timing_seeds, T) if args.timing_seeds else {}
-    print(f"\nSelector time per round (median over {args.timing_seeds} seeds), 3 x 20000 rows, "
-          "batch 400, 40 features:")
+    if times:
+        print(f"\nSelector time per round (median over {args.timing_seeds} seeds), 3 x 20000 rows, "
+              "batch 400, 40 features:")
     for mode, (per_round, total) in times.items():
         early, late = np.median(per_round[:10]) * 1e3, np.median(per_round[-10:]) * 1e3
         print(f"  {mode:28s} rounds 1-10: {early:8.2f} ms   rounds {T - 9}-{T}: {late:8.2f} ms   "
@@ -197,7 +198,7 @@ def main():
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+        fig, axes = plt.subplots(1, 3 if times else 2, figsize=(15 if times else 10, 4.2))
         rounds = np.arange(1, T + 1)
         for name in ("UCB (default)", "UCB c=1", "UCB authors' bonus", "random", "oracle"):
             m = regret[name].mean(axis=0)
@@ -215,11 +216,12 @@ def main():
         axes[1].set(xlabel="rounds collected", ylabel="strong test accuracy",
                     title="Strong LR on collected pseudolabelled rows")
         axes[1].legend(fontsize=7)
-        for mode, (per_round, _) in times.items():
-            axes[2].plot(rounds, per_round * 1e3, label=mode)
-        axes[2].set(xlabel="round", ylabel="ms per round (selector only)", yscale="log",
-                    title="Time per round, 3 x 20000 rows, batch 400")
-        axes[2].legend(fontsize=8)
+        if times:
+            for mode, (per_round, _) in times.items():
+                axes[2].plot(rounds, per_round * 1e3, label=mode)
+            axes[2].set(xlabel="round", ylabel="ms per round (selector only)", yscale="log",
+                        title="Time per round, 3 x 20000 rows, batch 400")
+            axes[2].legend(fontsize=8)
         fig.tight_layout()
         suffix = "" if FRACTIONS.tolist() == [0.10, 0.25, 0.45] else "_" + "_".join(f"{f:g}" for f in FRACTIONS)
         path = Path(__file__).parent / "figures" / f"source_selection{suffix}.png"
