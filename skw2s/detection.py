@@ -120,7 +120,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         point; ``overlap_two_groups_`` is None too when no overlap score was cut).
     n_weak_classes_ : int
         Number of columns of the weak probabilities.
-    group_class_counts_ : ndarray of shape (3, n_weak_classes_)
+    group_class_counts_ : ndarray of shape (3, n_weak_classes)
         Pseudolabel (most probable weak class, by column) counts of each group, rows in
         the order ``EASY``, ``HARD``, ``OVERLAP``.
     confidence_split_quality_, overlap_split_quality_ : float
