@@ -399,7 +399,8 @@ def _text_partitions(X, npartitions):
     """(list of delayed partitions, list of their lengths) of a bag, series or sequence."""
     dask, _ = _import_dask()
     if is_dask_collection(X):
-        if hasattr(X, "columns"):  # a one-column dask DataFrame
+        # A one-column dask DataFrame (a dask Series has .columns too, but ndim 1).
+        if hasattr(X, "columns") and getattr(X, "ndim", None) == 2:
             if len(X.columns) != 1:
                 raise ValueError(
                     f"X is a dask DataFrame with {len(X.columns)} columns; pass one column "

@@ -180,6 +180,17 @@ def test_dask_series_input(scheduler, tiny_bert):
     np.testing.assert_allclose(Z.compute(), HFEmbedder(tiny_bert).fit_transform(TEXTS), atol=1e-5)
 
 
+def test_dask_dataframe_input(scheduler, tiny_bert):
+    dd = pytest.importorskip("dask.dataframe", reason="dask.dataframe needs pandas and pyarrow")
+    pd = pytest.importorskip("pandas")
+    one = dd.from_pandas(pd.DataFrame({"text": TEXTS}), npartitions=3)
+    Z = HFEmbedder(tiny_bert).transform_partitions(one)
+    np.testing.assert_allclose(Z.compute(), HFEmbedder(tiny_bert).fit_transform(TEXTS), atol=1e-5)
+    two = dd.from_pandas(pd.DataFrame({"text": TEXTS, "label": 0}), npartitions=3)
+    with pytest.raises(ValueError, match="dask DataFrame with 2 columns"):
+        HFEmbedder(tiny_bert).transform_partitions(two)
+
+
 def test_resources_route_tasks_to_gpu_workers(tiny_bert):
     """Only the worker declaring a GPU resource embeds (and loads the model)."""
     from distributed import Client, Nanny, Scheduler, SpecCluster
