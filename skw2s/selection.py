@@ -26,6 +26,7 @@ from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._constants import OVERLAP
 from .detection import OverlapDetector, _is_frozen, _resolve_rules
+from ._source_ids import check_groups, declare_sources, same_id
 from .exceptions import DegenerateDataWarning
 
 __all__ = ["UCBSourceSelector"]
@@ -258,37 +259,8 @@ class UCBSourceSelector(BaseEstimator):
             raise ValueError("strategy='oracle' requires oracle_densities (the true densities).")
         return detector
 
-    def _check_groups(self, groups, n):
-        """Source of each row and the sources, as given (no casting); NaN is refused."""
-        if groups is None:
-            groups = np.zeros(n, dtype=int)
-        else:
-            groups = np.asarray(groups, dtype=object if _mixed(groups) else None)
-        if groups.shape != (n,):
-            raise ValueError(f"groups must have shape ({n},); got {groups.shape}.")
-        if any(_is_nan(g) for g in groups.tolist()):
-            raise ValueError("groups contains NaN: every row needs a source id.")
-        if self.sources is None:
-            return groups, _unique(groups)
-        sources = self._declare(self.sources)
-        declared = set(sources.tolist())
-        undeclared = [g for g in _unique(groups).tolist() if g not in declared]
-        if undeclared:
-            raise ValueError(
-                f"Unknown source {undeclared[0]!r} in groups; declared: {sources.tolist()}."
-            )
-        return groups, sources
-
-    def _declare(self, sources):
-        src = np.asarray(sources, dtype=object if _mixed(sources) else None)
-        if src.ndim != 1 or src.size == 0:
-            raise ValueError(f"sources must be a non-empty 1-D array-like; got shape {src.shape}.")
-        if np.unique(src).size != src.size:
-            raise ValueError("sources must not contain duplicates.")
-        return src
-
     def _position(self, source):
-        hit = np.flatnonzero(_same(self.sources_, source)) if self.sources_.size else []
+        hit = np.flatnonzero(same_id(self.sources_, source)) if self.sources_.size else []
         if len(hit) != 1:
             raise ValueError(f"Unknown source {source!r}; declared sources: {self.sources_.tolist()}.")
         return int(hit[0])
@@ -430,8 +402,8 @@ class UCBSourceSelector(BaseEstimator):
         n = _num_samples(X)
         if y is not None and _num_samples(y) != n:
             raise ValueError(f"X has {n} samples but y has {_num_samples(y)}.")
-        groups, sources = self._check_groups(groups, n)
-        rows = [np.flatnonzero(_same(groups, s)) for s in sources.tolist()]
+        groups, sources = check_groups(groups, n, self.sources)
+        rows = [np.flatnonzero(same_id(groups, s)) for s in sources.tolist()]
         proba = fit_weak_proba(self, X, y, weak_proba)
         Z = represent(self, X, detector, fitting=True)
         self._start(detector, sources)
@@ -492,7 +464,7 @@ class UCBSourceSelector(BaseEstimator):
         detector = self._check_params()
         # Undeclared sources: one implicit source 0, like fit with groups=None.
         sources = [0] if self.sources is None else self.sources
-        self._start(detector, self._declare(sources))
+        self._start(detector, declare_sources(sources))
         self.weak_estimator_ = None
 
     def next_source(self):
@@ -576,35 +548,3 @@ class UCBSourceSelector(BaseEstimator):
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_nan(value):
-    return isinstance(value, numbers.Real) and value != value
-
-
-def _mixed(values):
-    """Whether a sequence mixes numbers and strings (numpy would turn 1 into '1')."""
-    kinds = {isinstance(v, str) for v in np.asarray(values, dtype=object).ravel().tolist()}
-    return len(kinds) > 1
-
-
-def _unique(values):
-    """Distinct values in first-seen-sorted order, kept as given (object arrays too)."""
-    if values.dtype != object:
-        return np.unique(values)
-    seen = list(dict.fromkeys(values.tolist()))
-    try:
-        seen = sorted(seen)
-    except TypeError:  # ints and strings: numbers first, then strings
-        seen = sorted(seen, key=lambda v: (isinstance(v, str), v))
-    out = np.empty(len(seen), dtype=object)
-    out[:] = seen
-    return out
-
-
-def _same(values, source):
-    """Mask of ``values == source``; in an object array '1' and 1 differ."""
-    if values.dtype != object:
-        return values == source
-    text = isinstance(source, str)
-    return np.array([isinstance(v, str) == text and v == source for v in values.tolist()], dtype=bool)
