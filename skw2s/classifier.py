@@ -10,7 +10,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -32,7 +32,7 @@ from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import raise_for_params as _raise_for_params
 from ._sklearn_compat import routing_enabled as _routing_enabled
 from ._sklearn_compat import safe_indexing as _safe_indexing
-from ._constants import HARD, OVERLAP
+from ._training_rows import choose_rows, cover_classes
 from ._utils import is_unlabelled
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataWarning
@@ -394,59 +394,17 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     def _choose_rows(self):
         """Positions in the pool of the rows the strong estimator trains on."""
-        n_pool = self.pool_indices_.size
-        self.coverage_indices_ = np.zeros(0, dtype=int)
-        t = self.train_on
-        if isinstance(t, str) and t == "all":
-            return np.arange(n_pool)
-        labels = self.pool_labels_
-        overlap = np.flatnonzero(labels == OVERLAP)
-        if isinstance(t, str):
-            chosen = overlap if t == "overlap" else np.flatnonzero(labels != HARD)
-            what = "overlap" if t == "overlap" else "non-hard"
-        else:
-            rest = np.flatnonzero(labels != OVERLAP)
-            N = min(overlap.size, rest.size)
-            rng = check_random_state(self.random_state)
-            n_o = int(round(float(t) * N))
-            chosen = np.sort(np.concatenate([
-                rng.choice(overlap, n_o, replace=False),
-                rng.choice(rest, N - n_o, replace=False),
-            ])).astype(int)
-            what = "overlap-mixture (N = min(|overlap|, |non-overlap|) = 0)"
-        if chosen.size == 0:
-            warnings.warn(
-                f"train_on={t!r}: the pool has no {what} point; the strong estimator is "
-                "trained on every pool row instead.",
-                DegenerateDataWarning,
-                stacklevel=3,
-            )
-            return np.arange(n_pool)
-        return self._keep_classes(chosen)
-
-    def _keep_classes(self, chosen):
-        """Add, for each pseudolabel class the subset misses, its most overlap-like rows."""
-        pseudo = self.pseudolabels_
-        missing = np.setdiff1d(np.unique(pseudo), np.unique(pseudo[chosen]))
-        if missing.size == 0:
-            return chosen
-        score = np.nan_to_num(self.detector_.overlap_score_, nan=-np.inf)
-        added = []
-        for c in missing.tolist():
-            rows = np.flatnonzero(pseudo == c)
-            m = max(1, int(round(chosen.size * rows.size / pseudo.size)))
-            # non-hard rows by decreasing overlap score, then hard rows (score -inf)
-            added.append(rows[np.argsort(-score[rows], kind="stable")[:m]])
-        added = np.concatenate(added)
-        warnings.warn(
-            f"train_on={self.train_on!r}: the chosen rows held no pseudolabel of class(es) "
-            f"{missing.tolist()}; {added.size} of their most overlap-like rows were added so "
-            "that the strong estimator can predict every class.",
-            DegenerateDataWarning,
-            stacklevel=4,
+        chosen, cover = choose_rows(
+            self.train_on, self.pool_labels_, self.pool_indices_.size, self.random_state
         )
-        self.coverage_indices_ = self.pool_indices_[np.sort(added)]
-        return np.sort(np.concatenate([chosen, added]))
+        self.coverage_indices_ = np.zeros(0, dtype=int)
+        if not cover:
+            return chosen
+        rows, added = cover_classes(
+            chosen, self.pseudolabels_, self.detector_.overlap_score_, self.train_on
+        )
+        self.coverage_indices_ = self.pool_indices_[added]
+        return rows
 
     def _est(self, name):
         est = getattr(self, name)
