@@ -330,12 +330,12 @@ def transform_detector(det, X, weak_proba):
 
 def predict_detector(det, X, weak_proba):
     """:meth:`OverlapDetector.predict` on dask: lazy labels, blockwise."""
-    from .detection import _label_points
+    from ._partition import label_points
 
     _, da = _import_dask()
     c, s = _scores(det, X, weak_proba)
     return da.map_blocks(
-        _label_points, c, s, det.confidence_threshold_, det.overlap_threshold_,
+        label_points, c, s, det.confidence_threshold_, det.overlap_threshold_,
         det.hard_inclusive, dtype=np.int8, meta=np.empty(0, dtype=np.int8),
     )
 

@@ -4,8 +4,15 @@ detection of :class:`~skw2s.UCBSourceSelector`."""
 
 import numpy as np
 
+from ._constants import EASY, HARD, OVERLAP
 from ._mixture import MixtureThreshold
-from .thresholds import FixedThreshold, RupturesThreshold, resolve_threshold
+from .thresholds import (
+    FixedThreshold,
+    RupturesThreshold,
+    resolve_threshold,
+    split_quality,
+    split_scores,
+)
 
 
 def _resolve_rules(detector):
@@ -79,3 +86,39 @@ def paper_config():
         ),
         center=False,
     )
+
+
+def hard_mask(c, confidence_threshold, inclusive):
+    """Hard-only points: confidence below the threshold (or at it, when ``inclusive``)."""
+    return c <= confidence_threshold if inclusive else c < confidence_threshold
+
+
+def label_points(c, s, confidence_threshold, overlap_threshold, hard_inclusive):
+    """Labels of points with confidences ``c`` and overlap scores ``s`` (fitted thresholds)."""
+    labels = np.full(c.shape[0], EASY, dtype=np.int8)
+    hard = hard_mask(c, confidence_threshold, hard_inclusive)
+    labels[~hard & (s >= overlap_threshold)] = OVERLAP
+    labels[hard] = HARD
+    return labels
+
+
+def overlap_cut(rule, scores, hard_rows, similarity, aggregation):
+    """The overlap threshold on the non-hard ``scores``.
+
+    Returns ``(threshold, two_groups, split_quality, note)``. When the rule finds one
+    group, the threshold is -inf (every point overlap) or +inf (every point easy-only)
+    by :func:`one_group_is_overlap` against the hard rows' own similarity level
+    (``hard_rows()`` gives them, only then), and ``note`` says which, for a warning.
+    """
+    tau, two_groups = split_scores(rule, scores)
+    if two_groups is not False:
+        return tau, two_groups, split_quality(scores, tau), None
+    level = self_similarity_level(hard_rows(), similarity, aggregation)
+    as_overlap = one_group_is_overlap(scores, level)
+    note = (
+        f"The overlap scores of the {scores.size} non-hard points form one group "
+        f"(median {np.median(scores):.3g}; the hard points score {level:.3g} among "
+        f"themselves): every non-hard point is labelled "
+        f"{'overlap' if as_overlap else 'easy-only'}."
+    )
+    return (-np.inf if as_overlap else np.inf), False, float("nan"), note

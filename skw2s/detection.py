@@ -17,7 +17,7 @@ from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
-from ._partition import _resolve_rules, one_group_is_overlap, paper_config, self_similarity_level
+from ._partition import _resolve_rules, hard_mask, label_points, overlap_cut, paper_config
 from .exceptions import DegenerateDataWarning
 from .thresholds import split_quality, split_scores
 
@@ -353,7 +353,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         return self
 
     def _hard_mask(self, c):
-        return _hard(c, self.confidence_threshold_, self.hard_inclusive)
+        return hard_mask(c, self.confidence_threshold_, self.hard_inclusive)
 
     def _partition(self, c, pseudo, Z):
         """Steps 2 to 5 on the confidences ``c`` and the representation ``Z``.
@@ -400,21 +400,12 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         else:
             s = np.asarray(self.index_.score(Z, np.flatnonzero(nonhard)))
             score[nonhard] = s
-            tau, self.overlap_two_groups_ = split_scores(self._overlap_rule, s)
-            if self.overlap_two_groups_ is False:
-                level = self_similarity_level(Z[self.hard_indices_], self.similarity, self.aggregation)
-                as_overlap = one_group_is_overlap(s, level)
-                tau = -np.inf if as_overlap else np.inf
-                warnings.warn(
-                    f"The overlap scores of the {s.size} non-hard points form one group "
-                    f"(median {np.median(s):.3g}; the hard points score {level:.3g} among "
-                    f"themselves): every non-hard point is labelled "
-                    f"{'overlap' if as_overlap else 'easy-only'}.",
-                    DegenerateDataWarning,
-                    stacklevel=3,
-                )
-            else:
-                self.overlap_split_quality_ = split_quality(s, tau)
+            tau, self.overlap_two_groups_, self.overlap_split_quality_, note = overlap_cut(
+                self._overlap_rule, s, lambda: Z[self.hard_indices_],
+                self.similarity, self.aggregation,
+            )
+            if note is not None:
+                warnings.warn(note, DegenerateDataWarning, stacklevel=3)
             self.overlap_threshold_ = float(tau)
             labels[nonhard & (score >= tau)] = OVERLAP
         self.overlap_score_ = score
@@ -543,7 +534,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if _dask.is_dask_collection(X, weak_proba):
             return _dask.predict_detector(self, X, weak_proba)
         c, s = self._scores(X, weak_proba)
-        return _label_points(
+        return label_points(
             c, s, self.confidence_threshold_, self.overlap_threshold_, self.hard_inclusive
         )
 
@@ -594,16 +585,3 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if self.representation is not None:
             tags.input_tags.string = True
         return tags
-
-
-def _hard(c, confidence_threshold, inclusive):
-    return c <= confidence_threshold if inclusive else c < confidence_threshold
-
-
-def _label_points(c, s, confidence_threshold, overlap_threshold, hard_inclusive):
-    """Labels of points with confidences ``c`` and overlap scores ``s`` (fitted thresholds)."""
-    labels = np.full(c.shape[0], EASY, dtype=np.int8)
-    hard = _hard(c, confidence_threshold, hard_inclusive)
-    labels[~hard & (s >= overlap_threshold)] = OVERLAP
-    labels[hard] = HARD
-    return labels
