@@ -9,9 +9,9 @@ from sklearn.utils import check_array
 
 from ._confidence import fit_weak_proba as _fit_weak_proba
 from ._utils import is_frozen as _is_frozen
-from ._constants import EASY, HARD, OVERLAP
+from ._constants import EASY
 from ._similarity import _normalize_rows
-from ._partition import one_group_is_overlap, self_similarity_level
+from ._partition import hard_mask, label_points, overlap_cut
 from .exceptions import DegenerateDataWarning
 from .thresholds import split_scores
 
@@ -93,40 +93,34 @@ class _Reservoir:
         return np.zeros(0) if self._buf is None else self._buf[: self.size]
 
 
-class _ScheduledSplit:
-    """A threshold rule refitted on a growing history once it has grown by the fraction
-    ``growth`` since the last fit; the last ``(threshold, two_groups)`` otherwise."""
+class _RefitSchedule:
+    """When a threshold on a growing history is refitted: at the first call, then once
+    the history has grown by the fraction ``growth`` since the last fit."""
 
-    def __init__(self, rule, growth):
-        self.rule = rule
+    def __init__(self, growth):
         self.growth = growth
         self.n_fitted = 0
-        self.last = None
         self.n_fits = 0
 
     def due(self, n_seen):
-        return self.last is None or n_seen >= (1.0 + self.growth) * self.n_fitted
+        return self.n_fits == 0 or n_seen >= (1.0 + self.growth) * self.n_fitted
 
-    def __call__(self, scores, n_seen, log):
-        """``scores``: the history, or a callable returning it (called only to refit)."""
-        if self.due(n_seen):
-            self.last = _quiet(self.rule, scores() if callable(scores) else scores, log)
-            self.n_fitted = n_seen
-            self.n_fits += 1
-        return self.last
+    def done(self, n_seen):
+        self.n_fitted = n_seen
+        self.n_fits += 1
 
 
-def _quiet(rule, scores, log):
-    """``split_scores`` of a rule; record (rather than emit) degenerate-data warnings."""
+def _quiet(log, fn, *args):
+    """``fn(*args)``, recording (rather than emitting) degenerate-data warnings in ``log``."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DegenerateDataWarning)
-        value, two_groups = split_scores(rule, scores)
+        result = fn(*args)
     for w in caught:
         if issubclass(w.category, DegenerateDataWarning):
             log.append(str(w.message))
         else:  # pragma: no cover - re-emit anything unexpected
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return value, two_groups
+    return result
 
 
 class IncrementalDetection:
@@ -155,8 +149,10 @@ class IncrementalDetection:
 
     def __init__(self, confidence_rule, overlap_rule, similarity, center, hard_inclusive, rng,
                  *, refit_growth=0.0):
-        self.confidence_rule = _ScheduledSplit(confidence_rule, refit_growth)
-        self.overlap_rule = _ScheduledSplit(overlap_rule, refit_growth)
+        self.confidence_rule = confidence_rule
+        self.overlap_rule = overlap_rule
+        self.confidence_refit = _RefitSchedule(refit_growth)
+        self.overlap_refit = _RefitSchedule(refit_growth)
         self.similarity = similarity
         self.center = center
         self.hard_inclusive = hard_inclusive
@@ -172,8 +168,8 @@ class IncrementalDetection:
         # round), so that all of them can be judged again by the current thresholds.
         self._conf_seen = []
         self._score_seen = []
-        self._tau_hard = None  # (threshold, two_groups) of the last round
-        self._tau_overlap = np.inf  # effective overlap threshold of the last round
+        self._tau_hard = -np.inf  # -inf: one group of confidences, no hard-only point
+        self._tau_overlap = np.inf  # +inf / -inf: one group, all easy-only / all overlap
 
     def _prepare(self, Z):
         return Z if self.similarity == "dot" else _normalize_rows(Z)
@@ -182,83 +178,70 @@ class IncrementalDetection:
     def _rms(Q, M):
         return np.sqrt(np.maximum(np.einsum("ij,ij->i", Q @ M, Q), 0.0))
 
-    def update(self, confidence, proba, Z):
-        n = Z.shape[0]
-        labels = np.full(n, EASY, dtype=np.int8)
-        if n == 0:
-            return labels
-        Z = np.asarray(Z, dtype=np.float64)
-        self.conf.add(confidence)
-        self._conf_seen.append(np.asarray(confidence, dtype=float))
-        self._score_seen.append(np.full(n, np.nan))
-        self._tau_hard = self.confidence_rule(self.conf.values, self.conf.n_seen, self.warnings)
-        hard = self._hard(confidence)
-        labels[hard] = HARD
-        nonhard = ~hard
-        self.hard_rows.add(Z[hard])
-        self.nonhard_rows.add(Z[nonhard])
+    def _reference(self, Z, hard):
+        """Take in a batch; ``(centre, second moment)`` of the hard set, None before any."""
         if self.center:
             self.row_sum = Z.sum(axis=0) if self.row_sum is None else self.row_sum + Z.sum(axis=0)
-            self.n_rows += n
-            centre = self.row_sum / self.n_rows
+            self.n_rows += Z.shape[0]
             if self.hard_rows.size == 0:
-                return labels  # no reference yet: nothing can be an overlap point
+                return None
+            centre = self.row_sum / self.n_rows
             Rh = self._prepare(self.hard_rows.values - centre)
-            M = Rh.T @ Rh / Rh.shape[0]
-        else:
-            centre = 0.0
-            if self.moment_sum is None:
-                self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
-            if hard.any():
-                Rh = self._prepare(Z[hard])
-                self.moment_sum += Rh.T @ Rh
-                self.n_hard += int(hard.sum())
-            if self.n_hard == 0:
-                return labels  # no reference yet: nothing can be an overlap point
-            M = self.moment_sum / self.n_hard
-        self._score_seen[-1] = s_all = self._rms(self._prepare(Z - centre), M)
-        if not nonhard.any():
-            return labels
-        # The threshold is refitted on the stored non-hard rows scored against the
-        # current reference, so that scores from rounds with different references
-        # (a hard set that grew, a centre that moved) are never mixed in one fit.
-        rule = self.overlap_rule
-        if rule.due(self.nonhard_rows.n_seen):
-            history = self._rms(self._prepare(self.nonhard_rows.values - centre), M)
-            tau_overlap, two = rule(history, self.nonhard_rows.n_seen, self.warnings)
-            if two is False:
-                reference = self.hard_rows.values - centre
-                level = self_similarity_level(reference, self.similarity, "rms")
-                tau_overlap = -np.inf if one_group_is_overlap(history, level) else np.inf
-            self._tau_overlap = tau_overlap
-        sub = labels[nonhard]
-        sub[s_all[nonhard] >= self._tau_overlap] = OVERLAP
-        labels[nonhard] = sub
-        return labels
+            return centre, Rh.T @ Rh / Rh.shape[0]
+        if self.moment_sum is None:
+            self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
+        if hard.any():
+            Rh = self._prepare(Z[hard])
+            self.moment_sum += Rh.T @ Rh
+            self.n_hard += int(hard.sum())
+        return None if self.n_hard == 0 else (0.0, self.moment_sum / self.n_hard)
 
-    def _hard(self, confidence):
-        tau_hard, two = self._tau_hard
-        if two is False:
-            return np.zeros(confidence.shape[0], dtype=bool)
-        return confidence <= tau_hard if self.hard_inclusive else confidence < tau_hard
+    def update(self, confidence, proba, Z):
+        n = Z.shape[0]
+        if n == 0:
+            return np.full(0, EASY, dtype=np.int8)
+        Z = np.asarray(Z, dtype=np.float64)
+        self.conf.add(confidence)
+        if self.confidence_refit.due(self.conf.n_seen):
+            tau, two_groups = _quiet(self.warnings, split_scores, self.confidence_rule, self.conf.values)
+            self._tau_hard = -np.inf if two_groups is False else tau
+            self.confidence_refit.done(self.conf.n_seen)
+        hard = hard_mask(confidence, self._tau_hard, self.hard_inclusive)
+        self.hard_rows.add(Z[hard])
+        self.nonhard_rows.add(Z[~hard])
+        reference = self._reference(Z, hard)
+        score = np.full(n, np.nan)  # no reference yet: nothing can be an overlap point
+        if reference is not None:
+            centre, M = reference
+            score = self._rms(self._prepare(Z - centre), M)
+            # The threshold is refitted on the stored non-hard rows scored against the
+            # current reference, so that scores from rounds with different references
+            # (a hard set that grew, a centre that moved) are never mixed in one fit.
+            n_history = self.nonhard_rows.n_seen
+            if not hard.all() and self.overlap_refit.due(n_history):
+                history = self._rms(self._prepare(self.nonhard_rows.values - centre), M)
+                self._tau_overlap = _quiet(
+                    self.warnings, overlap_cut, self.overlap_rule, history,
+                    lambda: self.hard_rows.values - centre, self.similarity, "rms",
+                )[0]
+                self.overlap_refit.done(n_history)
+        self._conf_seen.append(np.asarray(confidence, dtype=float))
+        self._score_seen.append(score)
+        return label_points(confidence, score, self._tau_hard, self._tau_overlap, self.hard_inclusive)
 
     def current_labels(self):
         """Every collected row judged by the current thresholds, in collection order.
 
         A row's score is the one it got against the reference of its round (comparable
         across rounds, see the class docstring); a row collected before any hard row
-        was seen has no score and is never overlap.
+        was seen has no score (NaN) and is never overlap.
         """
         if not self._conf_seen:
             return np.zeros(0, dtype=np.int8)
-        conf = np.concatenate(self._conf_seen)
-        score = np.concatenate(self._score_seen)
-        labels = np.full(conf.shape[0], EASY, dtype=np.int8)
-        hard = self._hard(conf)
-        labels[hard] = HARD
-        with np.errstate(invalid="ignore"):
-            labels[~hard & (score >= self._tau_overlap)] = OVERLAP  # NaN: never
-        return labels
+        return label_points(
+            np.concatenate(self._conf_seen), np.concatenate(self._score_seen),
+            self._tau_hard, self._tau_overlap, self.hard_inclusive,
+        )
 
 
 class FullHistoryDetection:
@@ -269,6 +252,7 @@ class FullHistoryDetection:
         self.detector = clone(detector).set_params(weak_estimator=None, representation=None)
         self.proba = []
         self.Z = []
+        self.labels = []
         self.warnings = []
 
     def update(self, confidence, proba, Z):
@@ -284,7 +268,12 @@ class FullHistoryDetection:
         self.warnings.extend(
             str(w.message) for w in caught if issubclass(w.category, DegenerateDataWarning)
         )
-        return np.asarray(labels, dtype=np.int8).copy()
+        self.labels.append(np.asarray(labels, dtype=np.int8).copy())
+        return self.labels[-1]
+
+    def current_labels(self):
+        """Every collected row's labels, as judged in its own round."""
+        return np.concatenate(self.labels) if self.labels else np.zeros(0, dtype=np.int8)
 
 
 # ------------------------------------------------ helpers of UCBSourceSelector (sel)

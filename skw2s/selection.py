@@ -271,7 +271,6 @@ class UCBSourceSelector(BaseEstimator):
         k = sources.size
         self.n_pulls_ = np.zeros(k, dtype=int)
         self.n_seen_ = np.zeros(k, dtype=int)
-        self._n_overlap = np.zeros(k, dtype=int)
         self.source_overlap_density_ = np.full(k, np.nan)
         self.best_source_ = None
         self.history_ = []
@@ -292,7 +291,6 @@ class UCBSourceSelector(BaseEstimator):
             )
         else:
             self._detection = FullHistoryDetection(detector)
-        self._labels = []
         self._row_source = []
 
     def _index(self):
@@ -319,23 +317,19 @@ class UCBSourceSelector(BaseEstimator):
         self.n_pulls_[k] += 1
         self.n_seen_[k] += n
         self._row_source.append(np.full(n, k, dtype=np.intp))
-        if hasattr(self._detection, "current_labels"):
-            # Incremental detection: every row collected so far is judged again by the
-            # current thresholds, so a batch judged against a small early history does
-            # not fix its source's estimate for good.
-            now = self._detection.current_labels()
-            self._n_overlap = np.bincount(
-                np.concatenate(self._row_source)[now == OVERLAP], minlength=self.sources_.size
-            )
-        else:
-            self._n_overlap[k] += n_ov
+        # Incremental detection judges every row collected so far again by the current
+        # thresholds (a batch judged against a small early history does not fix its
+        # source's estimate for good); full-history detection keeps each round's labels.
+        now = self._detection.current_labels()
+        n_overlap = np.bincount(
+            np.concatenate(self._row_source)[now == OVERLAP], minlength=self.sources_.size
+        )
         seen = self.n_seen_ > 0
         self.source_overlap_density_ = np.full(self.sources_.size, np.nan)
-        self.source_overlap_density_[seen] = self._n_overlap[seen] / self.n_seen_[seen]
+        self.source_overlap_density_[seen] = n_overlap[seen] / self.n_seen_[seen]
         pulled = np.flatnonzero(seen)
         best = pulled[np.argmax(self.source_overlap_density_[pulled])]
         self.best_source_ = self.sources_.tolist()[best]
-        self._labels.append(labels)
         self.history_.append(
             dict(
                 round=len(self.history_),
@@ -350,12 +344,7 @@ class UCBSourceSelector(BaseEstimator):
         self._pending = None
 
     def _finish(self):
-        if hasattr(self._detection, "current_labels"):
-            self.selected_labels_ = self._detection.current_labels()
-        else:
-            self.selected_labels_ = (
-                np.concatenate(self._labels) if self._labels else np.zeros(0, dtype=np.int8)
-            )
+        self.selected_labels_ = self._detection.current_labels()
         n_degenerate = len(self._detection.warnings)
         self._detection.warnings.clear()
         if n_degenerate:

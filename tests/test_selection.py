@@ -413,13 +413,13 @@ def test_refit_growth_schedules_the_threshold_fits():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         every = UCBSourceSelector(refit_growth=0, **kw).fit(X, groups=groups, weak_proba=proba)
         sched = UCBSourceSelector(**kw).fit(X, groups=groups, weak_proba=proba)
-    assert every._detection.confidence_rule.n_fits == 50
+    assert every._detection.confidence_refit.n_fits == 50
     # the default refits once the history has grown by 10%: 20, 40, ..., 220, 260, ...
     expected, last = 0, 0
     for n in range(20, 1001, 20):
         if last == 0 or n >= 1.1 * last:
             expected, last = expected + 1, n
-    assert sched._detection.confidence_rule.n_fits == expected < 30
+    assert sched._detection.confidence_refit.n_fits == expected < 30
     assert np.array_equal(every.selected_indices_, sched.selected_indices_)
     assert np.mean(every.selected_labels_ == sched.selected_labels_) >= 0.9
 
