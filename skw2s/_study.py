@@ -89,7 +89,6 @@ def run_study(texts, y, args, *, source):
         "data": {"source": source, "n_texts": len(texts),
                  "classes": {str(c): int(k) for c, k in zip(classes, counts)}},
         "probe": {"model": "StandardScaler + LogisticRegression", "C": args.C},
-        "detector": {"center": True, "thresholds": getattr(args, "thresholds", "auto")},
         "models": {
             "weak": weak_info,
             "strong": {"name": args.strong_model, "layer": strong_emb.layer, "dim": int(Xs.shape[1]),
@@ -135,8 +134,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     n = y.shape[0]
     train_size, pool_size = _split_fractions(n, args)
     # Real embeddings share a large common direction: centre them before cosines.
-    rule = getattr(args, "thresholds", "auto")
-    detector = OverlapDetector(center=True, confidence_threshold=rule, overlap_threshold=rule)
+    detector = OverlapDetector(center=True, confidence_threshold=args.thresholds,
+                               overlap_threshold=args.thresholds)
     records, partitions = run_overlap_experiment(
         Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=_probe(args.C), detector=detector,
         train_size=train_size, pool_size=pool_size, n_seeds=args.seeds,
@@ -191,6 +190,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
             "curve_slope": slope,
             "curve_rises": bool(slope > 0 and mean[-1] > mean[0]),
         },
+        "detector": {"center": detector.center, "thresholds": args.thresholds},
         "splits": {"n_weak_train": int(round(train_size * n)), "n_pool": int(round(pool_size * n)),
                    "n_test": int(round(args.test_size * n))},
         "curve": {"proportion": q.tolist(), "mean": mean.tolist(),
