@@ -220,11 +220,9 @@ class MixtureThreshold(_BaseThreshold):
     max_points : int, default=20000
         Largest number of (evenly spaced, sorted) scores the mixture is fitted on.
 
-    Attributes
-    ----------
-    details_ : dict
-        Of the last call: ``bic_one``, ``bic_two``, ``valley_ratio`` and the fitted
-        ``components`` (weights, means and standard deviations on the fitted scale).
+    The rule keeps nothing of a call: what the model choice found is returned by
+    ``split(scores, return_details=True)``, so a rule passed to an estimator as a
+    parameter is never changed by fitting it.
 
     See Also
     --------
@@ -241,6 +239,9 @@ class MixtureThreshold(_BaseThreshold):
     (True, 60)
     >>> MixtureThreshold().split(rng.uniform(size=1000))[1]
     False
+    >>> details = MixtureThreshold().split(two, return_details=True)[2]
+    >>> bool(details["bic_two"] < details["bic_one"])
+    True
     """
 
     def __init__(self, scale="identity", valley=0.7, max_points=20000):
@@ -257,12 +258,14 @@ class MixtureThreshold(_BaseThreshold):
                 or self.max_points < 100):
             raise ValueError(f"max_points must be an integer >= 100; got {self.max_points!r}.")
 
-    def split(self, scores):
+    def split(self, scores, *, return_details=False):
         """Threshold and whether the scores form two groups.
 
         Parameters
         ----------
         scores : array-like of shape (n_samples,)
+        return_details : bool, default=False
+            Also return what the model choice found.
 
         Returns
         -------
@@ -270,6 +273,10 @@ class MixtureThreshold(_BaseThreshold):
             The low group is ``scores < threshold``. When there is one group, the
             smallest score (nothing lies below it).
         two_groups : bool
+        details : dict
+            Only when ``return_details``: ``bic_one``, ``bic_two``, ``valley_ratio``
+            and, when a mixture was fitted, its ``components`` (weights, means and
+            standard deviations on the fitted scale).
         """
         from ._threshold_base import _as_scores
 
@@ -286,11 +293,10 @@ class MixtureThreshold(_BaseThreshold):
                 )
             c = np.minimum(x, 1.0 - 1e-6)
             u = np.log1p(c) - np.log1p(-c)
-        cut, self.details_ = find_low_group(u, valley=self.valley, max_points=self.max_points)
-        if cut is None:
-            return float(x.min()), False
+        cut, details = find_low_group(u, valley=self.valley, max_points=self.max_points)
         # Back to the scores' own scale: the smallest score at or above the cut.
-        return float(x[u >= cut].min()), True
+        result = (float(x.min()), False) if cut is None else (float(x[u >= cut].min()), True)
+        return (*result, details) if return_details else result
 
     def _threshold(self, x):
         value, two = self.split(x)

@@ -5,7 +5,7 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
@@ -245,9 +245,12 @@ class UCBSourceSelector(BaseEstimator):
                 "weak_estimator must be an estimator with predict_proba; got "
                 f"{type(self.weak_estimator).__name__}."
             )
-        detector = OverlapDetector() if self.detector is None else self.detector
-        if not isinstance(detector, OverlapDetector):
-            raise TypeError(f"detector must be an OverlapDetector or None; got {type(detector).__name__}.")
+        if self.detector is not None and not isinstance(self.detector, OverlapDetector):
+            raise TypeError(
+                f"detector must be an OverlapDetector or None; got {type(self.detector).__name__}."
+            )
+        # A clone: the detector passed as a parameter is never changed by fitting.
+        detector = OverlapDetector() if self.detector is None else clone(self.detector)
         detector._check_params()
         if self.detection == "incremental" and detector.aggregation != "rms":
             raise ValueError(

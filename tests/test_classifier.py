@@ -12,37 +12,13 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skw2s import EASY, HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
 from skw2s._utils import is_unlabelled
 from skw2s.classifier import WeakToStrongClassifier
 from skw2s.datasets import make_overlap_classification
 
-# The semi-supervised -1 marker makes y in {-1, 1} half unlabelled; scikit-learn
-# special-cases its own semi-supervised estimators in this check
-# (_choose_check_classifiers_labels), a third-party one cannot be.
-EXPECTED_FAILED = {
-    "check_classifiers_classes": "y in {-1, 1}: -1 marks unlabelled rows (semi-supervised "
-    "convention, special-cased by scikit-learn for SelfTrainingClassifier only).",
-}
-
-
-@parametrize_with_checks(
-    [
-        WeakToStrongClassifier(LogisticRegression(), LogisticRegression()),
-        WeakToStrongClassifier(
-            LogisticRegression(), LogisticRegression(), train_on="nonhard", pseudolabels="soft"
-        ),
-    ],
-    expected_failed_checks=lambda est: EXPECTED_FAILED,
-)
-def test_sklearn_compatible(estimator, check):
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateDataWarning)
-        check(estimator)
+# scikit-learn's common checks: tests/test_estimator_checks.py.
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from sklearn.preprocessing import FunctionTransformer
 from skw2s import EASY, GROUP_NAMES, HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
 from skw2s._similarity import SimilarityIndex
 from skw2s.datasets import make_overlap_classification
-from skw2s.thresholds import FixedThreshold
+from skw2s.thresholds import FixedThreshold, MixtureThreshold
 
 
 @pytest.fixture(scope="module")
@@ -369,3 +369,17 @@ def test_nan_and_inf_input_rejected():
 def test_text_without_representation_is_a_clear_error():
     with pytest.raises(ValueError, match="non-numeric X.*representation"):
         OverlapDetector().fit(["a text", "another"], weak_proba=[0.2, 0.9])
+
+
+@pytest.mark.parametrize("name", ["confidence_threshold", "overlap_threshold"])
+def test_fit_leaves_a_threshold_parameter_unchanged(name):
+    # issue 17: MixtureThreshold stored details_ on the rule the user passed, so fit
+    # changed the parameter's repr, equality and hash.
+    from sklearn.utils.estimator_checks import check_estimators_overwrite_params
+
+    check_estimators_overwrite_params("OverlapDetector", OverlapDetector(**{name: MixtureThreshold()}))
+    rule = MixtureThreshold()
+    X, y, _, weak_cols = make_overlap_classification(300, 300, 200, random_state=0)
+    proba = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
+    OverlapDetector(**{name: rule}).fit(X, weak_proba=proba)
+    assert rule == MixtureThreshold() and vars(rule) == vars(MixtureThreshold())

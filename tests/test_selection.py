@@ -1,7 +1,6 @@
-"""Tests of UCBSourceSelector (offline fit, online ask/tell, edge cases, sklearn checks).
+"""Tests of UCBSourceSelector (offline fit, online ask/tell, edge cases).
 
-No scikit-learn estimator check is excluded (array-API: skipped by scikit-learn itself
-unless SCIPY_ARRAY_API is set).
+scikit-learn's common checks run in tests/test_estimator_checks.py.
 """
 
 import warnings
@@ -13,12 +12,12 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skw2s import HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
 from skw2s._bandit import ucb_index
 from skw2s.datasets import make_overlap_classification
 from skw2s.selection import UCBSourceSelector
+from skw2s.thresholds import MixtureThreshold
 
 FRACTIONS = (0.1, 0.25, 0.45)
 
@@ -330,12 +329,7 @@ def test_clone_resets_state(data):
     assert not hasattr(clone(sel), "history_")
 
 
-@parametrize_with_checks([UCBSourceSelector(random_state=0),
-                          UCBSourceSelector(detection="full", bonus="authors", random_state=0)])
-def test_sklearn_compatible(estimator, check):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateDataWarning)
-        check(estimator)
+# scikit-learn's common checks: tests/test_estimator_checks.py.
 
 
 def test_representation(data):
@@ -449,3 +443,22 @@ def test_incremental_estimates_track_the_true_densities():
         rows = groups[sel.selected_indices_] == k
         if rows.any():
             assert sel.source_overlap_density_[k] == np.mean(sel.selected_labels_[rows] == OVERLAP)
+
+
+@pytest.mark.parametrize("detection", ["incremental", "full"])
+def test_fit_leaves_the_detector_parameter_unchanged(data, detection):
+    # issue 17: _check_params set _confidence_rule/_overlap_rule on the detector the
+    # user passed (and MixtureThreshold stored details_ on its rules).
+    import joblib
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.preprocessing import StandardScaler
+
+    X, _, groups, proba, _, _ = data
+    det = OverlapDetector(overlap_threshold=MixtureThreshold(),
+                          representation=FrozenEstimator(StandardScaler().fit(X)))
+    before = (joblib.hash(det), sorted(vars(det)))
+    sel = UCBSourceSelector(detector=det, detection=detection, n_rounds=4, random_state=0)
+    sel.fit(X, groups=groups, weak_proba=proba)
+    sel.partial_fit(X[:20], source=groups[0], weak_proba=proba[:20])
+    assert (joblib.hash(det), sorted(vars(det))) == before
+    assert sel.detector is det

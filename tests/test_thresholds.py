@@ -287,3 +287,41 @@ def test_mixture_em_agrees_with_scikit_learn():
     np.testing.assert_allclose(m, gm.means_.ravel(), rtol=1e-6)
     np.testing.assert_allclose(v, gm.covariances_, rtol=1e-6)
     assert ll == pytest.approx(gm.score(z[:, None]) * z.size, rel=1e-9)
+
+
+# ------------------------------------------------- a rule keeps nothing of a call (issue 17)
+@pytest.mark.parametrize(
+    "rule",
+    [MixtureThreshold(), MixtureThreshold(scale="logit"), ChangePointThreshold(jump=5),
+     QuantileThreshold(0.3), FixedThreshold(0.5),
+     RupturesThreshold(ruptures.Binseg(model="l2"), breakpoint="last")],
+    ids=repr,
+)
+def test_rules_keep_nothing_of_a_call(rule):
+    # An estimator parameter must not change when the estimator is fitted: a rule
+    # that stored per-call state (details_) changed its repr, equality and hash.
+    import joblib
+
+    before = (repr(rule), joblib.hash(rule), sorted(vars(rule)))
+    rng = np.random.RandomState(0)
+    x = np.r_[rng.uniform(0.0, 0.1, 50), rng.uniform(0.6, 1.0, 450)]
+    rule.split(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        rule(x)
+        rule(np.full(20, 0.5))
+    assert (repr(rule), joblib.hash(rule), sorted(vars(rule))) == before
+
+
+def test_mixture_returns_its_details():
+    rng = np.random.RandomState(0)
+    x = np.r_[rng.normal(0.1, 0.02, 60), rng.normal(0.7, 0.1, 940)]
+    rule = MixtureThreshold()
+    tau, two, details = rule.split(x, return_details=True)
+    assert (tau, two) == rule.split(x)
+    assert set(details) == {"bic_one", "bic_two", "valley_ratio", "components"}
+    assert details["bic_two"] < details["bic_one"] and details["valley_ratio"] <= rule.valley
+    assert set(details["components"]) == {"weight", "mean", "std"}
+    # one group: the BICs are not computed below 8 scores
+    tau, two, details = rule.split(np.arange(5.0), return_details=True)
+    assert two is False and np.isnan(details["bic_one"])
