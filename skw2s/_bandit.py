@@ -110,16 +110,23 @@ class _RefitSchedule:
         self.n_fits += 1
 
 
-def _quiet(log, fn, *args):
-    """``fn(*args)``, recording (rather than emitting) degenerate-data warnings in ``log``."""
+def _quiet(log, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, its degenerate-data warnings recorded in ``log``, others passed on.
+
+    The one way a round runs its detection (both detections): a degenerate threshold
+    fit is expected in early rounds, so each one is recorded (``"always"``: repeats are
+    counted, not merged by the warnings registry) and the selector emits one warning
+    counting them at the end of ``fit``/``partial_fit``; any other warning reaches the
+    caller as it was raised.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DegenerateDataWarning)
-        result = fn(*args)
+        result = fn(*args, **kwargs)
     for w in caught:
         if issubclass(w.category, DegenerateDataWarning):
             log.append(str(w.message))
-        else:  # pragma: no cover - re-emit anything unexpected
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
     return result
 
 
@@ -262,12 +269,7 @@ class FullHistoryDetection:
         self.proba.append(np.asarray(proba, dtype=np.float64))
         self.Z.append(np.asarray(Z, dtype=np.float64))
         P, Zp = np.vstack(self.proba), np.vstack(self.Z)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DegenerateDataWarning)
-            labels = self.detector.fit(Zp, weak_proba=P).labels_[-n:]
-        self.warnings.extend(
-            str(w.message) for w in caught if issubclass(w.category, DegenerateDataWarning)
-        )
+        labels = _quiet(self.warnings, self.detector.fit, Zp, weak_proba=P).labels_[-n:]
         self.labels.append(np.asarray(labels, dtype=np.int8).copy())
         return self.labels[-1]
 

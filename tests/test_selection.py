@@ -462,3 +462,31 @@ def test_fit_leaves_the_detector_parameter_unchanged(data, detection):
     sel.partial_fit(X[:20], source=groups[0], weak_proba=proba[:20])
     assert (joblib.hash(det), sorted(vars(det))) == before
     assert sel.detector is det
+
+
+class _WarningRule:
+    """A threshold rule that warns (a UserWarning) each time it cuts."""
+
+    def __call__(self, scores):
+        warnings.warn("a rule's own warning", UserWarning)
+        return float(np.median(scores))
+
+
+@pytest.mark.parametrize("detection", ["incremental", "full"])
+def test_warnings_raised_in_a_round_reach_the_caller(data, detection):
+    # issue 17: detection="full" kept only DegenerateDataWarning and dropped every other
+    # warning raised in a round (5 rounds: 5 warnings with "incremental", 0 with "full").
+    X, _, groups, proba, _, _ = data
+    sel = UCBSourceSelector(
+        detector=OverlapDetector(confidence_threshold=_WarningRule()), detection=detection,
+        refit_growth=0, n_rounds=5, random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sel.fit(X, groups=groups, weak_proba=proba)
+    own = [w for w in caught if issubclass(w.category, UserWarning)
+           and not issubclass(w.category, DegenerateDataWarning)]
+    assert len(own) == 5 and all("a rule's own warning" in str(w.message) for w in own)
+    # degenerate fits are still summarised in one warning, not passed on one by one
+    degenerate = [w for w in caught if issubclass(w.category, DegenerateDataWarning)]
+    assert len(degenerate) <= 1
