@@ -6,7 +6,7 @@ transformers or matplotlib; :class:`HFEmbedder` imports them when it first needs
 
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from .classifier import WeakToStrongClassifier
-from .detection import OverlapDetector
+from .detection import OverlapDetector, OverlapResampler
 from .embedding import HFEmbedder
 from .exceptions import DegenerateDataWarning
 from .selection import UCBSourceSelector
@@ -22,6 +22,7 @@ __all__ = [
     "DegenerateDataWarning",
     "HFEmbedder",
     "OverlapDetector",
+    "OverlapResampler",
     "UCBSourceSelector",
     "WeakToStrongClassifier",
     "datasets",

@@ -27,7 +27,6 @@ import threading
 import numpy as np
 
 from ._confidence import check_proba, weak_confidence
-from ._constants import OVERLAP
 from ._utils import is_frozen
 
 _INSTALL = 'pip install "skw2s[dask]"'
@@ -338,24 +337,6 @@ def predict_detector(det, X, weak_proba):
         label_points, c, s, det.confidence_threshold_, det.overlap_threshold_,
         det.hard_inclusive, dtype=np.int8, meta=np.empty(0, dtype=np.int8),
     )
-
-
-def overlap_subset(det, X, y):
-    """The overlap rows of ``X`` and ``y`` after a fit (:meth:`OverlapDetector.fit_resample`)."""
-    from ._sklearn_compat import safe_indexing
-
-    labels = det.labels_
-    if is_dask_collection(labels):  # built from client-side values: no cluster needed
-        labels = labels.compute(scheduler="sync")
-    idx = np.flatnonzero(labels == OVERLAP)
-    det.sample_indices_ = idx
-
-    def take(values):
-        if values is None:
-            return None
-        return values[idx] if is_dask_collection(values) else safe_indexing(values, idx)
-
-    return take(X), take(y)
 
 
 # ------------------------------------------------------------------ embeddings

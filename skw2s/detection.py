@@ -4,14 +4,14 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, clone
 from sklearn.model_selection import cross_val_predict
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _dask
 from ._confidence import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
-from ._constants import EASY, HARD, OVERLAP
+from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._utils import is_frozen as _is_frozen
@@ -21,7 +21,7 @@ from ._partition import _resolve_rules, hard_mask, label_points, overlap_cut, pa
 from .exceptions import DegenerateDataWarning
 from .thresholds import split_quality, split_scores
 
-__all__ = ["OverlapDetector"]
+__all__ = ["OverlapDetector", "OverlapResampler"]
 
 
 class OverlapDetector(TransformerMixin, BaseEstimator):
@@ -539,7 +539,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         )
 
     def fit_resample(self, X, y, *, weak_proba=None):
-        """Fit on the pool and return its detected overlap subset (imbalanced-learn style).
+        """Fit on the pool and return its detected overlap subset.
+
+        A convenience for direct use. A step of an imbalanced-learn ``Pipeline`` may
+        resample or transform, not both, so the detector (a transformer) cannot be one:
+        use :class:`OverlapResampler` there, which returns the same rows.
 
         Parameters
         ----------
@@ -556,12 +560,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             Their row indices in the pool are stored in ``sample_indices_``.
         """
         self.fit(X, y, weak_proba=weak_proba)
-        if _dask.is_dask_collection(X, y):
-            return _dask.overlap_subset(self, X, y)
-        idx = np.flatnonzero(self.labels_ == OVERLAP)
-        self.sample_indices_ = idx
-        y_res = None if y is None else _safe_indexing(y, idx)
-        return _safe_indexing(X, idx), y_res
+        self.sample_indices_ = _group_indices(self.labels_, (OVERLAP,))
+        return _take_rows(X, self.sample_indices_), _take_rows(y, self.sample_indices_)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the two columns of :meth:`transform`.
@@ -583,5 +583,161 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         if self.representation is not None:
+            tags.input_tags.string = True
+        return tags
+
+
+def _group_indices(labels, groups):
+    """Positions of the rows whose label is in ``groups`` (dask labels are computed first:
+    they are built from client-side values, so no cluster is needed)."""
+    if _dask.is_dask_collection(labels):
+        labels = labels.compute(scheduler="sync")
+    return np.flatnonzero(np.isin(labels, groups))
+
+
+def _take_rows(values, idx):
+    """Rows ``idx`` of ``values`` (None stays None), of the same type: NumPy, pandas, list, dask."""
+    if values is None:
+        return None
+    return values[idx] if _dask.is_dask_collection(values) else _safe_indexing(values, idx)
+
+
+#: What ``OverlapResampler(keep=...)`` accepts as a name, and the group codes it keeps.
+_KEEP = {"nonhard": (EASY, OVERLAP), **{name: (code,) for code, name in enumerate(GROUP_NAMES)}}
+
+
+class OverlapResampler(OneToOneFeatureMixin, BaseEstimator):
+    """Keep the rows of chosen detected groups: an imbalanced-learn style resampler.
+
+    Fits an :class:`OverlapDetector` on the data it is given and returns the rows
+    detected in the groups named by ``keep`` (by default the overlap points).
+    It implements ``fit_resample`` and no ``transform``, so that it can be a step of
+    an imbalanced-learn ``Pipeline`` (``imblearn.pipeline``): the next step is then
+    trained on the kept rows only, and at prediction time the resampler is skipped.
+    It does not depend on imbalanced-learn.
+
+    Parameters
+    ----------
+    detector : OverlapDetector or None, default=None
+        The detection to run; None means ``OverlapDetector()``. It is cloned and
+        fitted on the data of :meth:`fit_resample` (its weak estimator on the rows of
+        ``y`` that are not -1, unless ``weak_proba`` is passed or it is frozen).
+    keep : {"overlap", "nonhard", "easy", "hard"} or list of str, default="overlap"
+        Groups whose rows are kept: a name of :data:`skw2s.GROUP_NAMES`, ``"nonhard"``
+        (easy-only and overlap points, as in ``WeakToStrongClassifier(train_on=...)``),
+        or a list of names of :data:`skw2s.GROUP_NAMES`.
+
+    Attributes
+    ----------
+    detector_ : OverlapDetector
+        The fitted detector; its ``labels_`` are the groups of the rows.
+    sample_indices_ : ndarray of int
+        Positions in ``X`` of the rows kept, in increasing order (empty, with a
+        :class:`~skw2s.DegenerateDataWarning`, when no row is in the kept groups).
+    n_features_in_ : int
+        Defined when the detector validated ``X`` as a matrix.
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` has string column names.
+
+    See Also
+    --------
+    OverlapDetector.fit_resample : the overlap subset, from the detector itself.
+    WeakToStrongClassifier : trains a strong estimator on detected groups, with the
+        weak model's pseudolabels and a fallback for empty or one-class subsets.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skw2s import OVERLAP, OverlapResampler
+    >>> from skw2s.datasets import make_overlap_classification
+    >>> X, y, group, weak_cols = make_overlap_classification(random_state=0)
+    >>> weak = LogisticRegression().fit(X[:, weak_cols], y)
+    >>> res = OverlapResampler()
+    >>> X_res, y_res = res.fit_resample(X, y, weak_proba=weak.predict_proba(X[:, weak_cols]))
+    >>> X_res.shape  # the overlap points: 30% of the 1,000
+    (300, 40)
+    >>> bool((res.detector_.labels_[res.sample_indices_] == OVERLAP).all())
+    True
+
+    In an imbalanced-learn pipeline (``pip install imbalanced-learn``) the strong
+    model is trained on the detected overlap rows only::
+
+        from imblearn.pipeline import make_pipeline
+        pipe = make_pipeline(OverlapResampler(), LogisticRegression()).fit(X, y)
+    """
+
+    def __init__(self, detector=None, *, keep="overlap"):
+        self.detector = detector
+        self.keep = keep
+
+    def _groups(self):
+        names = [self.keep] if isinstance(self.keep, str) else self.keep
+        if not isinstance(names, (list, tuple)) or not names:
+            raise TypeError(
+                "keep must be a group name or a non-empty list of group names; got "
+                f"{self.keep!r}."
+            )
+        allowed = tuple(_KEEP) if isinstance(self.keep, str) else GROUP_NAMES
+        bad = [name for name in names if not isinstance(name, str) or name not in allowed]
+        if bad:
+            raise ValueError(
+                f"keep must be one of {allowed} or a list of {GROUP_NAMES}; got {self.keep!r}."
+            )
+        return sorted({code for name in names for code in _KEEP[name]})
+
+    def fit(self, X, y=None, *, weak_proba=None):
+        """Fit the detector on ``X`` and record the rows kept in ``sample_indices_``.
+
+        Parameters
+        ----------
+        X, y, weak_proba
+            As in :meth:`OverlapDetector.fit`.
+
+        Returns
+        -------
+        self : OverlapResampler
+        """
+        groups = self._groups()
+        if self.detector is not None and not isinstance(self.detector, OverlapDetector):
+            raise TypeError(
+                f"detector must be an OverlapDetector or None; got {type(self.detector).__name__}."
+            )
+        detector = OverlapDetector() if self.detector is None else clone(self.detector)
+        self.detector_ = detector.fit(X, y, weak_proba=weak_proba)
+        for name in ("n_features_in_", "feature_names_in_"):
+            self.__dict__.pop(name, None)
+            if hasattr(self.detector_, name):
+                setattr(self, name, getattr(self.detector_, name))
+        self.sample_indices_ = _group_indices(self.detector_.labels_, groups)
+        if self.sample_indices_.size == 0:
+            warnings.warn(
+                f"keep={self.keep!r}: no row was detected in the kept groups; the "
+                "resampled data is empty.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def fit_resample(self, X, y=None, *, weak_proba=None):
+        """Fit the detector on ``X`` and return the rows of the kept groups.
+
+        Parameters
+        ----------
+        X, y, weak_proba
+            As in :meth:`OverlapDetector.fit`; ``y`` is subset alongside ``X``.
+
+        Returns
+        -------
+        X_resampled, y_resampled
+            The rows ``sample_indices_`` of ``X`` and ``y``, of the same types
+            (``y_resampled`` is None when ``y`` is).
+        """
+        self.fit(X, y, weak_proba=weak_proba)
+        return _take_rows(X, self.sample_indices_), _take_rows(y, self.sample_indices_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        if self.detector is not None and self.detector.representation is not None:
             tags.input_tags.string = True
         return tags

@@ -12,7 +12,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from skw2s import EASY, GROUP_NAMES, HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
+from skw2s import (
+    EASY,
+    GROUP_NAMES,
+    HARD,
+    OVERLAP,
+    DegenerateDataWarning,
+    OverlapDetector,
+    OverlapResampler,
+)
 from skw2s._similarity import SimilarityIndex
 from skw2s.datasets import make_overlap_classification
 from skw2s.thresholds import FixedThreshold, MixtureThreshold
@@ -383,3 +391,89 @@ def test_fit_leaves_a_threshold_parameter_unchanged(name):
     proba = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
     OverlapDetector(**{name: rule}).fit(X, weak_proba=proba)
     assert rule == MixtureThreshold() and vars(rule) == vars(MixtureThreshold())
+
+
+# ------------------------------------------------- OverlapResampler (issue 17, defect 3)
+def _weak_pipeline(weak_cols):
+    return make_pipeline(
+        ColumnTransformer([("weak", "passthrough", list(weak_cols))]), LogisticRegression()
+    )
+
+
+def test_resampler_is_a_step_of_an_imblearn_pipeline(clear_pool):
+    # The detector implements fit_resample and transform, which imbalanced-learn's
+    # Pipeline refuses (TypeError); the resampler implements fit_resample only.
+    imblearn_pipeline = pytest.importorskip(
+        "imblearn.pipeline", reason="imbalanced-learn (the test extra) is not installed"
+    )
+    X, y, group, weak_cols, _ = clear_pool
+    with pytest.raises(TypeError):
+        imblearn_pipeline.make_pipeline(OverlapDetector(), LogisticRegression()).fit(X, y)
+    detector = OverlapDetector(weak_estimator=_weak_pipeline(weak_cols))
+    pipe = imblearn_pipeline.make_pipeline(OverlapResampler(detector), LogisticRegression())
+    pipe.fit(X, y)
+    resampler = pipe.steps[0][1]
+    idx = resampler.sample_indices_
+    assert np.array_equal(idx, np.flatnonzero(resampler.detector_.labels_ == OVERLAP))
+    # the detected overlap points are the true ones, and only they train the last step
+    assert np.mean(group[idx] == OVERLAP) > 0.9 and idx.size > 0.8 * np.sum(group == OVERLAP)
+    alone = LogisticRegression().fit(X[idx], y[idx])
+    np.testing.assert_allclose(pipe[-1].coef_, alone.coef_)
+    # at prediction time the resampler is skipped: every row is predicted
+    np.testing.assert_array_equal(pipe.predict(X), alone.predict(X))
+    # the parameters are clone-safe: a grid search over keep runs through the pipeline
+    from sklearn.model_selection import GridSearchCV
+
+    search = GridSearchCV(pipe, {"overlapresampler__keep": ["overlap", "nonhard"]}, cv=2).fit(X, y)
+    assert search.best_params_["overlapresampler__keep"] in ("overlap", "nonhard")
+    assert detector.__dict__.keys() == OverlapDetector().__dict__.keys()  # never fitted itself
+
+
+@pytest.mark.parametrize("keep,groups", [
+    ("overlap", [OVERLAP]), ("nonhard", [EASY, OVERLAP]), ("hard", [HARD]),
+    (["easy", "hard"], [EASY, HARD]),
+])
+def test_resampler_keeps_the_chosen_groups(clear_pool, keep, groups):
+    X, y, _, _, proba = clear_pool
+    res = OverlapResampler(keep=keep)
+    X_res, y_res = res.fit_resample(X, y, weak_proba=proba)
+    labels = res.detector_.labels_
+    np.testing.assert_array_equal(res.sample_indices_, np.flatnonzero(np.isin(labels, groups)))
+    np.testing.assert_array_equal(X_res, X[res.sample_indices_])
+    np.testing.assert_array_equal(y_res, y[res.sample_indices_])
+    assert res.n_features_in_ == X.shape[1] and not hasattr(res, "transform")
+    if keep == "overlap":  # the detector's own fit_resample gives the same rows (one code path)
+        det = OverlapDetector()
+        X_det, y_det = det.fit_resample(X, y, weak_proba=proba)
+        np.testing.assert_array_equal(det.sample_indices_, res.sample_indices_)
+        np.testing.assert_array_equal(X_det, X_res)
+
+
+def test_resampler_keeps_input_types_and_warns_when_empty(clear_pool):
+    pd = pytest.importorskip("pandas", reason="pandas input needs pandas")
+    X, y, _, _, proba = clear_pool
+    X_df = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    res = OverlapResampler()
+    X_res, y_res = res.fit_resample(X_df, pd.Series(y, name="label"), weak_proba=proba)
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert list(res.feature_names_in_) == list(X_df.columns)
+    X_list, y_none = res.fit_resample(X.tolist(), weak_proba=proba)
+    assert isinstance(X_list, list) and y_none is None
+    # nothing above an overlap threshold of 10: an empty result, announced
+    never = OverlapResampler(OverlapDetector(overlap_threshold=10.0))
+    with pytest.warns(DegenerateDataWarning, match="no row was detected"):
+        X_res, y_res = never.fit_resample(X, y, weak_proba=proba)
+    assert X_res.shape == (0, X.shape[1]) and y_res.shape == (0,)
+
+
+@pytest.mark.parametrize("params,error,match", [
+    (dict(keep="overlaps"), ValueError, "keep must be one of"),
+    (dict(keep=["overlap", "nonhard"]), ValueError, "keep must be one of"),
+    (dict(keep=[]), TypeError, "keep must be a group name"),
+    (dict(keep=2), TypeError, "keep must be a group name"),
+    (dict(detector=LogisticRegression()), TypeError, "detector must be an OverlapDetector"),
+])
+def test_resampler_bad_parameters(clear_pool, params, error, match):
+    X, y, _, _, proba = clear_pool
+    with pytest.raises(error, match=match):
+        OverlapResampler(**params).fit_resample(X, y, weak_proba=proba)

@@ -1,10 +1,11 @@
 """scikit-learn's estimator checks, on the defaults and on non-default constructions.
 
-Every estimator is checked here, with a parameter set chosen to run a distinct code path
+Every estimator is checked here, with parameter sets chosen to run distinct code paths
 (not a cross product): each threshold rule in each of the detector's two threshold
 parameters, each ``train_on`` of the classifier, a detector passed to the selector under
-both detections. An estimator that stored state on a parameter (a threshold rule, a
-detector) fails ``check_estimators_overwrite_params`` here (issue 17).
+both detections, the resampler keeping different groups. An estimator that stored state
+on a parameter (a threshold rule, a detector) fails ``check_estimators_overwrite_params``
+here (issue 17). The resampler also runs imbalanced-learn's checks of samplers.
 
 The only exclusion is the classifier's ``check_classifiers_classes`` (reason below).
 scikit-learn itself skips its array-API check unless SCIPY_ARRAY_API is set: skw2s does
@@ -21,7 +22,13 @@ import ruptures
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skw2s import DegenerateDataWarning, OverlapDetector, UCBSourceSelector, WeakToStrongClassifier
+from skw2s import (
+    DegenerateDataWarning,
+    OverlapDetector,
+    OverlapResampler,
+    UCBSourceSelector,
+    WeakToStrongClassifier,
+)
 from skw2s.thresholds import (
     ChangePointThreshold,
     FixedThreshold,
@@ -77,6 +84,15 @@ SELECTORS = [
     ),
 ]
 
+# The default keeps the overlap points, which the checks' random data often lack (an
+# empty result); the others keep rows there.
+RESAMPLERS = [
+    OverlapResampler(),
+    OverlapResampler(keep="nonhard"),
+    OverlapResampler(OverlapDetector(confidence_threshold="changepoint",
+                                     overlap_threshold="changepoint")),
+]
+
 # The semi-supervised -1 marker makes y in {-1, 1} half unlabelled; scikit-learn
 # special-cases its own semi-supervised estimators in this check
 # (_choose_check_classifiers_labels), a third-party one cannot be.
@@ -90,7 +106,7 @@ def _expected_failed(estimator):
     return CLASSIFIER_EXPECTED_FAILED if isinstance(estimator, WeakToStrongClassifier) else {}
 
 
-_CHECKS = parametrize_with_checks(DETECTORS + CLASSIFIERS + SELECTORS,
+_CHECKS = parametrize_with_checks(DETECTORS + CLASSIFIERS + SELECTORS + RESAMPLERS,
                                   expected_failed_checks=_expected_failed)
 
 
@@ -108,6 +124,38 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         check(estimator)
+
+
+# imbalanced-learn's checks of samplers. Its generator (estimator_checks_generator) reads
+# a tag this scikit-learn no longer has (input_tags.dataframe), so the checks that apply
+# are called one by one. Not run: the checks of balancing samplers (sampling_strategy_),
+# of sparse, NaN and string input (the tags say none is accepted), of one-hot targets (y
+# is a vector of labels), and of imbalanced-learn's own tags (sampler_tags; the tests of
+# tests/test_detection.py check sample_indices_).
+IMBLEARN_CHECKS = [
+    "check_target_type",
+    "check_samplers_one_label",
+    "check_samplers_fit_resample",
+    "check_samplers_pandas",
+    "check_samplers_list",
+    "check_samplers_preserve_dtype",
+    "check_samplers_2d_target",
+    "check_sampler_get_feature_names_out",
+    "check_sampler_get_feature_names_out_pandas",
+]
+
+
+@pytest.mark.parametrize("resampler", RESAMPLERS[1:], ids=_stable_id)
+@pytest.mark.parametrize("check", IMBLEARN_CHECKS)
+def test_imblearn_sampler_checks(resampler, check):
+    # RESAMPLERS[0] is left out: on the checks' data it keeps no row, and an empty list
+    # result cannot have the shape check_samplers_list compares.
+    checks = pytest.importorskip(
+        "imblearn.utils.estimator_checks", reason="imbalanced-learn (the test extra) is not installed"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        getattr(checks, check)(type(resampler).__name__, resampler)
 
 
 def test_import_is_light():
