@@ -220,13 +220,15 @@ class MixtureThreshold(_BaseThreshold):
     max_points : int, default=20000
         Largest number of (evenly spaced, sorted) scores the mixture is fitted on.
 
-    The rule keeps nothing of a call: what the model choice found is returned by
-    ``split(scores, return_details=True)``, so a rule passed to an estimator as a
-    parameter is never changed by fitting it.
-
     See Also
     --------
     ChangePointThreshold : the paper's rule, which always cuts.
+
+    Notes
+    -----
+    The rule keeps nothing of a call: what the model choice found is returned by
+    ``split(scores, return_details=True)``, so a rule passed to an estimator as a
+    parameter is never changed by fitting it.
 
     Examples
     --------
