@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: test demo docs bench clean install
+.PHONY: test test-fast dist-check demo docs bench clean install
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,22 @@ $(VENV)/.installed-docs: $(VENV)/.installed-test
 
 install: $(VENV)/.installed-test
 
+# Two test processes (pytest-xdist); tests sharing the dask cluster or a real model run in one
+# process (conftest.py). One BLAS/torch thread per process: two processes on 2 cores.
+PYTEST := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	$(PY) -m pytest tests skw2s -q -p no:cacheprovider -n 2 --dist loadgroup
+
 test: $(VENV)/.installed-test
-	$(PY) -m pytest tests skw2s -q -p no:cacheprovider
+	$(PYTEST)
+
+# The unit tests alone (no real model, no dask cluster): about a minute.
+test-fast: $(VENV)/.installed-test
+	$(PYTEST) -m "not slow"
+
+# Build the sdist and the wheel, install the wheel alone into a clean venv, run the README's
+# quick example (.ci/check_dist.sh).
+dist-check:
+	bash .ci/check_dist.sh $(PYTHON)
 
 # The main job on built-in defaults: movie reviews, MiniLM (weak) -> mpnet (strong).
 demo: $(VENV)/.installed-demo
@@ -68,4 +82,4 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/real_data.py
 
 clean:
-	rm -rf $(VENV) docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info
+	rm -rf $(VENV) .skw2s_cache/test-models dist docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info

@@ -5,6 +5,8 @@ torch, transformers and dask are imported inside the fixtures, so the rest of th
 runs without them (the fixtures skip, with the reason).
 """
 
+import os
+import pathlib
 import shutil
 import string
 
@@ -127,19 +129,32 @@ def direct():
     return _direct
 
 
+# Dequantised copies of the real GGUF models (SmolLM2 about 0.5 GB, Gemma-3 about 1 GB) are
+# kept between test runs: making them takes about 1 and 2 minutes on 2 cores, and they are
+# keyed by the GGUF file's sha256, so a changed file gets a new copy. Override the folder with
+# $SKW2S_TEST_MODEL_CACHE; `make clean` removes the default one.
+TEST_MODEL_CACHE = pathlib.Path(__file__).resolve().parent.parent / ".skw2s_cache" / "test-models"
+
+
 @pytest.fixture(scope="session")
 def skw2s_cache(tmp_path_factory):
     """A private skw2s cache folder, set as $SKW2S_CACHE, removed after the session.
 
-    Real GGUF models are dequantised into it once per session (about 0.5 GB for
-    SmolLM2, 1 GB for Gemma-3); pass it as ``--cache-dir`` to ``skw2s run`` to reuse them.
+    Its ``models/gguf`` folder (the dequantised GGUF copies) is a link to a persistent
+    folder, so real GGUF models are dequantised once per machine, not once per test run;
+    everything else (embedding caches) is fresh. Pass it as ``--cache-dir`` to
+    ``skw2s run`` to reuse the copies.
     """
     path = tmp_path_factory.mktemp("skw2s-cache")
+    persistent = pathlib.Path(os.environ.get("SKW2S_TEST_MODEL_CACHE", TEST_MODEL_CACHE))
+    persistent.mkdir(parents=True, exist_ok=True)
+    (path / "models").mkdir()
+    (path / "models" / "gguf").symlink_to(persistent, target_is_directory=True)
     patch = pytest.MonkeyPatch()
     patch.setenv("SKW2S_CACHE", str(path))
     yield path
     patch.undo()
-    shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)  # removes the link, not the persistent copies
 
 
 DASK_REASON = 'dask support needs the dask extra: pip install "skw2s[dask]"'
@@ -147,13 +162,20 @@ DASK_REASON = 'dask support needs the dask extra: pip install "skw2s[dask]"'
 
 @pytest.fixture(scope="session")
 def dask_cluster():
-    """An in-process LocalCluster: 2 worker processes, 1 thread each, 1 GiB each."""
+    """One cluster per test run: 2 worker processes, 1 thread and 1 GiB each.
+
+    The worker named "gpu" declares a resource ``{"GPU": 1}`` (tasks that ask for it run
+    there only); tasks that ask for no resource run on either worker.
+    """
     pytest.importorskip("dask.array", reason=DASK_REASON)
     distributed = pytest.importorskip("distributed", reason=DASK_REASON)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, memory_limit="1GiB", processes=True,
-        dashboard_address=None,
-    ) as cluster:
+    options = {"nthreads": 1, "memory_limit": "1GiB"}
+    workers = {
+        "gpu": {"cls": distributed.Nanny, "options": {**options, "resources": {"GPU": 1}}},
+        "cpu": {"cls": distributed.Nanny, "options": options},
+    }
+    scheduler = {"cls": distributed.Scheduler, "options": {"dashboard_address": None}}
+    with distributed.SpecCluster(workers=workers, scheduler=scheduler) as cluster:
         yield cluster
 
 
@@ -172,3 +194,26 @@ def scheduler(request):
     cluster = request.getfixturevalue("dask_cluster")
     with distributed.Client(cluster) as client:
         yield client
+
+
+# ------------------------------------------------------- parallel runs and the slow marker
+# `make test` runs the suite on 2 processes (pytest-xdist, --dist loadgroup). Tests that share
+# an expensive session or module resource run in one process: the dask cluster (one per
+# test run), and the real SmolLM2 model loaded once for its module.
+_GROUPS = {"dask_cluster": "dask-cluster", "scheduler": "dask-cluster", "smollm2": "smollm2"}
+# Tests using these fixtures are marked slow (real packaged models, the dask cluster):
+# `make test-fast` deselects them; `make test` runs everything.
+_SLOW = {"skw2s_cache", "smollm2", "minilm", "dask_cluster"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        if names & _SLOW or params.get("scheduler") == "distributed":
+            item.add_marker(pytest.mark.slow)
+        for fixture, group in _GROUPS.items():
+            if fixture in names:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break

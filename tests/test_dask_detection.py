@@ -1,6 +1,6 @@
 """OverlapDetector on dask arrays: the same partition as in memory, blockwise.
 
-Every test taking ``scheduler`` runs on dask's threaded scheduler and on a LocalCluster
+Every test taking ``scheduler`` runs on dask's threaded scheduler and on the session cluster
 of 2 worker processes (conftest.py).
 """
 

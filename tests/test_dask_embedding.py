@@ -1,7 +1,7 @@
 """HFEmbedder.transform_partitions: a corpus embedded on dask, one model load per worker.
 
 A tiny random BERT is built from a config saved to a temporary folder (no download).
-Each test runs on dask's threaded scheduler and on a LocalCluster of 2 worker processes
+Each test runs on dask's threaded scheduler and on the session cluster of 2 worker processes
 (the ``scheduler`` fixture of conftest.py). Model loads are counted where they happen:
 in this process for threads, inside each worker process for the cluster.
 """
@@ -191,17 +191,9 @@ def test_dask_dataframe_input(scheduler, tiny_bert):
         HFEmbedder(tiny_bert).transform_partitions(two)
 
 
-def test_resources_route_tasks_to_gpu_workers(tiny_bert):
+def test_resources_route_tasks_to_gpu_workers(tiny_bert, dask_cluster):
     """Only the worker declaring a GPU resource embeds (and loads the model)."""
-    from distributed import Client, Nanny, Scheduler, SpecCluster
-
-    options = {"nthreads": 1, "memory_limit": "1GiB"}
-    workers = {
-        "gpu": {"cls": Nanny, "options": {**options, "resources": {"GPU": 1}}},
-        "cpu": {"cls": Nanny, "options": options},
-    }
-    scheduler = {"cls": Scheduler, "options": {"dashboard_address": ":0"}}
-    with SpecCluster(workers=workers, scheduler=scheduler) as cluster, Client(cluster) as client:
+    with distributed.Client(dask_cluster) as client:
         client.run(_install_load_counter)
         gpu = next(a for a, w in client.scheduler_info()["workers"].items() if w["resources"])
         Z = HFEmbedder(tiny_bert).transform_partitions(

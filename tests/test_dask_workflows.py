@@ -2,7 +2,7 @@
 UCB selector's ask/tell loop with batches computed by the workers.
 
 joblib's dask backend exists only with a distributed ``Client``, so these tests use the
-session's LocalCluster (not the threaded scheduler).
+session cluster (not the threaded scheduler).
 """
 
 import pathlib
