@@ -199,8 +199,10 @@ def scheduler(request):
 # ------------------------------------------------------- parallel runs and the slow marker
 # `make test` runs the suite on 2 processes (pytest-xdist, --dist loadgroup). Tests that share
 # an expensive session or module resource run in one process: the dask cluster (one per
-# test run), and the real SmolLM2 model loaded once for its module.
-_GROUPS = {"dask_cluster": "dask-cluster", "scheduler": "dask-cluster", "smollm2": "smollm2"}
+# test run), and the real GGUF models (dequantised once into the persistent cache, SmolLM2
+# loaded once for its module).
+_GROUPS = {"dask_cluster": "dask-cluster", "scheduler": "dask-cluster",
+           "skw2s_cache": "real-gguf", "smollm2": "real-gguf"}
 # Tests using these fixtures are marked slow (real packaged models, the dask cluster):
 # `make test-fast` deselects them; `make test` runs everything.
 _SLOW = {"skw2s_cache", "smollm2", "minilm", "dask_cluster"}
