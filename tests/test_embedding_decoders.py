@@ -260,15 +260,35 @@ def _last_token_reference(tokenizer, model, texts, layers, max_length=64):
     return np.array(rows)
 
 
-def test_smollm2_gguf_matches_transformers_directly(smollm2):
+def _direct_gguf_reference(folder, texts, layers, cache_root):
+    """Last-token vectors from transformers loading the GGUF file itself (no skw2s code).
+
+    Loading a GGUF file dequantises it (about 25 s for SmolLM2 on 2 cores), so the
+    reference is kept in the persistent test cache, keyed by the file's sha256, the texts,
+    the layers and the versions of transformers and torch that computed it.
+    """
+    digest = _hf_loading.file_digest(str(folder / SMOLLM2_FILE))
+    key = hashlib.sha256(repr((digest, texts, layers, transformers.__version__,
+                               torch.__version__)).encode()).hexdigest()[:16]
+    path = cache_root / f"reference-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=SMOLLM2_FILE)
+    model = transformers.AutoModel.from_pretrained(folder, gguf_file=SMOLLM2_FILE).eval()
+    assert tokenizer.padding_side == "right"
+    ref = _last_token_reference(tokenizer, model, texts, layers)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+    np.save(tmp, ref)
+    os.replace(tmp, path)  # never a half-written reference
+    return ref
+
+
+def test_smollm2_gguf_matches_transformers_directly(smollm2, skw2s_cache):
     folder, emb, _ = smollm2
     assert emb.pooling_ == "last" and emb.n_hidden_states_ == 31 and emb.n_features_out_ == 1152
     texts = REVIEWS + [""]
     Z = emb.transform(texts)  # batches of 4, right-padded
-    tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=SMOLLM2_FILE)
-    model = transformers.AutoModel.from_pretrained(folder, gguf_file=SMOLLM2_FILE).eval()
-    assert tokenizer.padding_side == "right"
-    ref = _last_token_reference(tokenizer, model, texts, [15, -1])
+    ref = _direct_gguf_reference(folder, texts, [15, -1], skw2s_cache / "models" / "gguf")
     last = np.abs(Z[:, 576:] - ref[:, 576:])
     assert last.max() <= 1e-3, last.max(1)
     # Layer 15 carries "massive activations" (|x| up to about 2.5e4 on a text's first
