@@ -117,7 +117,21 @@ def _stable_id(obj):
     return None if name is None else re.sub(r"objectat0x[0-9a-fA-F]+", "", name)
 
 
-@pytest.mark.parametrize(*_CHECKS.args, ids=_stable_id)
+# The default construction of each estimator is checked by `make test-fast`; the other
+# constructions are marked slow (`make test` runs them all).
+_DEFAULTS = {id(DETECTORS[0]), id(CLASSIFIERS[0]), id(SELECTORS[0]), id(RESAMPLERS[0])}
+
+
+def _mark_non_defaults(cases):
+    for case in cases:
+        values, marks = (case.values, list(case.marks)) if hasattr(case, "values") else (case, [])
+        if id(values[0]) not in _DEFAULTS:
+            marks.append(pytest.mark.slow)
+        yield pytest.param(*values, marks=marks)
+
+
+@pytest.mark.parametrize(_CHECKS.args[0], list(_mark_non_defaults(_CHECKS.args[1])),
+                         ids=_stable_id)
 def test_sklearn_compatible(estimator, check):
     # The checks' tiny random datasets often hold one group of scores: documented
     # behaviour, announced by a DegenerateDataWarning.

@@ -76,6 +76,7 @@ def test_changepoint_bad_grid(jump, min_size):
         changepoint_index(np.arange(10.0), jump=jump, min_size=min_size)
 
 
+@pytest.mark.slow  # 1e6 points: about 5 s
 def test_changepoint_is_the_least_squares_split_on_a_million_points():
     # (its O(n) speed is measured in benchmarks/threshold_speed.py, not here)
     x = np.sort(np.random.default_rng(0).beta(2, 5, size=10**6))
