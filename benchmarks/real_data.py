@@ -105,10 +105,11 @@ def markdown_tables(all_results):
         s, c = r["summary"], r["config"]
         k = len(r["data"]["classes"])
         pgr = " / ".join(_num(s[key]["mean"], ".2f") for key in ("pgr", "pgr_nonhard", "pgr_overlap"))
-        n_overlap = sum(not np.isnan(v.get("overlap_only", np.nan)) for v in r["per_seed"])
         overlap = _ms(s["w2s_overlap"])
-        if 0 < n_overlap < len(r["per_seed"]):  # a split without any detected overlap point
-            overlap += f" ({n_overlap} of {len(r['per_seed'])} splits)"
+        n_fallback = s["w2s_overlap"]["n_fallback"]  # splits without any detected overlap point
+        if n_fallback:  # WeakToStrongClassifier trained on every pool row there
+            overlap += (" (none detected: all rows)" if n_fallback == len(r["per_seed"])
+                        else f" (none in {n_fallback} of {len(r['per_seed'])} splits: all rows)")
         lines.append(
             f"| {c['dataset']} ({k}) | {c['weak']} -> {c.get('strong', 'mpnet')} | {_ms(s['weak'])} | {_ms(s['w2s'])} "
             f"| {_ms(s['w2s_nonhard'])} | {overlap} | {_ms(s['ceiling'])} | {pgr} "

@@ -1,4 +1,10 @@
-"""The study behind ``skw2s run``: embeddings, the overlap experiment, figures, summary."""
+"""The study behind ``skw2s run``: input checks, embeddings, the overlap experiment, figures, summary.
+
+:func:`run_study` first checks what the user controls: the sample size, the layers, the
+splits each seed will draw, the weak labeller and the models (resolving and loading
+each one). Those checks raise :class:`~skw2s.cli.CLIError` (one error line, exit status
+2). Past them, an exception is a bug of skw2s, and ``skw2s run`` shows its traceback.
+"""
 
 import pathlib
 import time
@@ -7,9 +13,10 @@ import warnings
 import numpy as np
 
 from ._packaged import default_cache_dir, packaged_layer, packaged_model
+from .cli import CLIError, _first_line
 
 
-def _layer(value, model_name, pooling="auto"):
+def _layer(value, model_name, pooling="auto", option="--weak-layer"):
     if value == "auto":
         return packaged_layer(model_name, pooling)
     if value == "middle":
@@ -17,7 +24,24 @@ def _layer(value, model_name, pooling="auto"):
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"a layer must be an integer, 'middle' or 'auto'; got {value!r}") from None
+        raise CLIError(f"{option}: a layer must be an integer, 'middle' or 'auto'; got {value!r}") from None
+
+
+def _check_sample(y, n):
+    """Raise CLIError when ``--n-samples n`` cannot draw a stratified sample of ``y``."""
+    if n <= 0 or n >= y.shape[0]:
+        return
+    classes, counts = np.unique(y, return_counts=True)
+    if counts.min() < 2:
+        raise CLIError(
+            f"--n-samples {n}: class {str(classes[np.argmin(counts)])!r} has a single text, too few "
+            "for a stratified sample; pass --n-samples 0 to keep every text"
+        )
+    if min(n, y.shape[0] - n) < classes.size:
+        raise CLIError(
+            f"--n-samples {n} draws a stratified sample of {y.shape[0]} texts in {classes.size} classes: "
+            f"both the sample and the rest need at least {classes.size} texts"
+        )
 
 
 def _stratified_sample(y, n, rng):
@@ -29,18 +53,72 @@ def _stratified_sample(y, n, rng):
     return np.sort(idx)
 
 
-def embed(texts, model_name, layer, args, cache_root):
-    """Embed texts with a (possibly packaged) model; cached on disk per text."""
+def _split_fractions(n, args):
+    """Fractions of the weak split and of the pool; CLIError when no pool is left."""
+    train_size = args.n_weak / n
+    pool_size = 1 - train_size - args.test_size
+    if pool_size <= 0.05:
+        raise CLIError(
+            f"--n-weak {args.n_weak} and --test-size {args.test_size:.2f} leave no pool to "
+            f"pseudolabel among {n} texts"
+        )
+    return train_size, pool_size
+
+
+def _check_splits(y, args):
+    """Draw each seed's splits (as the experiment will): the weak model must be able to learn."""
+    from .experiments import _seed_splits
+
+    train_size, pool_size = _split_fractions(y.shape[0], args)
+    for seed, _, train, pool, test in _seed_splits(
+        y.shape[0], train_size, pool_size, args.seeds, None, args.random_state
+    ):
+        if pool.size < 2 or test.size < 1:
+            raise CLIError(
+                f"--n-weak {args.n_weak} and --test-size {args.test_size:.2f} leave {pool.size} texts to "
+                f"pseudolabel and {test.size} to test among {y.shape[0]}: use more texts"
+            )
+        if np.unique(y[train]).size < 2:
+            raise CLIError(
+                f"the weak model's split of seed {seed} ({train.size} texts) holds a single class "
+                f"({str(y[train][0])!r}): pass a larger --n-weak (or another --random-state)"
+            )
+
+
+def _check_vader(classes):
+    if classes.size not in (2, 3):
+        raise CLIError(f"--weak-model vader labels sentiment into 2 or 3 classes; the data have {classes.size}")
+    from .weak_labellers import _analyzer
+
+    try:
+        _analyzer()
+    except ImportError as exc:
+        raise CLIError(_first_line(exc)) from None
+
+
+def _resolve_model(name, cache_root):
+    """``(path, model_kwargs)`` of ``--weak-model`` / ``--strong-model``; CLIError when unavailable."""
+    try:
+        return packaged_model(name, cache_root)
+    except (ValueError, ImportError, OSError) as exc:
+        raise CLIError(_first_line(exc)) from exc
+
+
+def _embedder(name, layer, args, cache_root, option):
+    """The HFEmbedder of ``--weak-model`` or ``--strong-model`` (``option``), loaded.
+
+    A model that is not installed or cannot be loaded is a CLIError.
+    """
     from .embedding import HFEmbedder
 
-    path, model_kwargs = packaged_model(model_name, cache_root)
+    path, model_kwargs = _resolve_model(name, cache_root)
     pooling = getattr(args, "pooling", "auto")
     template = getattr(args, "template", None)
     if template is not None:  # typed on a command line: \n and \t stand for newline and tab
         template = template.replace("\\n", "\n").replace("\\t", "\t")
     embedder = HFEmbedder(
         path,
-        layer=_layer(layer, model_name, pooling),
+        layer=layer,
         pooling=pooling,
         template=template,
         model_kwargs=model_kwargs,
@@ -49,8 +127,23 @@ def embed(texts, model_name, layer, args, cache_root):
         cache=str(pathlib.Path(cache_root) / "embeddings"),
         progress_bar=not args.no_progress,
     )
+    try:  # loads the model (and checks the layer and the token limit)
+        return embedder.fit()
+    except (ValueError, OSError, ImportError) as exc:
+        raise CLIError(f"{option} {name}: {_first_line(exc)}") from exc
+
+
+def embed(texts, side, args, cache_root):
+    """Embed texts with the weak or strong (possibly packaged) model; cached on disk per text.
+
+    Returns ``(Z, seconds, embedder)``. Resolving and loading the model are input
+    checks (:class:`~skw2s.cli.CLIError`); embedding is not.
+    """
+    name = getattr(args, f"{side}_model")
+    layer = _layer(getattr(args, f"{side}_layer"), name, getattr(args, "pooling", "auto"), f"--{side}-layer")
     start = time.perf_counter()
-    Z = embedder.fit_transform(texts)
+    embedder = _embedder(name, layer, args, cache_root, f"--{side}-model")
+    Z = embedder.transform(texts)
     return Z, time.perf_counter() - start, embedder
 
 
@@ -58,29 +151,38 @@ def run_study(texts, y, args, *, source):
     """Run the whole study; return a JSON-serialisable dict of every figure."""
     rng = np.random.RandomState(args.random_state)
     cache_root = pathlib.Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    # --- input checks: each failure is a CLIError (one line, exit status 2)
+    _check_sample(y, args.n_samples)
     keep = _stratified_sample(y, args.n_samples, rng)
     texts = [texts[i] for i in keep]
     y = y[keep]
     classes, counts = np.unique(y, return_counts=True)
-    _split_fractions(len(texts), args)  # fail before embedding anything
+    _check_splits(y, args)  # fail before embedding anything
+    for side in ("weak", "strong"):
+        name = getattr(args, f"{side}_model")
+        if name != "vader":
+            _layer(getattr(args, f"{side}_layer"), name, getattr(args, "pooling", "auto"), f"--{side}-layer")
+    if args.strong_model == "vader":
+        raise CLIError("--strong-model vader: the VADER lexicon gives no features; it can only be the weak model")
+    if args.weak_model == "vader":
+        _check_vader(classes)
     print(f"skw2s run: {len(texts)} texts from {source}; classes "
           + ", ".join(f"{c} ({k})" for c, k in zip(classes, counts)), flush=True)
     if args.weak_model == "vader":
         # The weak-supervision setting: a labeller that gives probabilities, no weak features.
         from .weak_labellers import VaderLabeller
 
-        if classes.size not in (2, 3):
-            raise ValueError(f"--weak-model vader labels sentiment into 2 or 3 classes; the data have {classes.size}")
         Xw, tw, weak = texts, 0.0, VaderLabeller()
         weak_info = {"name": "vader", "kind": "lexicon labeller (VADER), logistic calibration on the weak split"}
     else:
         print(f"embedding with the weak encoder ({args.weak_model}) ...", flush=True)
-        Xw, tw, weak_emb = embed(texts, args.weak_model, args.weak_layer, args, cache_root)
+        Xw, tw, weak_emb = embed(texts, "weak", args, cache_root)
         weak = _probe(args.C)
         weak_info = {"name": args.weak_model, "layer": weak_emb.layer, "dim": int(Xw.shape[1]),
                      "pooling": weak_emb.pooling_, "template": weak_emb.template}
     print(f"embedding with the strong encoder ({args.strong_model}) ...", flush=True)
-    Xs, ts, strong_emb = embed(texts, args.strong_model, args.strong_layer, args, cache_root)
+    Xs, ts, strong_emb = embed(texts, "strong", args, cache_root)
+    # --- the experiment: past the checks, an exception is a bug
     print("training weak, strong and W2S models over "
           f"{args.seeds} seed(s) ...", flush=True)
     start = time.perf_counter()
@@ -108,49 +210,57 @@ def _probe(C):
     return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
 
 
-def _split_fractions(n, args):
-    """Fractions of the weak split and of the pool; ValueError when no pool is left."""
-    train_size = args.n_weak / n
-    pool_size = 1 - train_size - args.test_size
-    if pool_size <= 0.05:
-        raise ValueError(
-            f"--n-weak {args.n_weak} and --test-size {args.test_size:.2f} leave no pool to "
-            f"pseudolabel among {n} texts"
-        )
-    return train_size, pool_size
+def _detector(args):
+    """The study's (unfitted) detector: the --thresholds rule on centred embeddings."""
+    from .detection import OverlapDetector
+
+    # Real embeddings share a large common direction: centre them before cosines.
+    return OverlapDetector(center=True, confidence_threshold=args.thresholds, overlap_threshold=args.thresholds)
+
+
+def _training_rows(clf):
+    """What a fitted WeakToStrongClassifier trained on (None: it could not be trained)."""
+    if clf is None:
+        return {"train_on": None, "n_train": 0, "n_coverage": 0}
+    return {"train_on": clf.train_on_, "n_train": int(clf.train_indices_.size),
+            "n_coverage": int(clf.coverage_indices_.size)}
 
 
 def _experiment(Xw, Xs, y, args, weak_estimator):
-    """Weak / ceiling / W2S / overlap-only accuracies, PGR, density, mixing curve, groups."""
-    from sklearn.base import clone
-    from sklearn.model_selection import train_test_split
-    from ._sklearn_compat import safe_indexing as _safe_indexing
+    """Weak / ceiling / W2S / overlap-only accuracies, PGR, density, mixing curve, groups.
 
-    from ._study_groups import nonhard_accuracy, study_group_diagnostics
-    from .detection import OverlapDetector
-    from .experiments import run_overlap_experiment, summarize_overlap_experiment
+    "W2S on overlap only" and "W2S on non-hard points" are
+    ``WeakToStrongClassifier(train_on="overlap" / "nonhard")`` on each seed's pool,
+    reusing that seed's weak probabilities and fitted detector.
+    """
+    from ._study_groups import study_group_diagnostics
+    from .experiments import _accuracy, _w2s_on_pool, run_overlap_experiment, summarize_overlap_experiment
     from .metrics import performance_gap_recovered
 
     n = y.shape[0]
     train_size, pool_size = _split_fractions(n, args)
-    # Real embeddings share a large common direction: centre them before cosines.
-    detector = OverlapDetector(center=True, confidence_threshold=args.thresholds,
-                               overlap_threshold=args.thresholds)
+    detector = _detector(args)
+    strong = _probe(args.C)
     records, partitions = run_overlap_experiment(
-        Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=_probe(args.C), detector=detector,
+        Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=strong, detector=detector,
         train_size=train_size, pool_size=pool_size, n_seeds=args.seeds,
         random_state=args.random_state, return_partitions=True,
     )
     groups = study_group_diagnostics(partitions, y, np.unique(y))
-    nonhard = nonhard_accuracy(partitions, Xs, y, _probe(args.C))
     summary = summarize_overlap_experiment(records)
     per_seed = {}
     for r in records:
         if r["kind"] != "mix":
             per_seed.setdefault(r["seed"], {})[r["kind"]] = r["accuracy"]
             per_seed[r["seed"]]["overlap_density"] = r["overlap_density"]
-    for part, acc in zip(partitions, nonhard):
-        per_seed[part["seed"]]["nonhard"] = acc
+    for part in partitions:
+        test = part["test"]
+        clf = _w2s_on_pool(strong, Xs[part["pool"]], part["weak_proba"], part["classes"],
+                           part["detector"], "nonhard")
+        row = per_seed[part["seed"]]
+        row["nonhard"] = float("nan") if clf is None else _accuracy(clf, Xs[test], y[test])
+        row["training_rows"] = {"overlap_only": _training_rows(part["overlap_only"]),
+                                "nonhard": _training_rows(clf)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pgr = [performance_gap_recovered(v["weak"], v["w2s"], v["ceiling"]) for v in per_seed.values()]
@@ -166,23 +276,26 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
         return {"mean": float(a.mean()) if a.size else float("nan"),
                 "std": float(a.std(ddof=1)) if a.size > 1 else 0.0}
 
+    def w2s_stats(key):
+        rows = [v["training_rows"][key] for v in per_seed.values()]
+        values = [v[key] for v in per_seed.values()]
+        return {**stats(values), "n_splits": int(np.sum(~np.isnan(np.asarray(values, dtype=float)))),
+                "n_fallback": sum(r["train_on"] == "all" for r in rows),
+                "n_coverage": sum(r["n_coverage"] > 0 for r in rows)}
+
     q = np.array(sorted(summary["mix"]))
     mean = np.array([summary["mix"][v]["mean"] for v in q])
     slope = float(np.polyfit(q, mean, 1)[0]) if q.size > 1 else float("nan")
-    # Confidence histogram and change point on one split, for the figure.
-    tr, rest = train_test_split(np.arange(n), train_size=train_size, stratify=y,
-                                random_state=args.random_state)
-    weak = clone(weak_estimator).fit(_safe_indexing(Xw, tr), y[tr])
-    det = clone(detector).fit(Xs[rest], weak_proba=weak.predict_proba(_safe_indexing(Xw, rest)))
+    # Confidence histogram and thresholds of the first seed's pool, for the figure.
+    det = partitions[0]["detector"]
     counts, edges = np.histogram(det.confidence_, bins=40, range=(0.0, 1.0))
     return {
         "summary": {
             "n_seeds": args.seeds,
             **{k: {"mean": summary[k]["mean"], "std": summary[k]["std"]}
                for k in ("weak", "ceiling", "w2s")},
-            "w2s_overlap": {"mean": summary["overlap_only"]["mean"], "std": summary["overlap_only"]["std"],
-                            "n_splits": summary["overlap_only"]["n"]},
-            "w2s_nonhard": stats(nonhard),
+            "w2s_overlap": w2s_stats("overlap_only"),
+            "w2s_nonhard": w2s_stats("nonhard"),
             "pgr": stats(pgr),
             "pgr_nonhard": stats(pgr_nonhard),
             "pgr_overlap": stats(pgr_overlap),
@@ -197,8 +310,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
                   "std": [summary["mix"][v]["std"] for v in q]},
         "per_seed": [{"seed": int(k), **v} for k, v in per_seed.items()],
         "groups": groups,
-        "confidence_histogram": {"edges": edges.tolist(), "counts": counts.tolist(),
-                                 "threshold": det.confidence_threshold_,
+        "confidence_histogram": {"seed": int(partitions[0]["seed"]), "edges": edges.tolist(),
+                                 "counts": counts.tolist(), "threshold": det.confidence_threshold_,
                                  "split_quality": det.confidence_split_quality_},
         "records": records,
     }
@@ -227,14 +340,26 @@ def write_figures(results, out_dir):
     ax.bar(edges[:-1], hist["counts"], width=np.diff(edges), align="edge", color="0.6")
     if np.isfinite(hist["threshold"]):
         ax.axvline(hist["threshold"], color="C3", label=f"threshold {hist['threshold']:.3f}")
-        ax.set_title("hard-only points lie left of the threshold (one split)")
+        ax.set_title(f"hard-only points lie left of the threshold (pool of seed {hist.get('seed', 0)})")
         ax.legend()
     else:  # the detector found one group of confidences: no hard-only point
-        ax.set_title("one group of confidences: no hard-only point (one split)")
+        ax.set_title(f"one group of confidences: no hard-only point (pool of seed {hist.get('seed', 0)})")
     ax.set(xlabel="weak-model confidence on the pool", ylabel="texts")
     fig.savefig(out_dir / "confidence_histogram.png", dpi=120, bbox_inches="tight")
     plt.close(fig)
     return ["mixing_curve.png", "confidence_histogram.png"]
+
+
+def _rows_note(stat, n_seeds, what):
+    """What WeakToStrongClassifier did on the splits where the subset was not usable as is."""
+    notes = []
+    if stat["n_fallback"]:
+        notes.append(f"no {what} point in {stat['n_fallback']} of {n_seeds} splits: every pool row used there")
+    if stat["n_coverage"]:
+        notes.append(f"{stat['n_coverage']} of {n_seeds} splits: rows added for a class the {what} points miss")
+    if stat["n_splits"] < n_seeds:
+        notes.append(f"{n_seeds - stat['n_splits']} of {n_seeds} splits: a single pseudolabel class, not trained")
+    return f"  ({'; '.join(notes)})" if notes else ""
 
 
 def print_summary(results, out_dir):
@@ -250,15 +375,8 @@ def print_summary(results, out_dir):
           f"{s['n_seeds']} seed(s)")
     print(f"  weak accuracy            {fmt('weak')}")
     print(f"  W2S accuracy (all)       {fmt('w2s')}")
-    n_overlap = s["w2s_overlap"].get("n_splits", s["n_seeds"])
-    if n_overlap == 0:
-        print("  W2S on overlap only      -  (no overlap point detected in any split)")
-    else:
-        print(f"  W2S on overlap only      {fmt('w2s_overlap')}" + (
-            f"  ({n_overlap} of {s['n_seeds']} splits; no overlap point detected in the others)"
-            if n_overlap < s["n_seeds"] else ""))
-    if "w2s_nonhard" in s:
-        print(f"  W2S on non-hard points   {fmt('w2s_nonhard')}")
+    print(f"  W2S on overlap only      {fmt('w2s_overlap')}{_rows_note(s['w2s_overlap'], s['n_seeds'], 'overlap')}")
+    print(f"  W2S on non-hard points   {fmt('w2s_nonhard')}{_rows_note(s['w2s_nonhard'], s['n_seeds'], 'non-hard')}")
     print(f"  strong ceiling           {fmt('ceiling')}")
     print(f"  PGR (all / overlap only) {fmt('pgr')} / {fmt('pgr_overlap')}")
     if "pgr_nonhard" in s:

@@ -120,23 +120,3 @@ def format_groups(report):
         lines.append(f"  two groups found, per seed: confidences {_flags(conf)}; overlap scores {_flags(over)}")
     return lines
 
-
-def nonhard_accuracy(partitions, X_strong, y, estimator):
-    """Test accuracy of the strong estimator trained on the non-hard pool rows, per seed.
-
-    The pseudolabels of the rows the detector did not call hard-only (easy-only and
-    overlap), the same pools and test splits as the experiment; NaN where those rows
-    hold fewer than two classes.
-    """
-    from sklearn.base import clone
-
-    out = []
-    for part in partitions:
-        keep = part["pool"][part["groups"] != HARD]
-        pseudo = part["pseudolabels"][part["groups"] != HARD]
-        if np.unique(pseudo).size < 2:
-            out.append(float("nan"))
-            continue
-        model = clone(estimator).fit(X_strong[keep], pseudo)
-        out.append(float(np.mean(model.predict(X_strong[part["test"]]) == y[part["test"]])))
-    return out

@@ -2,7 +2,8 @@
 
 ``train_on`` picks a subset of the detected groups; the subset then keeps every
 pseudolabel class of the pool (a class it misses gets its most overlap-like rows), so
-that the strong estimator can predict every class.
+that the strong estimator can predict every class. :func:`draw_mixture` is the paper's
+mixing draw, for a float ``train_on`` and for :func:`skw2s.experiments.run_overlap_experiment`.
 """
 
 import warnings
@@ -12,6 +13,21 @@ from sklearn.utils import check_random_state
 
 from ._constants import HARD, OVERLAP
 from .exceptions import DegenerateDataWarning
+
+
+def draw_mixture(overlap, rest, q, rng):
+    """The paper's mixing draw: ``N = min(|overlap|, |rest|)`` rows, ``round(q N)`` overlap.
+
+    Draws without replacement, first ``round(q N)`` of ``overlap`` then the other
+    ``N - round(q N)`` of ``rest`` (both arrays of row positions), with the
+    ``RandomState`` ``rng``; returns them in that order (empty when ``N = 0``).
+    """
+    N = min(overlap.size, rest.size)
+    n_o = int(round(float(q) * N))
+    return np.concatenate([
+        rng.choice(overlap, n_o, replace=False),
+        rng.choice(rest, N - n_o, replace=False),
+    ]).astype(int)
 
 
 def choose_rows(train_on, labels, n_pool, random_state):
@@ -29,13 +45,7 @@ def choose_rows(train_on, labels, n_pool, random_state):
         what = "overlap" if t == "overlap" else "non-hard"
     else:
         rest = np.flatnonzero(labels != OVERLAP)
-        N = min(overlap.size, rest.size)
-        rng = check_random_state(random_state)
-        n_o = int(round(float(t) * N))
-        chosen = np.sort(np.concatenate([
-            rng.choice(overlap, n_o, replace=False),
-            rng.choice(rest, N - n_o, replace=False),
-        ])).astype(int)
+        chosen = np.sort(draw_mixture(overlap, rest, t, check_random_state(random_state)))
         what = "overlap-mixture (N = min(|overlap|, |non-overlap|) = 0)"
     if chosen.size == 0:
         warnings.warn(

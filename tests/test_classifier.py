@@ -508,3 +508,28 @@ def test_routing_composes_with_cross_validation_and_soft_pipelines():
         routed = WeakToStrongClassifier(LogisticRegression(), pipe, pseudolabels="soft").fit(X, y_semi)
     plain = WeakToStrongClassifier(LogisticRegression(), pseudolabels="soft").fit(X, y_semi)
     np.testing.assert_allclose(routed.predict_proba(X), plain.predict_proba(X), atol=1e-6)
+
+
+def test_frozen_detector_is_used_as_it_is(data):
+    """A detector fitted on the pool and frozen is not refitted; train_on_ says what was used."""
+    X, y, y_semi, group, cols = data
+    weak = weak_pipe(cols).fit(X[:200], y[:200])
+    P = weak.predict_proba(X[200:])
+    det = OverlapDetector().fit(X[200:], weak_proba=P)
+    ref = WeakToStrongClassifier(detector=OverlapDetector(), train_on="overlap").fit(X[200:], None, weak_proba=P)
+    clf = WeakToStrongClassifier(detector=FrozenEstimator(det), train_on="overlap").fit(X[200:], None, weak_proba=P)
+    assert clf.detector_.estimator is det  # not refitted
+    np.testing.assert_array_equal(clf.train_indices_, ref.train_indices_)
+    np.testing.assert_array_equal(clf.pool_labels_, det.labels_)
+    np.testing.assert_allclose(clf.predict_proba(X[:200]), ref.predict_proba(X[:200]))
+    assert clf.train_on_ == "overlap" and clf.overlap_density_ == det.overlap_density_
+    with pytest.raises(ValueError, match="frozen detector labelled 700 points but the pool has 699"):
+        WeakToStrongClassifier(detector=FrozenEstimator(det), train_on="overlap").fit(
+            X[201:], None, weak_proba=P[1:])
+    # an empty subset: every pool row, and train_on_ says so
+    none = OverlapDetector(overlap_threshold=2.0).fit(X[200:], weak_proba=P)
+    with pytest.warns(DegenerateDataWarning, match="every pool row"):
+        clf = WeakToStrongClassifier(detector=FrozenEstimator(none), train_on="overlap").fit(
+            X[200:], None, weak_proba=P)
+    assert clf.train_on_ == "all" and clf.train_indices_.size == 700
+    assert WeakToStrongClassifier(train_on="nonhard").fit(X, y_semi).train_on_ == "nonhard"

@@ -110,9 +110,11 @@ def test_run_end_to_end_writes_json_and_figures(tmp_path, capsys):
     s = results["summary"]
     for key in ("weak", "ceiling", "w2s", "pgr", "overlap_density"):
         assert set(s[key]) == {"mean", "std"}
-    # The overlap-only row also says on how many splits an overlap point was found.
-    assert set(s["w2s_overlap"]) == {"mean", "std", "n_splits"}
-    assert 0 <= s["w2s_overlap"]["n_splits"] <= 2
+    # The overlap-only and non-hard rows also say what WeakToStrongClassifier did: on how
+    # many splits it was trained, fell back to every pool row, or added rows for a class.
+    for key in ("w2s_overlap", "w2s_nonhard"):
+        assert set(s[key]) == {"mean", "std", "n_splits", "n_fallback", "n_coverage"}
+        assert 0 <= s[key]["n_fallback"] <= s[key]["n_splits"] <= 2
     assert 0 <= s["overlap_density"]["mean"] <= 1
     assert results["curve"]["proportion"][0] == 0.0 and results["curve"]["proportion"][-1] == 1.0
     assert results["splits"]["n_weak_train"] == 30
@@ -269,3 +271,206 @@ def test_vader_weak_model_with_dropna_end_to_end(tmp_path, capsys):
     assert results["models"]["weak"]["name"] == "vader" and results["data"]["n_texts"] == 118
     # The lexicon reads these made-up reviews almost perfectly.
     assert results["summary"]["weak"]["mean"] > 0.9
+
+
+# ------------------------------------------- runs on precomputed features (no model loaded)
+def _feature_csv(path, n=240, seed=0, encoding="utf-8", prefix="text"):
+    """A CSV of n texts with two classes, and weak / strong features for each text.
+
+    The weak side sees one noisy informative feature; the strong side sees it plus five
+    noise columns. Returns the path and {text: {"weak": vector, "strong": vector}}.
+    """
+    import csv
+
+    rng = np.random.RandomState(seed)
+    y = np.arange(n) % 2
+    weak = (2 * y - 1)[:, None] * 1.5 + rng.randn(n, 1)
+    strong = np.hstack([weak + 0.5 * rng.randn(n, 1), rng.randn(n, 5)])
+    features = {}
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label"])
+        for i in range(n):
+            text = f"{prefix} number {i}"
+            features[text] = {"weak": weak[i], "strong": strong[i]}
+            w.writerow([text, "pos" if y[i] else "neg"])
+    return str(path), features
+
+
+def _use_features(monkeypatch, features):
+    """skw2s run embeds with a table lookup instead of a model."""
+    import types
+
+    import skw2s._study as study
+
+    def embed(texts, side, args, cache_root):
+        Z = np.array([features[t][side] for t in texts])
+        return Z, 0.0, types.SimpleNamespace(layer=1, pooling_="mean", template=None)
+
+    monkeypatch.setattr(study, "embed", embed)
+
+
+def _feature_argv(path, out, *extra):
+    return ["run", "--data", path, "--n-samples", "0", "--n-weak", "60", "--seeds", "2",
+            "--output", str(out), "--no-progress", *extra]
+
+
+@pytest.mark.filterwarnings("ignore::skw2s.exceptions.DegenerateDataWarning")
+@pytest.mark.parametrize("error", [ValueError, OSError, ImportError])
+def test_internal_error_is_reported_as_a_bug_not_as_bad_input(capsys, tmp_path, monkeypatch, error):
+    import skw2s._study_groups as groups
+
+    path, features = _feature_csv(tmp_path / "d.csv")
+    _use_features(monkeypatch, features)
+
+    def broken(*args, **kwargs):
+        raise error("something inside the study went wrong")
+
+    monkeypatch.setattr(groups, "study_group_diagnostics", broken)
+    code = main(_feature_argv(path, tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert code == 1  # not 2: the input was fine
+    assert not err.startswith("skw2s: error:")
+    assert "Traceback" in err and "something inside the study went wrong" in err
+    assert "this is a bug" in err and "report" in err
+    # --debug: the exception itself
+    with pytest.raises(error, match="went wrong"):
+        main(_feature_argv(path, tmp_path / "out", "--debug"))
+
+
+def test_bad_inputs_found_by_the_study_are_still_one_line(capsys, tmp_path, monkeypatch):
+    path, features = _feature_csv(tmp_path / "d.csv", n=40)
+    _use_features(monkeypatch, features)
+    for extra, match in (
+        (["--weak-layer", "top"], "--weak-layer: a layer must be an integer"),
+        (["--n-weak", "2"], "split of seed 0 (2 texts) holds a single class"),
+        (["--strong-model", "vader"], "--strong-model vader"),
+        (["--n-samples", "1"], "--n-samples 1"),
+        (["--n-weak", "20", "--test-size", "0.45"], "leave no pool"),
+    ):
+        code, err = _err(capsys, _feature_argv(path, tmp_path / "out", "--n-weak", "10", *extra))
+        assert code == 2 and err.startswith("skw2s: error:") and err.count("\n") == 1, (extra, err)
+        assert match in err, (extra, err)
+
+
+def _latin1_csv(path):
+    rows = [(f"un film {'très' if i % 2 else 'ennuyé'} numéro {i}", "a" if i % 2 else "b") for i in range(20)]
+    with open(path, "w", newline="", encoding="latin-1") as fh:
+        fh.write("text,label\n")
+        fh.writelines(f"{t},{lab}\n" for t, lab in rows)
+    return str(path), rows
+
+
+def test_non_utf8_file_is_one_line_naming_the_byte_and_encoding(capsys, tmp_path):
+    path, _ = _latin1_csv(tmp_path / "reviews.csv")
+    offset = open(path, "rb").read().index(b"\xe9")  # the first é of 'ennuyé'
+    code, err = _err(capsys, ["run", "--data", path])
+    assert code == 2 and err.startswith("skw2s: error:") and err.count("\n") == 1, err
+    assert path in err and f"byte offset {offset}" in err and "0xe9" in err and "--encoding" in err
+    assert "Traceback" not in err
+
+
+def test_encoding_option_reads_a_latin1_file(capsys, tmp_path, monkeypatch):
+    from skw2s.cli import _read_table
+
+    path, rows = _latin1_csv(tmp_path / "reviews.csv")
+    texts, labels = _read_table(path, "text", "label", encoding="latin-1")
+    assert texts == [t for t, _ in rows] and labels == [lab for _, lab in rows]
+    # through the command line: a whole run on the decoded texts
+    path, features = _feature_csv(tmp_path / "films.csv", encoding="latin-1", prefix="critique d'un film très")
+    _use_features(monkeypatch, features)  # a KeyError unless every text is decoded as written
+    out = tmp_path / "out"
+    assert main(_feature_argv(path, out, "--encoding", "latin-1")) == 0
+    assert json.loads((out / "results.json").read_text())["data"]["n_texts"] == 240
+    code, err = _err(capsys, _feature_argv(path, out, "--encoding", "klingon"))
+    assert code == 2 and "unknown encoding" in err
+
+
+@pytest.mark.parametrize("encoding", [None, "latin-1"])
+def test_binary_file_is_one_line(capsys, tmp_path, encoding):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)))
+    code, err = _err(capsys, ["run", "--data", str(path)] + (["--encoding", encoding] if encoding else []))
+    assert code == 2 and err.startswith("skw2s: error:") and err.count("\n") == 1, err
+    assert str(path) in err and "Traceback" not in err
+    if encoding is None:
+        assert "byte offset 0" in err and "--encoding" in err
+
+
+class _OneClassOverlap:
+    """Relabels what OverlapDetector found: the study's W2S subsets become degenerate.
+
+    ``"no overlap"``: every pool point easy-only (no overlap point: the estimator falls
+    back to every pool row). ``"one class"``: the points pseudolabelled ``pos`` overlap,
+    the others are hard-only (the overlap and non-hard points miss class ``neg``: the
+    estimator adds ``neg`` rows).
+    """
+
+    @staticmethod
+    def detector(mode):
+        from skw2s import EASY, HARD, OVERLAP, OverlapDetector
+
+        class Relabelled(OverlapDetector):
+            def fit(self, X, y=None, *, weak_proba=None):
+                super().fit(X, y, weak_proba=weak_proba)
+                pos = np.argmax(weak_proba, axis=1) == 1
+                self.labels_ = np.full(pos.size, EASY) if mode == "no overlap" else np.where(pos, OVERLAP, HARD)
+                self.overlap_density_ = float(np.mean(self.labels_ == OVERLAP))
+                return self
+
+        return Relabelled(center=True)
+
+
+@pytest.mark.parametrize("mode", ["no overlap", "one class"])
+def test_study_figures_are_what_the_estimator_does(capsys, tmp_path, monkeypatch, mode):
+    """W2S on overlap only / non-hard points = WeakToStrongClassifier(train_on=...) on each split."""
+    import warnings
+
+    import skw2s._study as study
+    from skw2s import DegenerateDataWarning
+    from skw2s.classifier import WeakToStrongClassifier
+    from skw2s.experiments import _seed_splits
+
+    path, features = _feature_csv(tmp_path / "d.csv")
+    _use_features(monkeypatch, features)
+    monkeypatch.setattr(study, "_detector", lambda args: _OneClassOverlap.detector(mode))
+    out = tmp_path / "out"
+    assert main(_feature_argv(path, out)) == 0
+    printed = capsys.readouterr().out
+    results = json.loads((out / "results.json").read_text())
+
+    # The same splits, weak model and detector, through the estimator alone.
+    y = np.array(["pos" if i % 2 else "neg" for i in range(240)])
+    Xw = np.array([features[f"text number {i}"]["weak"] for i in range(240)])
+    Xs = np.array([features[f"text number {i}"]["strong"] for i in range(240)])
+    expected = {}
+    for seed, _, train, pool, test in _seed_splits(240, 60 / 240, 1 - 60 / 240 - 1 / 3, 2, None, 0):
+        weak = study._probe(0.01).fit(Xw[train], y[train])
+        for train_on in ("overlap", "nonhard"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                clf = WeakToStrongClassifier(strong_estimator=study._probe(0.01),
+                                             detector=_OneClassOverlap.detector(mode), train_on=train_on,
+                                             classes=weak.classes_)
+                clf.fit(Xs[pool], None, weak_proba=weak.predict_proba(Xw[pool]))
+            expected[seed, train_on] = (clf.score(Xs[test], y[test]), clf.train_on_, clf.coverage_indices_.size)
+    for row in results["per_seed"]:
+        for key, train_on in (("overlap_only", "overlap"), ("nonhard", "nonhard")):
+            acc, used, n_coverage = expected[row["seed"], train_on]
+            assert row[key] == pytest.approx(acc)  # a number where the study used to give NaN
+            assert row["training_rows"][key]["train_on"] == used
+            assert row["training_rows"][key]["n_coverage"] == n_coverage
+    s = results["summary"]
+    if mode == "no overlap":
+        assert s["w2s_overlap"]["n_fallback"] == 2 and s["w2s_nonhard"]["n_fallback"] == 0
+        # falling back to every pool row is plain W2S
+        assert s["w2s_overlap"]["mean"] == pytest.approx(s["w2s"]["mean"])
+        assert "no overlap point in 2 of 2 splits: every pool row used there" in printed
+    else:
+        assert s["w2s_overlap"]["n_coverage"] == s["w2s_nonhard"]["n_coverage"] == 2
+        assert "2 of 2 splits: rows added for a class the overlap points miss" in printed
+    assert s["w2s_overlap"]["n_splits"] == s["w2s_nonhard"]["n_splits"] == 2
+    # The histogram is the first seed's detector: its pool, not a split of its own.
+    hist = results["confidence_histogram"]
+    pool0 = sum(results["groups"]["per_seed"][0][g]["size"] for g in ("easy", "hard", "overlap"))
+    assert hist["seed"] == 0 and sum(hist["counts"]) == pool0

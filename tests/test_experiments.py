@@ -149,3 +149,61 @@ def test_return_partitions_matches_the_records(synthetic):
     # With the true groups there is no detector.
     _, parts = run_overlap_experiment(X_weak, X, y, true_groups=group, return_partitions=True, **kwargs)
     assert parts[0]["detector"] is None and np.array_equal(parts[0]["groups"], group[parts[0]["pool"]])
+
+
+def test_overlap_only_is_what_the_estimator_trains(synthetic):
+    """overlap_only: WeakToStrongClassifier(train_on="overlap") on the detected pool, fallback included."""
+    import warnings
+
+    from sklearn.base import clone
+    from skw2s import DegenerateDataWarning, OverlapDetector
+    from skw2s.classifier import WeakToStrongClassifier
+
+    X_weak, X, y, group = synthetic
+    strong = LogisticRegression(C=0.01)
+    for detector in (OverlapDetector(), OverlapDetector(overlap_threshold=2.0)):  # the second finds no overlap
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            records, parts = run_overlap_experiment(X_weak, X, y, strong_estimator=strong, detector=detector,
+                                                    proportions=[1.0], n_seeds=2, random_state=0,
+                                                    return_partitions=True)
+        for p in parts:
+            rec = next(r for r in records if r["seed"] == p["seed"] and r["kind"] == "overlap_only")
+            weak = LogisticRegression().fit(X_weak[p["train"]], y[p["train"]])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                clf = WeakToStrongClassifier(strong_estimator=strong, detector=clone(detector), train_on="overlap",
+                                             classes=weak.classes_)
+                clf.fit(X[p["pool"]], None, weak_proba=weak.predict_proba(X_weak[p["pool"]]))
+            assert rec["accuracy"] == clf.score(X[p["test"]], y[p["test"]])
+            assert rec["n_train"] == clf.train_indices_.size == p["overlap_only"].train_indices_.size
+            assert p["overlap_only"].train_on_ == clf.train_on_
+            assert p["overlap_only"].detector_.estimator is p["detector"]  # reused, not refitted
+            np.testing.assert_array_equal(p["classes"], weak.classes_)
+        if detector.overlap_threshold == 2.0:  # no overlap point: every pool row, i.e. plain W2S
+            assert all(p["overlap_only"].train_on_ == "all" for p in parts)
+            s = summarize_overlap_experiment(records)
+            assert s["overlap_only"]["mean"] == s["w2s"]["mean"] and s["overlap_only"]["n"] == 2
+
+
+def test_mixing_draw_is_the_estimators(synthetic):
+    """The mix records and WeakToStrongClassifier(train_on=q) draw their rows with one helper."""
+    from skw2s import OVERLAP, OverlapDetector
+    from skw2s._training_rows import draw_mixture
+    from skw2s.classifier import WeakToStrongClassifier
+
+    X_weak, X, y, group = synthetic
+    y_semi = np.where(np.arange(y.size) < 200, y, -1)
+    for q in (0.2, 0.7):
+        clf = WeakToStrongClassifier(detector=OverlapDetector(), train_on=q, random_state=4).fit(X, y_semi)
+        labels = clf.pool_labels_
+        rows = draw_mixture(np.flatnonzero(labels == OVERLAP), np.flatnonzero(labels != OVERLAP), q,
+                            np.random.RandomState(4))
+        np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_[np.sort(rows)])
+    overlap, rest = np.arange(0, 40), np.arange(40, 100)
+    for q in (0.0, 0.3, 1.0):
+        a = draw_mixture(overlap, rest, q, np.random.RandomState(0))
+        b = draw_mixture(overlap, rest, q, np.random.RandomState(0))
+        np.testing.assert_array_equal(a, b)
+        assert a.size == 40 and np.isin(a, overlap).sum() == round(q * 40) and np.unique(a).size == 40
+    assert draw_mixture(overlap[:0], rest, 0.5, np.random.RandomState(0)).size == 0
