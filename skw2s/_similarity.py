@@ -6,11 +6,12 @@ MiB of similarities exist at a time, and each block product runs multi-threaded 
 BLAS. The root-mean-square aggregation needs only the reference set's d x d second
 moment matrix: O((n_query + n_ref) d^2). Query rows are gathered block by block, so
 scoring a subset of a large pool never copies the subset whole.
+
+NumPy only: for a dask representation, :mod:`skw2s._dask` computes the same second moment
+and scores blockwise with this index (``fit_index``, ``score``).
 """
 
 import numpy as np
-
-from . import _dask
 
 SIMILARITIES = ("abs_cosine", "cosine", "dot")
 AGGREGATIONS = ("rms", "mean", "max")
@@ -47,12 +48,7 @@ class SimilarityIndex:
         return max(1, budget // max(n_cols * itemsize, 1))
 
     def fit(self, Z, rows=None):
-        """Index the reference rows ``Z[rows]`` (all rows when ``rows`` is None).
-
-        A dask ``Z`` (``"rms"`` only) is reduced on its cluster by :mod:`skw2s._dask`.
-        """
-        if _dask.is_dask_collection(Z):
-            return _dask.fit_index(self, Z, rows)
+        """Index the reference rows ``Z[rows]`` (all rows when ``rows`` is None)."""
         self.n_ref_ = Z.shape[0] if rows is None else rows.shape[0]
         self.dtype_ = Z.dtype
         d = Z.shape[1]
@@ -95,12 +91,7 @@ class SimilarityIndex:
         return self
 
     def score(self, Z, rows=None):
-        """Overlap score of each row of ``Z[rows]`` against the reference set.
-
-        A dask ``Z`` gives a lazy dask array, computed blockwise (:mod:`skw2s._dask`).
-        """
-        if _dask.is_dask_collection(Z):
-            return _dask.score(self, Z, rows)
+        """Overlap score of each row of ``Z[rows]`` against the reference set."""
         n = Z.shape[0] if rows is None else rows.shape[0]
         out = np.zeros(n, dtype=np.float64)
         if self.n_ref_ == 0 or n == 0:

@@ -2,7 +2,7 @@
 
 :func:`run_study` first checks what the user controls: the sample size, the layers, the
 splits each seed will draw, the weak labeller and the models (resolving and loading
-each one). Those checks raise :class:`~skw2s.cli.CLIError` (one error line, exit status
+each one). Those checks raise :class:`~skw2s.exceptions.CLIError` (one error line, exit status
 2). Past them, an exception is a bug of skw2s, and ``skw2s run`` shows its traceback.
 """
 
@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from ._packaged import default_cache_dir, packaged_layer, packaged_model
-from .cli import CLIError, _first_line
+from .exceptions import CLIError, _first_line
 
 
 def _layer(value, model_name, pooling="auto", option="--weak-layer"):
@@ -137,7 +137,7 @@ def embed(texts, side, args, cache_root):
     """Embed texts with the weak or strong (possibly packaged) model; cached on disk per text.
 
     Returns ``(Z, seconds, embedder)``. Resolving and loading the model are input
-    checks (:class:`~skw2s.cli.CLIError`); embedding is not.
+    checks (:class:`~skw2s.exceptions.CLIError`); embedding is not.
     """
     name = getattr(args, f"{side}_model")
     layer = _layer(getattr(args, f"{side}_layer"), name, getattr(args, "pooling", "auto"), f"--{side}-layer")

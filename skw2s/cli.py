@@ -30,17 +30,10 @@ import warnings
 
 import numpy as np
 
+from .exceptions import CLIError, _first_line
+
 # The names of skw2s.datasets.TEXT_DATASETS, spelled out so that `skw2s -h` imports nothing.
 _DATASET_NAMES = ("movie-reviews", "subjectivity", "tweets", "bbc-news")
-
-
-class CLIError(Exception):
-    """A bad input: reported as one line, exit status 2.
-
-    Raised only by the checks of what the user controls (the data file, its columns
-    and rows, the options, the models and packages asked for). Any other exception
-    during a run is a bug: ``skw2s run`` prints its traceback and exits with status 1.
-    """
 
 
 def _build_parser():
@@ -176,11 +169,6 @@ def _read_table(path, text_column, label_column, encoding="utf-8"):
     texts = [r.get(text_column) for r in rows]
     labels = [r.get(label_column) for r in rows]
     return texts, labels
-
-
-def _first_line(exc):
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _opener(p):

@@ -370,9 +370,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         hard = self._hard_mask(c)
         self.confidence_split_quality_ = split_quality(c, tau_hard) if np.isfinite(tau_hard) else float("nan")
         self.hard_indices_ = np.flatnonzero(hard)
-        self.index_ = SimilarityIndex(
-            self.similarity, self.aggregation, self.working_memory
-        ).fit(Z, self.hard_indices_)
+        index = SimilarityIndex(self.similarity, self.aggregation, self.working_memory)
+        if _dask.is_dask_collection(Z):  # the second moment is reduced on Z's cluster
+            self.index_ = _dask.fit_index(index, Z, self.hard_indices_)
+        else:
+            self.index_ = index.fit(Z, self.hard_indices_)
 
         labels = np.full(n, EASY, dtype=np.int8)
         labels[hard] = HARD
@@ -398,7 +400,10 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 stacklevel=3,
             )
         else:
-            s = np.asarray(self.index_.score(Z, np.flatnonzero(nonhard)))
+            if _dask.is_dask_collection(Z):  # scored blockwise, gathered here
+                (s,) = _dask.gather(_dask.score(self.index_, Z, np.flatnonzero(nonhard)))
+            else:
+                s = self.index_.score(Z, np.flatnonzero(nonhard))
             score[nonhard] = s
             tau, self.overlap_two_groups_, self.overlap_split_quality_, note = overlap_cut(
                 self._overlap_rule, s, lambda: Z[self.hard_indices_],

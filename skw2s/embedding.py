@@ -365,7 +365,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         writes the same per-text cache (concurrent writers never clash), so a rerun
         embeds nothing. Each worker keeps up to four models (by parameters) loaded.
         """
-        from ._dask import embed_partitions
+        from ._dask_embedding import embed_partitions
 
         return embed_partitions(self, X, npartitions=npartitions, resources=resources)
 

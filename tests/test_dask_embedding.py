@@ -20,7 +20,7 @@ distributed = pytest.importorskip("distributed", reason=DASK_REASON)
 torch = pytest.importorskip("torch", reason="HFEmbedder needs torch (pip install skw2s[hf])")
 transformers = pytest.importorskip("transformers", reason="HFEmbedder needs transformers")
 
-from skw2s import HFEmbedder, OverlapDetector, _dask, _hf_loading  # noqa: E402
+from skw2s import HFEmbedder, OverlapDetector, _dask_embedding, _hf_loading  # noqa: E402
 
 # The helpers below run inside the worker processes, which cannot import this module.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -60,7 +60,7 @@ def tiny_bert(tmp_path_factory):
 
 # Run in each worker process (closures are pickled by value): count real model loads.
 def _install_load_counter():
-    from skw2s import _dask as d
+    from skw2s import _dask_embedding as d
     from skw2s import _hf_loading as h
 
     d._EMBEDDERS.clear()
@@ -87,7 +87,7 @@ class LoadCounter:
     def __init__(self, client, monkeypatch):
         self.client = client
         if client is None:
-            monkeypatch.setattr(_dask, "_EMBEDDERS", {})
+            monkeypatch.setattr(_dask_embedding, "_EMBEDDERS", {})
             self.count = 0
             original = _hf_loading._load
 
