@@ -24,6 +24,21 @@ def _normalize_rows(Z):
     return Z / norms[:, None].astype(Z.dtype, copy=False)
 
 
+def quadratic_form(Q, M):
+    """``q^T M q`` for each row ``q`` of ``Q``."""
+    return np.einsum("ij,ij->i", Q @ M, Q)
+
+
+def rms_scores(Q, M):
+    """Root-mean-square similarity of each (prepared) row of ``Q`` to a reference set.
+
+    ``M`` is the reference rows' second moment ``mean_j r_j r_j^T``: the mean of
+    ``(q . r_j)^2`` over the reference is ``q^T M q``, so the cost is O(d^2) per row,
+    whatever the size of the reference.
+    """
+    return np.sqrt(np.maximum(quadratic_form(Q, M), 0.0))
+
+
 def _blocks(Z, rows, step):
     """Yield (slice into the output, block of rows of Z) for rows (None: all)."""
     n = Z.shape[0] if rows is None else rows.shape[0]
@@ -102,9 +117,8 @@ class SimilarityIndex:
         if self.aggregation == "rms":
             M = self.second_moment_
             for sl, Q in _blocks(Z, rows, self._row_step(2 * d, Z.dtype.itemsize)):
-                Q = self._prepare(Q)
-                out[sl] = np.einsum("ij,ij->i", Q @ M, Q)
-            return np.sqrt(np.maximum(out, 0.0))
+                out[sl] = rms_scores(self._prepare(Q), M)
+            return out
         if self.aggregation == "mean" and self.similarity != "abs_cosine":
             for sl, Q in _blocks(Z, rows, self._row_step(d, Z.dtype.itemsize)):
                 out[sl] = self._prepare(Q) @ self.mean_ref_

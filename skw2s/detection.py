@@ -17,11 +17,31 @@ from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
-from ._partition import _resolve_rules, hard_mask, label_points, overlap_cut, paper_config
+from ._labelling import _resolve_rules, hard_mask, label_points, overlap_cut, paper_config
 from .exceptions import DegenerateDataWarning
 from .thresholds import split_quality, split_scores
 
 __all__ = ["OverlapDetector", "OverlapResampler"]
+
+
+def _representation_output(Z):
+    try:
+        return check_array(Z, dtype=[np.float64, np.float32], ensure_all_finite=True)
+    except ValueError as exc:
+        raise ValueError(f"The output of representation is not usable: {exc}") from exc
+
+
+def fit_representation(representation, X):
+    """``(fitted clone, Z)``: a clone of ``representation`` fitted on ``X`` (a frozen one
+    is only applied) and its checked output. Shared with :class:`~skw2s.UCBSourceSelector`."""
+    fitted = clone(representation)
+    Z = fitted.transform(X) if _is_frozen(representation) else fitted.fit_transform(X)
+    return fitted, _representation_output(Z)
+
+
+def apply_representation(fitted, X):
+    """The checked output of a fitted representation on ``X``."""
+    return _representation_output(fitted.transform(X))
 
 
 class OverlapDetector(TransformerMixin, BaseEstimator):
@@ -304,19 +324,10 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     def _represent(self, X, fitting):
         if self.representation is None:
             Z = X
+        elif fitting:
+            self.representation_, Z = fit_representation(self.representation, X)
         else:
-            if fitting:
-                self.representation_ = clone(self.representation)
-                if _is_frozen(self.representation):
-                    Z = self.representation_.transform(X)
-                else:
-                    Z = self.representation_.fit_transform(X)
-            else:
-                Z = self.representation_.transform(X)
-            try:
-                Z = check_array(Z, dtype=[np.float64, np.float32], ensure_all_finite=True)
-            except ValueError as exc:
-                raise ValueError(f"The output of representation is not usable: {exc}") from exc
+            Z = apply_representation(self.representation_, X)
         if fitting:
             self.center_ = Z.mean(axis=0) if self.center else None
         if self.center_ is not None:

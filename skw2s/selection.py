@@ -9,23 +9,19 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._bandit import (
-    BONUSES,
-    DETECTIONS,
-    STRATEGIES,
-    FullHistoryDetection,
-    IncrementalDetection,
-    argmax_random_tie,
-    fit_weak_proba,
-    oracle_values,
-    represent,
-    ucb_index,
-)
-from ._confidence import check_proba, weak_confidence
+from ._bandit import BONUSES, STRATEGIES, argmax_random_tie, oracle_values, ucb_index
+from ._confidence import check_proba, fit_weak_proba, weak_confidence
+from ._online_detection import DETECTIONS, FullHistoryDetection, IncrementalDetection
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._constants import OVERLAP
-from .detection import OverlapDetector, _is_frozen, _resolve_rules
+from .detection import (
+    OverlapDetector,
+    _is_frozen,
+    _resolve_rules,
+    apply_representation,
+    fit_representation,
+)
 from ._source_ids import check_groups, declare_sources, same_id
 from .exceptions import DegenerateDataWarning
 
@@ -222,6 +218,28 @@ class UCBSourceSelector(BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ checks
+    def _fit_weak_proba(self, X, y, weak_proba):
+        proba, self.weak_estimator_ = fit_weak_proba(
+            "UCBSourceSelector", self.weak_estimator, X, y, weak_proba
+        )
+        return proba
+
+    def _represent(self, X, detector, fitting):
+        """The strong-side representation of a batch, as the detector computes it."""
+        rep = detector.representation
+        if rep is None:
+            Z = X
+        elif fitting:
+            self._representation, Z = fit_representation(rep, X)
+        else:
+            if not _is_frozen(rep):
+                raise ValueError(
+                    "partial_fit needs the detector's representation wrapped in "
+                    "sklearn.frozen.FrozenEstimator (it cannot be refitted per batch)."
+                )
+            Z = apply_representation(rep, X)
+        return np.asarray(Z, dtype=np.float64)
+
     def _check_params(self):
         for name, allowed in (("strategy", STRATEGIES), ("bonus", BONUSES), ("detection", DETECTIONS)):
             if getattr(self, name) not in allowed:
@@ -396,8 +414,8 @@ class UCBSourceSelector(BaseEstimator):
             raise ValueError(f"X has {n} samples but y has {_num_samples(y)}.")
         groups, sources = check_groups(groups, n, self.sources)
         rows = [np.flatnonzero(same_id(groups, s)) for s in sources.tolist()]
-        proba = fit_weak_proba(self, X, y, weak_proba)
-        Z = represent(self, X, detector, fitting=True)
+        proba = self._fit_weak_proba(X, y, weak_proba)
+        Z = self._represent(X, detector, fitting=True)
         self._start(detector, sources)
         sizes = np.array([r.size for r in rows])
         if self.batch_size is None:
@@ -508,13 +526,13 @@ class UCBSourceSelector(BaseEstimator):
         elif getattr(self, "weak_estimator_", None) is not None:
             proba = check_proba(self.weak_estimator_.predict_proba(X), n, "weak_estimator.predict_proba(X)")
         elif y is not None or _is_frozen(self.weak_estimator):
-            proba = fit_weak_proba(self, X, y, None)  # frozen, or fitted on this batch
+            proba = self._fit_weak_proba(X, y, None)  # frozen, or fitted on this batch
         else:
             raise ValueError(
                 "partial_fit needs weak_proba, a weak_estimator wrapped in "
                 "sklearn.frozen.FrozenEstimator, or y to fit the weak estimator on."
             )
-        Z = represent(self, X, self._detector, fitting=False)
+        Z = self._represent(X, self._detector, fitting=False)
         self._pull(k, proba, Z)
         self._finish()
         return self

@@ -37,8 +37,7 @@ import warnings
 
 import numpy as np
 
-from ._mixture import MixtureThreshold
-from ._threshold_base import _as_scores, _BaseThreshold
+from ._mixture import SCALES, find_low_group
 from .exceptions import DegenerateDataWarning
 
 __all__ = [
@@ -57,6 +56,62 @@ __all__ = [
 # with ruptures' own arithmetic, so that floating-point ties resolve as in ruptures.
 _TIE_RTOL = 1e-8
 _MAX_TIE_RESCORE = 64
+
+
+def _as_scores(scores, name="scores"):
+    try:
+        x = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D array of numbers; got {type(scores).__name__}.") from exc
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got an array of shape {x.shape}.")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return x
+
+
+class _BaseThreshold:
+    """Base class: a callable mapping a 1-D array of scores to a float threshold."""
+
+    def __call__(self, scores):
+        x = _as_scores(scores)
+        if x.size == 0:
+            raise ValueError("Cannot compute a threshold on an empty array of scores.")
+        return float(self._threshold(x))
+
+    def split(self, scores):
+        """Threshold and whether the scores form two groups.
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        threshold : float
+            The low side is ``scores < threshold``.
+        two_groups : bool or None
+            False when the scores are constant (this rule found one group); None when
+            the rule always cuts and so says nothing about the number of groups.
+        """
+        x = _as_scores(scores)
+        value = self(x)
+        return value, (False if x.size and x.min() == x.max() else None)
+
+    def _params(self):
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._params() == other._params()
+
+    def __hash__(self):
+        return hash((type(self).__name__, repr(self)))
 
 
 def _admissible(n, jump, min_size):
@@ -206,6 +261,128 @@ def split_quality(scores, threshold):
         x[~low].mean() - x.mean()
     ) ** 2
     return float(min(between / total, 1.0))
+
+
+class MixtureThreshold(_BaseThreshold):
+    """Cut the scores only if they form two groups: a Gaussian-mixture model choice.
+
+    Decides whether the scores hold a distinct *low* group and, if so, where it ends:
+    a two- to four-component Gaussian mixture must describe the scores better than
+    one Gaussian or one uniform distribution (BIC), and the mixture's density must dip
+    between the two groups to at most ``valley`` times the lower mode (bimodality).
+    The threshold is then the first score above the low group's mean that the low
+    group no longer explains (posterior below 1/2). Groups of very unequal sizes are
+    found (a low group of about 2% of the scores, or a high group of 2.5%), unlike with
+    the least-squares change point, which favours groups of comparable size; a spike of
+    tied scores is a group of its own and ties never straddle the cut.
+
+    The answer is deterministic (EM starts from fixed initialisations) and its cost is
+    bounded: at most ``max_points`` evenly spaced order statistics are fitted. Fewer
+    than 8 scores, or constant scores, form one group.
+
+    Parameters
+    ----------
+    scale : {"identity", "logit"}, default="identity"
+        Scale on which groups are sought. ``"logit"`` maps scores ``c`` in [0, 1] to
+        ``log((1 + c) / (1 - c))`` first (``c`` capped at ``1 - 1e-6``): for a binary
+        weak model's confidence ``2 |p - 0.5|`` that is the absolute log-odds, on which
+        confident points spread out instead of piling up at 1. The threshold is
+        returned on the scores' own scale. :class:`~skw2s.OverlapDetector` uses
+        ``"logit"`` for confidences.
+    valley : float in (0, 1), default=0.7
+        Largest ratio of the density between the groups to the lower of the two modes
+        for the groups to count as separated.
+    max_points : int, default=20000
+        Largest number of (evenly spaced, sorted) scores the mixture is fitted on.
+
+    See Also
+    --------
+    ChangePointThreshold : the paper's rule, which always cuts.
+
+    Notes
+    -----
+    The rule keeps nothing of a call: what the model choice found is returned by
+    ``split(scores, return_details=True)``, so a rule passed to an estimator as a
+    parameter is never changed by fitting it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2s.thresholds import MixtureThreshold
+    >>> rng = np.random.RandomState(0)
+    >>> two = np.r_[rng.normal(0.1, 0.02, 60), rng.normal(0.7, 0.1, 940)]
+    >>> tau, found = MixtureThreshold().split(two)
+    >>> found, int((two < tau).sum())
+    (True, 60)
+    >>> MixtureThreshold().split(rng.uniform(size=1000))[1]
+    False
+    >>> details = MixtureThreshold().split(two, return_details=True)[2]
+    >>> bool(details["bic_two"] < details["bic_one"])
+    True
+    """
+
+    def __init__(self, scale="identity", valley=0.7, max_points=20000):
+        self.scale = scale
+        self.valley = valley
+        self.max_points = max_points
+
+    def _check(self):
+        if self.scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}; got {self.scale!r}.")
+        if not isinstance(self.valley, numbers.Real) or not 0 < self.valley < 1:
+            raise ValueError(f"valley must be a number in (0, 1); got {self.valley!r}.")
+        if (not isinstance(self.max_points, numbers.Integral) or isinstance(self.max_points, bool)
+                or self.max_points < 100):
+            raise ValueError(f"max_points must be an integer >= 100; got {self.max_points!r}.")
+
+    def split(self, scores, *, return_details=False):
+        """Threshold and whether the scores form two groups.
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_samples,)
+        return_details : bool, default=False
+            Also return what the model choice found.
+
+        Returns
+        -------
+        threshold : float
+            The low group is ``scores < threshold``. When there is one group, the
+            smallest score (nothing lies below it).
+        two_groups : bool
+        details : dict
+            Only when ``return_details``: ``bic_one``, ``bic_two``, ``valley_ratio``
+            and, when a mixture was fitted, its ``components`` (weights, means and
+            standard deviations on the fitted scale).
+        """
+        self._check()
+        x = _as_scores(scores)
+        if x.size == 0:
+            raise ValueError("Cannot compute a threshold on an empty array of scores.")
+        u = x
+        if self.scale == "logit":
+            if x.min() < 0 or x.max() > 1:
+                raise ValueError(
+                    "scale='logit' needs scores in [0, 1]; got values in "
+                    f"[{x.min():.3g}, {x.max():.3g}]."
+                )
+            c = np.minimum(x, 1.0 - 1e-6)
+            u = np.log1p(c) - np.log1p(-c)
+        cut, details = find_low_group(u, valley=self.valley, max_points=self.max_points)
+        # Back to the scores' own scale: the smallest score at or above the cut.
+        result = (float(x.min()), False) if cut is None else (float(x[u >= cut].min()), True)
+        return (*result, details) if return_details else result
+
+    def _threshold(self, x):
+        value, two = self.split(x)
+        if not two:
+            warnings.warn(
+                f"The {x.size} scores form one group (no distinct low group): the "
+                "threshold is the smallest score, so nothing lies below it.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+        return value
 
 
 class ChangePointThreshold(_BaseThreshold):

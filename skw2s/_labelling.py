@@ -1,13 +1,17 @@
-"""Shared pieces of the overlap partition: threshold rules, one-group decisions, the
+"""Labelling points easy-only / hard-only / overlap from fitted thresholds.
+
+The detector's rules turned into labels: the threshold rules a detector resolves, the
+hard mask, the overlap cut with its one-group decision, the labels of points, and the
 authors' configuration. Used by :class:`~skw2s.OverlapDetector` and by the per-round
-detection of :class:`~skw2s.UCBSourceSelector`."""
+detection of :class:`~skw2s.UCBSourceSelector`, so that both label points alike."""
 
 import numpy as np
 
 from ._constants import EASY, HARD, OVERLAP
-from ._mixture import MixtureThreshold
+from ._similarity import _normalize_rows, quadratic_form
 from .thresholds import (
     FixedThreshold,
+    MixtureThreshold,
     RupturesThreshold,
     resolve_threshold,
     split_quality,
@@ -43,8 +47,6 @@ def self_similarity_level(Z_hard, similarity, aggregation):
     At most 1,000 evenly spaced hard rows, scored against one another with the
     detector's similarity and aggregation, each point's similarity to itself left out.
     """
-    from ._similarity import _normalize_rows
-
     n = Z_hard.shape[0]
     if n < 2:
         return float("nan")
@@ -60,8 +62,9 @@ def self_similarity_level(Z_hard, similarity, aggregation):
         per_point = np.where(off, S, -np.inf).max(axis=1)
     elif aggregation == "mean":
         per_point = (S * off).sum(axis=1) / (rows.size - 1)
-    else:
-        per_point = np.sqrt(np.maximum((S**2 * off).sum(axis=1) / (rows.size - 1), 0.0))
+    else:  # rms: the second moment of all rows, each row's own term taken out
+        own = np.einsum("ij,ij->i", R, R) ** 2
+        per_point = np.sqrt(np.maximum((quadratic_form(R, R.T @ R) - own) / (rows.size - 1), 0.0))
     return float(np.median(per_point))
 
 
