@@ -220,8 +220,15 @@ def _fit_detector(name, Xs, proba):
     return det, n_warn
 
 
-def measure(construction, strength, rho, seed, draw):
-    """Every number of one (construction, weak strength, density, seed)."""
+def measure(construction, strength, rho, seed, draw, memo=None):
+    """Every number of one (construction, weak strength, density, seed).
+
+    ``memo`` (a dict shared by the weak strengths of one draw) keeps strong-model
+    scores by training rows and labels, so that identical subsets are fitted once.
+    """
+    import hashlib
+
+    memo = {} if memo is None else memo
     from sklearn.isotonic import IsotonicRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -282,8 +289,12 @@ def measure(construction, strength, rho, seed, draw):
         rows = np.asarray(rows)
         if rows.size < 10 or np.unique(labels[rows]).size < 2:
             return float("nan")
-        model = _pipe(C_STRONG).fit(Xs_p[rows][:, cols], labels[rows])
-        return float(model.score(Xs_t[:, cols], y_t))
+        key = ("acc", hashlib.sha1(np.sort(rows).tobytes() + labels[np.sort(rows)].tobytes()).hexdigest(),
+               str(cols))
+        if key not in memo:
+            model = _pipe(C_STRONG).fit(Xs_p[rows][:, cols], labels[rows])
+            memo[key] = float(model.score(Xs_t[:, cols], y_t))
+        return memo[key]
 
     n = len(y_p)
     everything = np.arange(n)
@@ -309,18 +320,52 @@ def measure(construction, strength, rho, seed, draw):
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
         conf_g, (oof.argmax(axis=1) == y_g).astype(float))
     reliab = iso.predict(conf)
-    strong_gold = _pipe(C_STRONG).fit(Xs_g, y_g)
-    q = strong_gold.predict_proba(Xs_p)
+    key = ("strong_gold", n_gold)
+    if key not in memo:
+        memo[key] = _pipe(C_STRONG).fit(Xs_g, y_g).predict_proba(Xs_p)
+    q = memo[key]
     sg_conf = np.abs(2 * q[:, 1] - 1)
     sg_agree = q[everything, pseudo]
-    cvp = StratifiedKFold(5, shuffle=True, random_state=seed)
-    if np.bincount(pseudo, minlength=2).min() >= 5:
+    cvp = StratifiedKFold(3, shuffle=True, random_state=seed)
+    if np.bincount(pseudo, minlength=2).min() >= 3:
         qp = cross_val_predict(_pipe(C_STRONG), Xs_p, pseudo, cv=cvp, method="predict_proba")
         sp_agree = qp[everything, pseudo]
     else:
         sp_agree = np.full(n, np.nan)
+    # trust models (cf. Trust Functions): predict, from a point's features, whether the weak
+    # label is right; trained on the gold rows' cross-fitted weak correctness
+    correct_g = (oof.argmax(axis=1) == y_g).astype(int)
+
+    def _trust(Xg, Xp):
+        if np.unique(correct_g).size < 2:
+            return np.full(len(Xp), np.nan)
+        return _pipe(C_STRONG).fit(Xg, correct_g).predict_proba(Xp)[:, 1]
+
+    def _trust_knn(Xg, Xp, k=25):  # nonlinear: share of right weak labels among the k nearest gold rows
+        from sklearn.neighbors import KNeighborsClassifier
+
+        if np.unique(correct_g).size < 2:
+            return np.full(len(Xp), np.nan)
+        mu = Xg.mean(axis=0)
+        knn = KNeighborsClassifier(min(k, len(Xg)), metric="cosine").fit(Xg - mu, correct_g)
+        return knn.predict_proba(Xp - mu)[:, 1]
+
+    trust_weak = _trust(Xw_g, Xw_p)
+    trust_strong = _trust(Xs_g, Xs_p)
+    trust_knn_weak = _trust_knn(Xw_g, Xw_p)
+    trust_knn_strong = _trust_knn(Xs_g, Xs_p)
     Zc = Xs_p - Xs_p.mean(axis=0)
     rms_true, max_true = _sim_scores(Zc, np.flatnonzero(g_p == HARD))
+    signed_true = (_unit(Zc) @ _unit(Zc)[g_p == HARD].mean(axis=0)) if np.any(g_p == HARD) else np.full(n, np.nan)
+    key = ("kmeans",)
+    if key not in memo:  # does the strong representation alone show the three groups?
+        from sklearn.cluster import KMeans
+        from sklearn.decomposition import PCA
+        from sklearn.metrics import adjusted_rand_score
+
+        P = PCA(min(50, Zc.shape[1]), random_state=seed).fit_transform(_unit(Zc))
+        km = KMeans(3, n_init=4, random_state=seed).fit_predict(P)
+        memo[key] = float(adjusted_rand_score(g_p, km))
     rms_det, _ = _sim_scores(Zc, np.flatnonzero(dets["centred"].labels_ == HARD))
     rms_pap, _ = _sim_scores(Zc, np.flatnonzero(dets["paper"].labels_ == HARD))
     hard, ov, nonhard = g_p == HARD, g_p == OVERLAP, g_p != HARD
@@ -336,6 +381,10 @@ def measure(construction, strength, rho, seed, draw):
             "strong_gold_conf": _auc(hard, -sg_conf),
             "strong_gold_agrees_weak": _auc(hard, -sg_agree),
             "strong_pseudo_agrees_weak": _auc(hard, -sp_agree),
+            "trust_weak_features": _auc(hard, -trust_weak),
+            "trust_strong_features": _auc(hard, -trust_strong),
+            "trust_knn_weak_features": _auc(hard, -trust_knn_weak),
+            "trust_knn_strong_features": _auc(hard, -trust_knn_strong),
         },
         "overlap_vs_easy": {  # among the true non-hard points, AUC of a high score for overlap
             "weak_conf": _auc(ov[nonhard], conf[nonhard]),
@@ -343,6 +392,7 @@ def measure(construction, strength, rho, seed, draw):
             "strong_gold_agrees_weak": _auc(ov[nonhard], sg_agree[nonhard]),
             "rms_cos_true_hard": _auc(ov[nonhard], rms_true[nonhard]),
             "max_cos_true_hard": _auc(ov[nonhard], max_true[nonhard]),
+            "signed_mean_cos_true_hard": _auc(ov[nonhard], signed_true[nonhard]),
             "rms_cos_detected_hard": _auc(ov[nonhard], rms_det[nonhard]),
             "rms_cos_paper_hard": _auc(ov[nonhard], rms_pap[nonhard]),
         },
@@ -351,6 +401,7 @@ def measure(construction, strength, rho, seed, draw):
             "strong_gold_conf": _auc(ov, sg_conf),
             "joint_min_rank": _auc(ov, joint),
         },
+        "kmeans3_ari_strong": memo[("kmeans",)],
         # the weak model's accuracy at each pool point's confidence, read from cross-fitted
         # gold rows, averaged per true group (compare with pseudo_acc_by_group)
         "gold_reliability_by_group": {
@@ -448,11 +499,16 @@ SIGNAL_ROWS = [
     ("hard_vs_rest", "strong_gold_conf", "hard-only vs rest: low confidence of a strong model on the gold rows"),
     ("hard_vs_rest", "strong_gold_agrees_weak", "hard-only vs rest: gold-trained strong model disagrees with the weak label"),
     ("hard_vs_rest", "strong_pseudo_agrees_weak", "hard-only vs rest: cross-fitted strong model on pseudolabels disagrees"),
+    ("hard_vs_rest", "trust_weak_features", "hard-only vs rest: trust model on weak features (gold rows' weak correctness)"),
+    ("hard_vs_rest", "trust_strong_features", "hard-only vs rest: trust model on strong features (gold rows' weak correctness)"),
+    ("hard_vs_rest", "trust_knn_weak_features", "hard-only vs rest: 25-NN trust on weak features (cosine, centred)"),
+    ("hard_vs_rest", "trust_knn_strong_features", "hard-only vs rest: 25-NN trust on strong features (cosine, centred)"),
     ("overlap_vs_easy", "weak_conf", "overlap vs easy-only: weak confidence"),
     ("overlap_vs_easy", "strong_gold_conf", "overlap vs easy-only: gold-trained strong confidence"),
     ("overlap_vs_easy", "strong_gold_agrees_weak", "overlap vs easy-only: gold-trained strong model agrees with the weak label"),
     ("overlap_vs_easy", "rms_cos_true_hard", "overlap vs easy-only: rms abs cos to the TRUE hard-only set (centred)"),
     ("overlap_vs_easy", "max_cos_true_hard", "overlap vs easy-only: max abs cos to the TRUE hard-only set (centred)"),
+    ("overlap_vs_easy", "signed_mean_cos_true_hard", "overlap vs easy-only: signed mean cos to the TRUE hard-only set (centred)"),
     ("overlap_vs_easy", "rms_cos_detected_hard", "overlap vs easy-only: rms abs cos to the hard set of center=True (when it finds one)"),
     ("overlap_vs_easy", "rms_cos_paper_hard", "overlap vs easy-only: rms abs cos to the paper's hard set (centred)"),
     ("overlap_vs_rest", "weak_conf", "overlap vs rest: weak confidence"),
@@ -471,6 +527,10 @@ def signal_tables(records, settings):
             vals.append(_mean([r["signals"][part][key] for r in records
                                if r["construction"] == c and r["strength"] == s]))
         lines.append(f"| {label} | " + " | ".join("n/a" if np.isnan(v) else f"{v:.2f}" for v in vals) + " |")
+    vals = [_mean([r["signals"]["kmeans3_ari_strong"] for r in records
+                   if r["construction"] == c and r["strength"] == s and 0 < r["density"] < 1]) for c, s in settings]
+    lines.append("| adjusted Rand index of 3-means on the strong features (PCA 50) against the true groups "
+                 "(0 < density) | " + " | ".join(f"{v:.2f}" for v in vals) + " |")
     lines += ["", "Per true group (mean over densities and seeds): weak pseudolabel accuracy on the pool / "
               "the gold rows' cross-fitted reliability at the points' confidences / median weak confidence", "",
               "| setting | easy-only | hard-only | overlap |", "|---|---|---|---|"]
@@ -520,8 +580,9 @@ def main(argv=None):
         for rho in dens:
             for seed in range(args.random_state, args.random_state + seeds):
                 draw = text_draw(bank, rho, seed) if cons == "text" else digits_draw(rho, seed, cons == "digits-mix")
+                memo = {}
                 for strength in STRENGTHS[cons]:
-                    rec = measure(cons, strength, rho, seed, draw)
+                    rec = measure(cons, strength, rho, seed, draw, memo)
                     records.append(rec)
                     d = rec["detectors"]
                     print(f"{cons:6s} {strength:7s} rho={rho:.1f} seed={seed} weak={rec['weak_acc']:.3f} "
