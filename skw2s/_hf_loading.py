@@ -21,6 +21,8 @@ import time
 import uuid
 import weakref
 
+from ._packaged import default_cache_dir
+
 # Keys of model_kwargs that only decide where or how the same weights are placed or
 # fetched: they do not change the vectors, so they stay out of the vector cache's key.
 PLACEMENT_KEYS = frozenset({
@@ -268,8 +270,6 @@ def file_digest(path):
 
 
 def gguf_cache_dir():
-    from ._packaged import default_cache_dir
-
     return default_cache_dir() / "models" / "gguf"  # $SKW2S_CACHE or ~/.cache/skw2s
 
 

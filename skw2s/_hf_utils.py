@@ -1,13 +1,13 @@
 """Private helpers of :class:`skw2s.embedding.HFEmbedder`.
 
-Input checks, devices and dtypes, padding, pooling, and the on-disk vector cache (model
-loading lives in :mod:`skw2s._hf_loading`). Nothing here imports torch or transformers
-at module level.
+Parameter checks, devices and dtypes, padding, pooling, and the on-disk vector cache
+(model loading lives in :mod:`skw2s._hf_loading`; the check of the texts, shared with
+:mod:`skw2s.weak_labellers`, in :mod:`skw2s._utils`). Nothing here imports torch or
+transformers at module level.
 """
 
 import hashlib
 import json
-import numbers
 import os
 import re
 import sys
@@ -18,54 +18,14 @@ import warnings
 import numpy as np
 
 from . import _hf_loading as _hfl
+from ._utils import check_bool, check_int, is_int
+from ._utils import check_texts  # noqa: F401  (defined in _utils; _dask_embedding imports it from here)
 
 POOLINGS = ("auto", "mean", "last", "first")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|mps|(cuda|xpu)(:\d+)?)$")
 MAX_LENGTH_CAP = 512
 CACHE_FORMAT = 1
-
-
-def check_texts(X):
-    """Return ``X`` as a list of str, or raise a clear TypeError/ValueError."""
-    if isinstance(X, (str, bytes)):
-        raise TypeError(
-            "X must be a sequence of texts, got a single string; wrap it in a list."
-        )
-    if hasattr(X, "columns") and hasattr(X, "iloc"):  # pandas DataFrame
-        if X.shape[1] != 1:
-            raise ValueError(
-                f"X is a DataFrame with {X.shape[1]} columns; HFEmbedder expects one "
-                "column of texts (select it first, e.g. with a ColumnTransformer)."
-            )
-        X = X.iloc[:, 0]
-    if hasattr(X, "tocsr") or hasattr(X, "todense"):
-        raise TypeError("X is a sparse matrix; HFEmbedder expects a sequence of texts.")
-    if isinstance(X, np.ndarray):
-        if X.ndim == 2 and X.shape[1] == 1:
-            X = X[:, 0]
-        if X.ndim != 1:
-            raise ValueError(
-                f"X is an array of shape {X.shape}; HFEmbedder expects a 1-D sequence "
-                "of texts (or a single column)."
-            )
-        if X.dtype.kind in "biufcmM":
-            raise TypeError(
-                f"X is a numeric array (dtype {X.dtype}); HFEmbedder expects texts."
-            )
-    try:
-        texts = X.tolist() if hasattr(X, "tolist") else list(X)
-    except TypeError:
-        raise TypeError(
-            f"X must be a sequence of texts, got {type(X).__name__}."
-        ) from None
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(
-                f"HFEmbedder expects texts (str); element {i} of X is "
-                f"{type(t).__name__} ({t!r})."
-            )
-    return texts
 
 
 def check_params(est):
@@ -78,25 +38,17 @@ def check_params(est):
     if not layers:
         raise ValueError("layer must not be an empty list.")
     for value in layers:
-        if isinstance(value, str) and value == "middle":
-            continue
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        if not (is_int(value) or (isinstance(value, str) and value == "middle")):
             raise TypeError(
-                f"layer must be an int, a list of ints or 'middle', got {est.layer!r}."
+                f"layer must be an int, a list of ints or 'middle'; got {est.layer!r}."
             )
     if est.pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}, got {est.pooling!r}.")
     for name in ("normalize", "truncation", "trust_remote_code"):
-        if not isinstance(getattr(est, name), (bool, np.bool_)):
-            raise TypeError(f"{name} must be a bool, got {getattr(est, name)!r}.")
-    for name, allow_none in (("max_length", True), ("batch_size", False)):
-        value = getattr(est, name)
-        if value is None and allow_none:
-            continue
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-            raise TypeError(f"{name} must be a positive int, got {value!r}.")
-        if value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        check_bool(getattr(est, name), name)
+    check_bool(est.progress_bar, "progress_bar", allow_none=True)
+    check_int(est.max_length, "max_length", min_value=1, allow_none=True)
+    check_int(est.batch_size, "batch_size", min_value=1)
     if not isinstance(est.device, str) or not DEVICE_PATTERN.match(est.device):
         raise ValueError(
             "device must be 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' or 'xpu', "
@@ -107,17 +59,7 @@ def check_params(est):
     for name in ("template", "revision"):
         if getattr(est, name) is not None and not isinstance(getattr(est, name), str):
             raise TypeError(f"{name} must be a str or None, got {getattr(est, name)!r}.")
-    if est.progress_bar is not None and not isinstance(est.progress_bar, bool):
-        raise TypeError(f"progress_bar must be a bool or None, got {est.progress_bar!r}.")
-    if not (
-        est.cache is None
-        or isinstance(est.cache, (str, os.PathLike))
-        or hasattr(est.cache, "location")
-    ):
-        raise TypeError(
-            "cache must be None, a folder path or a joblib.Memory, "
-            f"got {type(est.cache).__name__}."
-        )
+    cache_root(est.cache)
     model_kwargs = _hfl.check_kwargs(est.model_kwargs, "model_kwargs")
     _hfl.check_kwargs(est.tokenizer_kwargs, "tokenizer_kwargs")
     if est.dtype != "auto" and any(k in model_kwargs for k in _hfl.DTYPE_KEYS):
@@ -130,6 +72,28 @@ def check_params(est):
             f"device={est.device!r} and a device_map in model_kwargs: the device_map "
             "places the model, leave device='auto'."
         )
+
+
+def cache_root(cache):
+    """The folder of ``cache`` as a str (None for no cache), or a TypeError.
+
+    Only a path is accepted: the vector cache is skw2s' own, so a joblib.Memory, whose
+    settings would be ignored, is refused with the fix in the message.
+    """
+    if cache is None:
+        return None
+    if isinstance(cache, (str, os.PathLike)):
+        return os.fspath(cache)
+    hint = ""
+    if hasattr(cache, "location"):  # a joblib.Memory
+        hint = (
+            ": HFEmbedder writes its own per-text vector files and would use none of the "
+            "Memory's settings (compress, mmap_mode, verbose, bytes_limit); pass "
+            "memory.location instead"
+        )
+    raise TypeError(
+        f"cache must be None or a folder path (str or os.PathLike); got {type(cache).__name__}{hint}."
+    )
 
 
 def resolve_device(device):

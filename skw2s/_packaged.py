@@ -23,7 +23,6 @@ import os
 import pathlib
 import zipfile
 
-PACKAGED_MODELS = ("minilm", "mpnet", "smollm2", "gemma3")
 DECODERS = ("smollm2", "gemma3")
 # Best hidden layer per pooling, measured with gold labels on movie reviews (never the
 # last one): minilm/mpnet and the decoders' mean pooling in shared/offline.md (3,000

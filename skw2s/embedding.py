@@ -4,7 +4,6 @@ Importing this module does not import torch or transformers: :class:`HFEmbedder`
 them when it first loads a model.
 """
 
-import os
 import warnings
 
 import numpy as np
@@ -13,6 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _hf_loading as hfl
 from . import _hf_utils as hf
+from ._dask_embedding import embed_partitions
+from ._utils import check_texts
 
 __all__ = ["HFEmbedder"]
 
@@ -82,13 +83,16 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         last-token pooling of a decoder, a template that ends where the answer would
         start (``"Review: {text}\\nSentiment:"``) makes the last token summarise the
         text for the task.
-    cache : None, path-like or joblib.Memory, default=None
-        Folder for an on-disk cache of per-text vectors (a ``joblib.Memory`` gives its
-        ``location``). Vectors live in a sub-folder per configuration (model, revision,
-        layers, pooling, normalize, max_length, truncation, template, dtype) and are
-        keyed by a hash of each text, so reruns and the folds of a grid search never
-        embed the same text twice, and a partly cached corpus only embeds what is
-        missing. Overwriting a local model folder in place does not invalidate it.
+    cache : None or path-like, default=None
+        Folder for an on-disk cache of per-text vectors. Vectors live in a sub-folder
+        per configuration (model, revision, layers, pooling, normalize, max_length,
+        truncation, template, dtype) and are keyed by a hash of each text, so reruns and
+        the folds of a grid search never embed the same text twice, and a partly cached
+        corpus only embeds what is missing. Overwriting a local model folder in place
+        does not invalidate it. The cache is skw2s' own (float32 ``.npy`` files, not
+        joblib's): a ``joblib.Memory`` raises a TypeError, since none of its settings
+        (``compress``, ``mmap_mode``, ``verbose``, ``bytes_limit``) would apply; pass
+        ``memory.location`` to share its folder.
     progress_bar : bool or None, default=None
         Show a tqdm bar while embedding; None shows it when stderr is a terminal.
         False also hides transformers' own bars while the model loads.
@@ -261,7 +265,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         """
         hf.check_params(self)
         if X is not None:
-            hf.check_texts(X)
+            check_texts(X)
         torch = hfl.require_torch()
 
         self.device_ = hf.resolve_device(self.device)
@@ -309,7 +313,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         Z : ndarray of shape (n_texts, n_features_out), dtype float32
         """
         check_is_fitted(self, "n_features_out_")
-        texts = hf.check_texts(X)
+        texts = check_texts(X)
         if self.template is not None:
             tpl = self.template
             texts = [tpl.replace("{text}", t) if "{text}" in tpl else tpl + t for t in texts]
@@ -365,8 +369,6 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         writes the same per-text cache (concurrent writers never clash), so a rerun
         embeds nothing. Each worker keeps up to four models (by parameters) loaded.
         """
-        from ._dask_embedding import embed_partitions
-
         return embed_partitions(self, X, npartitions=npartitions, resources=resources)
 
     def __sklearn_tags__(self):
@@ -413,10 +415,8 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         return self._loaded
 
     def _get_cache(self):
-        if self.cache is None:
-            return None
-        root = getattr(self.cache, "location", self.cache)
-        if root is None:  # joblib.Memory(location=None) caches nothing
+        root = hf.cache_root(self.cache)
+        if root is None:
             return None
         config = {
             "format": hf.CACHE_FORMAT,
@@ -435,7 +435,7 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         if self.model_file_sha256_ is not None:
             config["file_sha256"] = self.model_file_sha256_
         store = getattr(self, "_cache_store", None)
-        if store is None or store.config != config or store.root != os.fspath(root):
+        if store is None or store.config != config or store.root != root:
             store = self._cache_store = hf.VectorCache(root, config)
         return store
 

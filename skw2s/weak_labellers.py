@@ -14,12 +14,14 @@ go to :class:`~skw2s.OverlapDetector` and :class:`~skw2s.WeakToStrongClassifier`
 """
 
 import functools
-import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
+
+from ._utils import check_int, check_texts
 
 __all__ = ["VaderLabeller", "majority_vote_proba", "vader_scores"]
 
@@ -37,27 +39,6 @@ def _analyzer():
             "the VADER labeller needs the vadersentiment package: pip install --no-deps vadersentiment"
         ) from None
     return SentimentIntensityAnalyzer()
-
-
-def _check_texts(X, name="X"):
-    if isinstance(X, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of texts, got a single string; wrap it in a list.")
-    if hasattr(X, "columns") and hasattr(X, "iloc"):  # a one-column DataFrame
-        if X.shape[1] != 1:
-            raise ValueError(f"{name} is a DataFrame with {X.shape[1]} columns; expected one column of texts.")
-        X = X.iloc[:, 0]
-    if isinstance(X, np.ndarray) and X.ndim == 2 and X.shape[1] == 1:
-        X = X[:, 0]
-    if isinstance(X, np.ndarray) and X.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D sequence of texts; got an array of shape {X.shape}.")
-    try:
-        texts = X.tolist() if hasattr(X, "tolist") else list(X)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of texts, got {type(X).__name__}.") from None
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"{name} must hold texts (str); element {i} is {type(t).__name__} ({t!r}).")
-    return texts
 
 
 def vader_scores(X):
@@ -88,7 +69,7 @@ def vader_scores(X):
     >>> vader_scores(["a wonderful film", "a dull mess", "a film"]).round(2).tolist()
     [[0.0, 0.35, 0.65, 0.57], [0.84, 0.16, 0.0, -0.64], [0.0, 1.0, 0.0, 0.0]]
     """
-    texts = _check_texts(X)
+    texts = check_texts(X)
     analyzer = _analyzer()
     out = np.zeros((len(texts), 4))
     for i, text in enumerate(texts):
@@ -225,15 +206,13 @@ class VaderLabeller(ClassifierMixin, BaseEstimator):
         -------
         self : VaderLabeller
         """
-        texts = _check_texts(X)
+        texts = check_texts(X)
         labels, classes = self._check_params(y)
         if y is not None and len(y) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(y)} labels.")
         self.classes_ = classes
         self.calibrator_ = None
         if self.calibration == "logistic":
-            from sklearn.linear_model import LogisticRegression
-
             features = _features(vader_scores(texts), classes.size)
             self.calibrator_ = LogisticRegression(C=np.inf, max_iter=1000).fit(
                 features, np.asarray(y), sample_weight=sample_weight
@@ -333,6 +312,8 @@ def majority_vote_proba(votes, n_classes=None, *, abstain=-1):
     >>> majority_vote_proba([[1, 1, -1], [0, 1, -1], [-1, -1, -1], [0, 0, 0]]).tolist()
     [[0.0, 1.0], [0.5, 0.5], [0.5, 0.5], [1.0, 0.0]]
     """
+    abstain = check_int(abstain, "abstain")
+    n_classes = check_int(n_classes, "n_classes", min_value=2, allow_none=True)
     V = np.asarray(votes)
     if V.ndim == 1:
         V = V[:, None]
@@ -346,8 +327,6 @@ def majority_vote_proba(votes, n_classes=None, *, abstain=-1):
     if n_classes is None:
         n_classes = int(cast.max()) + 1 if cast.size else 2
         n_classes = max(n_classes, 2)
-    elif not isinstance(n_classes, numbers.Integral) or isinstance(n_classes, bool) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2 or None; got {n_classes!r}.")
     if cast.size and (cast.min() < 0 or cast.max() >= n_classes):
         raise ValueError(
             f"votes must lie in range({n_classes}) or be {abstain}; got values from {cast.min()} to {cast.max()}."

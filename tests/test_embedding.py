@@ -122,6 +122,10 @@ def test_two_column_frame_rejected(tiny):
         ({"pooling": "max"}, ValueError, "pooling"),
         ({"batch_size": 0}, ValueError, "batch_size"),
         ({"batch_size": "8"}, TypeError, "batch_size"),
+        ({"batch_size": 1.5}, TypeError, "batch_size must be an int >= 1"),
+        ({"batch_size": True}, TypeError, "batch_size"),
+        ({"max_length": 64.0}, TypeError, "max_length must be an int >= 1 or None"),
+        ({"truncation": 1}, TypeError, "truncation must be a bool"),
         ({"max_length": 0}, ValueError, "max_length"),
         ({"device": "gpu"}, ValueError, "device"),
         ({"dtype": "float64"}, ValueError, "dtype"),
@@ -279,16 +283,22 @@ def test_cache_hits_and_partial_cache(tiny, tmp_path, monkeypatch, forward_count
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
 
 
-def test_cache_accepts_joblib_memory(tiny, tmp_path, monkeypatch, forward_counter):
+def test_cache_refuses_joblib_memory(tiny, tmp_path):
+    # The cache is skw2s' own files: a joblib.Memory's settings would be ignored, so a
+    # Memory is refused (at fit, and at transform after set_params) with the fix.
     joblib = pytest.importorskip("joblib")
-    emb = HFEmbedder(tiny["bert"], cache=joblib.Memory(tmp_path, verbose=0), progress_bar=False)
-    Z = emb.fit_transform(TEXTS)
-    counter = forward_counter(monkeypatch)
+    memory = joblib.Memory(tmp_path, verbose=0, compress=3)
+    with pytest.raises(TypeError, match=r"cache must be None or a folder path.*memory\.location"):
+        HFEmbedder(tiny["bert"], cache=memory, progress_bar=False).fit()
+    emb = HFEmbedder(tiny["bert"], progress_bar=False).fit()
+    emb.set_params(cache=memory)
+    with pytest.raises(TypeError, match=r"memory\.location"):
+        emb.transform(TEXTS)
+    # the documented fix: the Memory's folder
+    emb.set_params(cache=memory.location)
+    Z = emb.transform(TEXTS)
+    assert any(p.is_dir() for p in pathlib.Path(memory.location).iterdir())
     np.testing.assert_array_equal(emb.transform(TEXTS), Z)
-    assert counter.calls == 0
-    none = HFEmbedder(tiny["bert"], cache=joblib.Memory(None), progress_bar=False).fit()
-    none.transform(TEXTS)
-    assert counter.calls > 0
 
 
 def test_pickle_round_trip(tiny, tmp_path, monkeypatch):

@@ -183,9 +183,38 @@ def test_majority_vote_proba():
     ([[0, 3]], {"n_classes": 2}, ValueError, "range"),
     ([[0, -2]], {}, ValueError, "range"),
     ([[0, 1]], {"n_classes": 1}, ValueError, "n_classes"),
+    ([[0, 1]], {"n_classes": 2.5}, TypeError, "n_classes must be an int >= 2 or None"),
+    ([[0, 1]], {"n_classes": True}, TypeError, "n_classes"),
+    ([[0, 1]], {"abstain": None}, TypeError, "abstain must be an int"),
     ([[0.5, 1]], {}, TypeError, "integer"),
     (np.zeros((2, 0), int), {}, ValueError, "shape"),
 ])
 def test_majority_vote_bad_inputs(votes, kwargs, err, match):
     with pytest.raises(err, match=match):
         majority_vote_proba(votes, **kwargs)
+
+
+# ------------------------------------------------- one check of the texts (issue 17)
+@pytest.mark.parametrize(
+    "X",
+    [
+        "one string",
+        ["fine", 3],
+        ["fine", None],
+        42,
+        np.arange(4.0),
+        np.array([["a", "b"], ["c", "d"]], dtype=object),
+    ],
+    ids=["string", "int-element", "none-element", "int", "numeric-array", "2-d-array"],
+)
+def test_texts_are_checked_alike_everywhere(X):
+    # VaderLabeller, vader_scores and HFEmbedder share one check: the same mistake gives
+    # the same error type and message (raised before VADER or torch is needed).
+    from skw2s import HFEmbedder
+
+    errors = []
+    for call in (vader_scores, lambda X: VaderLabeller().fit(X, [0, 1]), HFEmbedder("m").fit):
+        with pytest.raises((TypeError, ValueError)) as info:
+            call(X)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1] == errors[2], errors
