@@ -12,7 +12,8 @@ import threading
 import numpy as np
 
 from ._dask import _import_dask, is_dask_collection
-from ._hf_utils import check_params, check_texts
+from ._hf_utils import check_params
+from ._utils import check_int, check_texts
 
 # Worker-local embedders, keyed by the embedder's parameters: each worker process loads a
 # model once, the first time one of its tasks needs it, and keeps it for the next tasks.
@@ -79,9 +80,7 @@ def _text_partitions(X, npartitions):
     n = len(texts)
     if npartitions is None:
         npartitions = max(1, math.ceil(n / 4096))
-    if not isinstance(npartitions, (int, np.integer)) or isinstance(npartitions, bool) \
-            or npartitions < 1:
-        raise ValueError(f"npartitions must be a positive int or None; got {npartitions!r}.")
+    npartitions = check_int(npartitions, "npartitions", min_value=1)
     bounds = np.linspace(0, n, min(npartitions, max(n, 1)) + 1).astype(int)
     parts = [dask.delayed(texts[a:b], pure=True) for a, b in zip(bounds[:-1], bounds[1:])]
     return parts, [int(b - a) for a, b in zip(bounds[:-1], bounds[1:])]

@@ -19,7 +19,6 @@ import numpy as np
 
 from . import _hf_loading as _hfl
 from ._utils import check_bool, check_int, is_int
-from ._utils import check_texts  # noqa: F401  (defined in _utils; _dask_embedding imports it from here)
 
 POOLINGS = ("auto", "mean", "last", "first")
 DTYPES = ("auto", "float32", "float16", "bfloat16")

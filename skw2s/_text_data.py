@@ -12,6 +12,8 @@ import pathlib
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from ._utils import check_bool
+
 __all__ = [
     "TEXT_DATASETS",
     "load_bbc_news",
@@ -62,8 +64,7 @@ def _bunch(texts, labels, target_names, descr, return_X_y):
 
 
 def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}.")
+    check_bool(value, name)
 
 
 def _rotten_tomatoes_rows(loader):

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._constants import EASY, HARD, OVERLAP
+from ._utils import check_int
 from ._text_data import (
     TEXT_DATASETS,
     load_bbc_news,
@@ -33,9 +34,7 @@ __all__ = [
 
 
 def _check_count(value, name, minimum=0):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
+    return check_int(value, name, min_value=minimum)
 
 
 def make_overlap_classification(

@@ -14,6 +14,7 @@ from ._confidence import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_c
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
+from ._utils import check_bool
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
@@ -241,8 +242,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 f"aggregation must be one of {AGGREGATIONS}; got {self.aggregation!r}."
             )
         for name in ("center", "hard_inclusive"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be a bool; got {getattr(self, name)!r}.")
+            check_bool(getattr(self, name), name)
         if (
             not isinstance(self.working_memory, numbers.Real)
             or isinstance(self.working_memory, bool)

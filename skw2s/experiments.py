@@ -18,6 +18,7 @@ from sklearn.utils import check_random_state
 from ._constants import OVERLAP
 from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._training_rows import draw_mixture
+from ._utils import check_int
 from .classifier import WeakToStrongClassifier
 from .detection import OverlapDetector
 from .metrics import detection_precision_recall
@@ -207,8 +208,7 @@ def run_overlap_experiment(
     proportions = np.asarray(proportions, dtype=float).ravel()
     if proportions.size == 0 or np.any((proportions < 0) | (proportions > 1)):
         raise ValueError("proportions must be a non-empty list of fractions in [0, 1].")
-    if not isinstance(n_seeds, numbers.Integral) or isinstance(n_seeds, bool) or n_seeds < 1:
-        raise ValueError(f"n_seeds must be a positive integer; got {n_seeds!r}.")
+    check_int(n_seeds, "n_seeds", min_value=1)
     if true_groups is not None:
         true_groups = np.asarray(true_groups)
         if true_groups.shape != (n,):

@@ -23,6 +23,7 @@ from .detection import (
     fit_representation,
 )
 from ._source_ids import check_groups, declare_sources, same_id
+from ._utils import check_int, is_int
 from .exceptions import DegenerateDataWarning
 
 __all__ = ["UCBSourceSelector"]
@@ -244,10 +245,8 @@ class UCBSourceSelector(BaseEstimator):
         for name, allowed in (("strategy", STRATEGIES), ("bonus", BONUSES), ("detection", DETECTIONS)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {allowed}; got {getattr(self, name)!r}.")
-        if not _is_int(self.n_rounds) or self.n_rounds < 1:
-            raise ValueError(f"n_rounds must be an integer >= 1; got {self.n_rounds!r}.")
-        if self.batch_size is not None and (not _is_int(self.batch_size) or self.batch_size < 1):
-            raise ValueError(f"batch_size must be None or an integer >= 1; got {self.batch_size!r}.")
+        check_int(self.n_rounds, "n_rounds", min_value=1)
+        check_int(self.batch_size, "batch_size", min_value=1, allow_none=True)
         if not (isinstance(self.c, str) and self.c == "auto") and not (
             isinstance(self.c, numbers.Real) and not isinstance(self.c, bool)
             and np.isfinite(self.c) and self.c >= 0
@@ -554,7 +553,3 @@ class UCBSourceSelector(BaseEstimator):
         tags.target_tags.required = False
         tags.non_deterministic = False
         return tags
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

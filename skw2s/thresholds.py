@@ -38,6 +38,7 @@ import warnings
 import numpy as np
 
 from ._mixture import SCALES, find_low_group
+from ._utils import check_int, is_int
 from .exceptions import DegenerateDataWarning
 
 __all__ = [
@@ -202,11 +203,7 @@ def changepoint_index(sorted_scores, *, jump=1, min_size=2):
 
 
 def _check_grid(jump, min_size):
-    if not isinstance(jump, numbers.Integral) or isinstance(jump, bool) or jump < 1:
-        raise ValueError(f"jump must be an integer >= 1; got {jump!r}.")
-    if not isinstance(min_size, numbers.Integral) or isinstance(min_size, bool) or min_size < 1:
-        raise ValueError(f"min_size must be an integer >= 1; got {min_size!r}.")
-    return int(jump), int(min_size)
+    return check_int(jump, "jump", min_value=1), check_int(min_size, "min_size", min_value=1)
 
 
 TIES = ("nearest", "value")
@@ -331,9 +328,7 @@ class MixtureThreshold(_BaseThreshold):
             raise ValueError(f"scale must be one of {SCALES}; got {self.scale!r}.")
         if not isinstance(self.valley, numbers.Real) or not 0 < self.valley < 1:
             raise ValueError(f"valley must be a number in (0, 1); got {self.valley!r}.")
-        if (not isinstance(self.max_points, numbers.Integral) or isinstance(self.max_points, bool)
-                or self.max_points < 100):
-            raise ValueError(f"max_points must be an integer >= 100; got {self.max_points!r}.")
+        check_int(self.max_points, "max_points", min_value=100)
 
     def split(self, scores, *, return_details=False):
         """Threshold and whether the scores form two groups.
@@ -571,7 +566,7 @@ class RupturesThreshold(_BaseThreshold):
             b = inner[0]
         elif self.breakpoint == "last":
             b = inner[-1]
-        elif isinstance(self.breakpoint, numbers.Integral):
+        elif is_int(self.breakpoint):
             b = inner[int(self.breakpoint)]
         else:
             raise ValueError(

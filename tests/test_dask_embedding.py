@@ -213,8 +213,10 @@ def test_bad_input(tiny_bert):
     emb = HFEmbedder(tiny_bert)
     with pytest.raises(TypeError, match="resources must be a dict"):
         emb.transform_partitions(TEXTS, resources="GPU")
-    with pytest.raises(ValueError, match="npartitions must be a positive int"):
+    with pytest.raises(ValueError, match="npartitions must be an int >= 1; got 0"):
         emb.transform_partitions(TEXTS, npartitions=0)
+    with pytest.raises(TypeError, match="npartitions must be an int >= 1; got 2.5"):
+        emb.transform_partitions(TEXTS, npartitions=2.5)
     with pytest.raises(ValueError, match="npartitions applies to in-memory texts only"):
         emb.transform_partitions(db.from_sequence(TEXTS, npartitions=2), npartitions=3)
     with pytest.raises(TypeError, match="single string"):

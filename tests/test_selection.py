@@ -242,7 +242,7 @@ def test_declared_sources_in_fit(data):
     "params, error, name",
     [
         (dict(n_rounds=0), ValueError, "n_rounds"),
-        (dict(n_rounds=2.5), ValueError, "n_rounds"),
+        (dict(n_rounds=2.5), TypeError, "n_rounds"),  # a wrong type: TypeError (issue 17)
         (dict(batch_size=0), ValueError, "batch_size"),
         (dict(c=-1.0), ValueError, "c must"),
         (dict(c="big"), ValueError, "c must"),

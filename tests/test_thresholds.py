@@ -70,9 +70,12 @@ def test_changepoint_inadmissible_raises_like_ruptures():
     assert changepoint_index(np.linspace(0, 1, 7), jump=5, min_size=2) == _ruptures_bkp(np.linspace(0, 1, 7), 5, 2)
 
 
-@pytest.mark.parametrize("jump,min_size", [(0, 2), (1.5, 2), (1, 0), (True, 2)])
-def test_changepoint_bad_grid(jump, min_size):
-    with pytest.raises(ValueError, match="jump|min_size"):
+@pytest.mark.parametrize("jump,min_size,error", [
+    (0, 2, ValueError), (1.5, 2, TypeError), (1, 0, ValueError), (True, 2, TypeError),
+])
+def test_changepoint_bad_grid(jump, min_size, error):
+    # A wrong type is a TypeError, a wrong value a ValueError (issue 17).
+    with pytest.raises(error, match="jump|min_size"):
         changepoint_index(np.arange(10.0), jump=jump, min_size=min_size)
 
 
