@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._utils import is_frozen, is_unlabelled
+from ._utils import as_label_array, is_frozen, labelled_targets
 
 CONFIDENCE_METHODS = ("normalized_max", "margin")
 
@@ -60,42 +60,67 @@ def weak_confidence(proba, method="normalized_max"):
     return np.clip(c, 0.0, 1.0)
 
 
-def fit_weak_proba(owner, estimator, X, y, weak_proba):
-    """Weak probabilities of every row of ``X``, and the weak estimator that made them.
+def fit_weak_proba(owner, estimator, X, y, weak_proba, *, rows=None, fit_rows=None, fit_params=None):
+    """Weak probabilities of rows of ``X``, and the weak estimator that made them.
 
-    Shared by the estimators that take a weak model: precomputed ``weak_proba`` wins
-    (no estimator); a :class:`~sklearn.frozen.FrozenEstimator` is used as it is;
-    otherwise ``estimator`` (None: ``LogisticRegression()``) is cloned and fitted on the
-    rows whose ``y`` is not -1. ``owner`` names the caller in error messages.
+    The one way skw2s obtains weak probabilities (the detector, the classifier, the
+    selector): a precomputed ``weak_proba`` (one row per sample of ``X``) wins, and no
+    estimator is used; a :class:`~sklearn.frozen.FrozenEstimator` is used as it is;
+    otherwise ``estimator`` (None: ``LogisticRegression()``) is cloned and fitted on
+    the labelled rows of ``y`` (not -1), or on ``fit_rows`` (positions in ``X`` of
+    labelled rows) when given. ``owner`` names the caller in error messages.
+
+    Parameters
+    ----------
+    rows : array of int or None
+        Positions of the rows whose probabilities are returned (None: every row). The
+        estimator predicts only these rows.
+    fit_rows : array of int or None
+        Positions of the rows the estimator is fitted on (a subset of the labelled
+        rows, for cross-fitting); None: every labelled row.
+    fit_params : dict or None
+        Metadata for the estimator's ``fit``, one value per sample of ``X`` where
+        sample-aligned (restricted to the fitted rows here).
 
     Returns
     -------
-    proba : ndarray of shape (n_samples, n_classes)
+    proba : ndarray of shape (n_rows, n_classes)
     fitted : estimator or None
     """
     from sklearn.base import clone
     from sklearn.linear_model import LogisticRegression
+
+    from ._sklearn_compat import check_method_params as _check_method_params
     from ._sklearn_compat import num_samples as _num_samples
     from ._sklearn_compat import safe_indexing as _safe_indexing
 
     n = _num_samples(X)
     if weak_proba is not None:
-        return check_proba(weak_proba, n), None
+        proba = check_proba(weak_proba, n)
+        return (proba if rows is None else proba[rows]), None
+    X_rows = X if rows is None else _safe_indexing(X, rows)
+    n_rows = n if rows is None else len(rows)
+    name = "weak_estimator.predict_proba(X)"
     if estimator is not None and is_frozen(estimator):
-        return check_proba(estimator.predict_proba(X), n, "weak_estimator.predict_proba(X)"), estimator
+        return check_proba(estimator.predict_proba(X_rows), n_rows, name), estimator
     if y is None:
         raise ValueError(
             f"{owner} requires y to be passed, but the target y is None: pass y (to fit "
             "the weak estimator), weak_proba, or a fitted weak_estimator wrapped in "
             "sklearn.frozen.FrozenEstimator."
         )
-    y = np.asarray(y)
-    labelled = ~is_unlabelled(y)
-    if np.unique(y[labelled]).size < 2:
+    if fit_rows is None:
+        y_fit, labelled = labelled_targets(y)
+    else:
+        labelled = np.asarray(fit_rows, dtype=int)
+        y_fit = as_label_array(np.asarray(y)[labelled])
+    n_classes = np.unique(y_fit).size
+    if n_classes < 2:
+        what = "no labelled row" if n_classes == 0 else "only one class among its labelled rows"
         raise ValueError(
-            "y has only one class among its labelled rows: the weak estimator needs "
-            "at least two classes. Pass weak_proba instead."
+            f"y has {what}: the weak estimator needs at least two classes. Pass "
+            "weak_proba, or a fitted weak_estimator wrapped in sklearn.frozen.FrozenEstimator."
         )
     fitted = clone(estimator if estimator is not None else LogisticRegression())
-    fitted.fit(_safe_indexing(X, np.flatnonzero(labelled)), y[labelled])
-    return check_proba(fitted.predict_proba(X), n, "weak_estimator.predict_proba(X)"), fitted
+    fitted.fit(_safe_indexing(X, labelled), y_fit, **_check_method_params(X, fit_params, labelled))
+    return check_proba(fitted.predict_proba(X_rows), n_rows, name), fitted

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, make_scorer
 
 from ._constants import EASY, HARD, OVERLAP
-from ._utils import is_unlabelled
+from ._utils import as_label_array, is_unlabelled
 from .exceptions import DegenerateDataWarning
 
 __all__ = [
@@ -110,19 +110,29 @@ def labelled_accuracy_score(y_true, y_pred, *, sample_weight=None):
             "y_true and y_pred must be 1-D arrays of the same length; got shapes "
             f"{y_true.shape} and {y_pred.shape}."
         )
-    keep = ~is_unlabelled(y_true)
-    if not keep.any():
+    return _labelled_accuracy(y_true, lambda rows: y_pred[rows], sample_weight,
+                              "labelled_accuracy_score")
+
+
+def _labelled_accuracy(y_true, predict, sample_weight, caller):
+    """Accuracy over the labelled rows of ``y_true``; ``predict(rows)`` gives their predictions.
+
+    The one implementation behind :func:`labelled_accuracy_score` and
+    :meth:`skw2s.WeakToStrongClassifier.score` (which predicts only the labelled rows).
+    Both sides go through :func:`skw2s._utils.as_label_array`: an object array of
+    strings (with -1 markers) compares as strings, one of numbers as numbers.
+    """
+    rows = np.flatnonzero(~is_unlabelled(y_true))
+    if rows.size == 0:
         warnings.warn(
-            "labelled_accuracy_score: every row of y_true is unlabelled (-1).",
+            f"{caller}: every row of y_true is unlabelled (-1).",
             DegenerateDataWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
         return float("nan")
-    sw = None if sample_weight is None else np.asarray(sample_weight)[keep]
-    yt, yp = y_true[keep], y_pred[keep]
-    if yt.dtype == object:
-        yt, yp = yt.astype(str), yp.astype(str)
-    return float(accuracy_score(yt, yp, sample_weight=sw))
+    sw = None if sample_weight is None else np.asarray(sample_weight)[rows]
+    y_pred = np.asarray(predict(rows))
+    return float(accuracy_score(as_label_array(y_true[rows]), as_label_array(y_pred), sample_weight=sw))
 
 
 #: Scorer for ``GridSearchCV(scoring=...)``: accuracy on labelled rows only.

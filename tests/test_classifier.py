@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -533,3 +533,335 @@ def test_frozen_detector_is_used_as_it_is(data):
             X[200:], None, weak_proba=P)
     assert clf.train_on_ == "all" and clf.train_indices_.size == 700
     assert WeakToStrongClassifier(train_on="nonhard").fit(X, y_semi).train_on_ == "nonhard"
+
+
+# ----------------------------------------------------------------- train_on="auto"
+def _linear_pool(seed, n=1300, n_gold=300, d=10):
+    """Labels linear in X; the weak and the strong model see the same X, so the
+    pseudolabels are as reliable everywhere as a linear model can make them."""
+    rng = np.random.RandomState(seed)
+    w = rng.randn(d)
+    X = rng.randn(n, d)
+    y = (X @ w > 0).astype(int)
+    y_semi = y.copy()
+    y_semi[n_gold:] = -1
+    return X, y, y_semi
+
+
+def _trap_proba(X, y, seed):
+    """Weak probabilities whose least confident 40% all say class 1 (systematically
+    wrong on about half of them); the confident ones are right."""
+    c = np.random.RandomState(seed).uniform(0, 1, y.size)
+    label = np.where(c < 0.4, 1, y)
+    p1 = np.where(label == 1, 0.5 + c / 2, 0.5 - c / 2)
+    return np.column_stack([1 - p1, p1])
+
+
+class _EvenlyNoisyWeak(BaseEstimator, ClassifierMixin):
+    """A weak labeller as reliable everywhere: the truth ``X[:, :5] @ 1 > 0`` flipped on
+    the rows where ``X[:, 9] > 0.84`` (20%), its confidence ``|erf(X[:, 8])|``
+    unrelated to being right. ``fit`` only records the classes. A strong model seeing
+    ``X[:, :8]`` only sees random label noise: each subset is a smaller sample of it."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        from scipy.special import erf
+
+        X = np.asarray(X)
+        label = (X[:, :5].sum(axis=1) > 0) ^ (X[:, 9] > 0.84)
+        p1 = np.where(label, 0.5 + np.abs(erf(X[:, 8])) / 2, 0.5 - np.abs(erf(X[:, 8])) / 2)
+        return np.column_stack([1 - p1, p1])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_auto_keeps_all_when_no_subset_helps(seed):
+    """Pseudolabels equally reliable everywhere: every subset is a smaller sample of the
+    same noise, so "auto" keeps every row (cross-fitted and on a fixed weak side). The
+    pool is large (10,000 rows) so that the strong models of the subsets differ little:
+    on a small pool one fitted model can be better than another by chance, which the
+    labelled rows then rightly see."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(10300, 10)
+    y = (X[:, :5].sum(axis=1) > 0).astype(int)
+    y_semi = np.where(np.arange(10300) < 300, y, -1)
+    weak, strong = _EvenlyNoisyWeak(), weak_pipe(np.arange(8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        crossed = WeakToStrongClassifier(weak, strong, train_on="auto", cv=3,
+                                         random_state=seed).fit(X, y_semi)
+        fixed = WeakToStrongClassifier(strong_estimator=strong, train_on="auto").fit(
+            X, y_semi, weak_proba=weak.predict_proba(X))
+    plain = WeakToStrongClassifier(weak, strong).fit(X, y_semi)
+    for clf in (crossed, fixed):
+        assert clf.train_on_ == "all"
+        np.testing.assert_array_equal(clf.train_indices_, clf.pool_indices_)
+        assert np.max(clf.validation_scores_["gain"]) < 0.03  # no candidate is much better
+        np.testing.assert_allclose(clf.predict_proba(X), plain.predict_proba(X))
+
+
+def test_auto_picks_a_subset_that_helps(data):
+    # the detector's subsets (the paper's structure) with a trained weak model
+    X, y, y_semi, group, cols = data
+    Xt, yt, gt, _ = make_overlap_classification(300, 300, 300, random_state=1)
+    auto = WeakToStrongClassifier(weak_pipe(cols), LogisticRegression(C=0.01), train_on="auto",
+                                  cv=3, random_state=0).fit(X, y_semi)
+    assert auto.train_on_ in ("nonhard", "overlap")
+    plain = WeakToStrongClassifier(weak_pipe(cols), LogisticRegression(C=0.01)).fit(X, y_semi)
+    # the same make_overlap_classification seed draws the same theta: test on fresh rows
+    Xf, yf, _, _ = make_overlap_classification(300, 300, 300, random_state=0)
+    assert auto.score(Xf, yf) > plain.score(Xf, yf) + 0.05
+    # a confidence-ranked subset, when the least confident pseudolabels are wrong
+    X2, y2, y2_semi = _linear_pool(3, n=4300)  # rows 1300.. for testing
+    X2, y2, y2_semi, Xt2, yt2 = X2[:1300], y2[:1300], y2_semi[:1300], X2[1300:], y2[1300:]
+    P = _trap_proba(X2, y2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        auto2 = WeakToStrongClassifier(train_on="auto").fit(X2, y2_semi, weak_proba=P)
+        plain2 = WeakToStrongClassifier().fit(X2, y2_semi, weak_proba=P)
+    assert auto2.train_on_ != "all"
+    assert auto2.score(Xt2, yt2) > plain2.score(Xt2, yt2) + 0.1
+
+
+def test_auto_validation_scores_hold_every_candidate(data):
+    from skw2s._training_rows import AUTO_CANDIDATES
+
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols), train_on="auto", cv=4, random_state=0).fit(X, y_semi)
+    scores = clf.validation_scores_
+    assert scores["train_on"] == list(AUTO_CANDIDATES)
+    assert scores["train_on"][:3] == ["all", "nonhard", "overlap"]
+    assert [c for c in scores["train_on"] if isinstance(c, tuple)] == [
+        ("confident", 0.75), ("confident", 0.5), ("confident", 0.25)]
+    n = len(AUTO_CANDIDATES)
+    for key in ("mean_score", "std_score", "gain", "gain_se", "mean_n_rows", "rank_score"):
+        assert len(scores[key]) == n
+    splits = np.column_stack([scores[f"split{k}_score"] for k in range(4)])
+    assert "split4_score" not in scores
+    # the mean is over every labelled row: the fold scores weighted by fold size (50 each)
+    np.testing.assert_allclose(scores["mean_score"], splits.mean(axis=1))
+    np.testing.assert_allclose(scores["gain"], scores["mean_score"] - scores["mean_score"][0])
+    assert scores["gain"][0] == 0 and scores["gain_se"][0] == 0
+    assert sorted(scores["rank_score"]) == list(range(1, n + 1))
+    assert scores["mean_n_rows"][0] == 700  # "all": the pool
+    # the confidence-ranked subsets are ceil(q n_c) rows of each pseudolabel class
+    assert np.all(np.diff(scores["mean_n_rows"][3:]) < 0)
+    # the chosen rule is a train_on value that reproduces the final rows
+    again = clone(clf).set_params(train_on=clf.train_on_).fit(X, y_semi)
+    np.testing.assert_array_equal(again.train_indices_, clf.train_indices_)
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_auto_is_deterministic_with_random_state(data):
+    X, y, y_semi, group, cols = data
+    fits = [WeakToStrongClassifier(weak_pipe(cols), train_on="auto", cv=3, random_state=rs).fit(X, y_semi)
+            for rs in (7, 7, 8)]
+    a, b, c = (f.validation_scores_ for f in fits)
+    for key in a:
+        np.testing.assert_array_equal(np.asarray(a[key], dtype=object), np.asarray(b[key], dtype=object))
+    assert fits[0].train_on_ == fits[1].train_on_
+    np.testing.assert_array_equal(fits[0].train_indices_, fits[1].train_indices_)
+    # another random_state gives other folds
+    assert not np.array_equal(a["split0_score"], c["split0_score"])
+
+
+class _Counting(LogisticRegression):
+    """Logistic regression counting its fits in a class-level log (clones share it)."""
+
+    log = []
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).log.append(len(y))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+class _CountingWeak(_Counting):
+    log = []
+
+
+class _CountingDetector(OverlapDetector):
+    log = []
+
+    def fit(self, X, y=None, *, weak_proba=None):
+        type(self).log.append(len(X))
+        return super().fit(X, y, weak_proba=weak_proba)
+
+
+def test_auto_fit_counts_match_the_docstring(data):
+    X, y, y_semi, group, cols = data
+    for log in (_Counting.log, _CountingWeak.log, _CountingDetector.log):
+        log.clear()
+    clf = WeakToStrongClassifier(_CountingWeak(), _Counting(), detector=_CountingDetector(),
+                                 train_on="auto", cv=3, random_state=0).fit(X, y_semi)
+    assert len(_CountingWeak.log) == 3 + 1
+    assert sorted(_CountingWeak.log) == [133, 133, 134, 200]  # 2/3 of the 200 gold rows, then all
+    assert len(_CountingDetector.log) == 3 + 1 and set(_CountingDetector.log) == {700}
+    assert len(_Counting.log) <= 6 * 3 + 1
+    assert _Counting.log[-1] == clf.train_indices_.size  # the final fit, on the chosen rows
+    # a fixed weak side: one detector fit, at most 6 strong fits, the chosen one kept
+    for log in (_Counting.log, _CountingDetector.log):
+        log.clear()
+    P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X)
+    fixed = WeakToStrongClassifier(strong_estimator=_Counting(), detector=_CountingDetector(),
+                                   train_on="auto").fit(X, y_semi, weak_proba=P)
+    assert len(_CountingDetector.log) == 1 and 1 <= len(_Counting.log) <= 6
+    assert fixed.strong_estimator_.coef_.shape == (1, 40)
+
+
+def test_auto_on_a_fixed_weak_side(data):
+    """Frozen weak model or weak_proba: the labelled rows validate each candidate directly."""
+    X, y, y_semi, group, cols = data
+    weak = weak_pipe(cols).fit(X[:200], y[:200])
+    frozen = WeakToStrongClassifier(FrozenEstimator(weak), LogisticRegression(C=0.01),
+                                    train_on="auto", cv=3).fit(X, y_semi)
+    given = WeakToStrongClassifier(strong_estimator=LogisticRegression(C=0.01), train_on="auto",
+                                   cv=3).fit(X, y_semi, weak_proba=weak.predict_proba(X))
+    assert frozen.weak_estimator_.estimator is weak  # never refitted
+    scores = frozen.validation_scores_
+    assert "split0_score" in scores and "split1_score" not in scores  # one split: no folds
+    np.testing.assert_array_equal(scores["std_score"], 0.0)
+    for key in ("mean_score", "gain", "gain_se"):
+        np.testing.assert_allclose(scores[key], given.validation_scores_[key])
+    assert frozen.train_on_ == given.train_on_ != "all"
+    # the validation score of the chosen candidate is the final model's labelled accuracy
+    i = scores["train_on"].index(frozen.train_on_)
+    assert scores["mean_score"][i] == pytest.approx(frozen.score(X, y_semi))
+    np.testing.assert_allclose(frozen.predict_proba(X), given.predict_proba(X))
+
+
+def test_auto_without_labelled_rows_falls_back_to_all(data):
+    X, y, y_semi, group, cols = data
+    P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X[200:])
+    with pytest.warns(DegenerateDataWarning, match="train_on='auto'.*none.*train_on='all'"):
+        clf = WeakToStrongClassifier(train_on="auto").fit(X[200:], None, weak_proba=P)
+    assert clf.train_on_ == "all" and clf.validation_scores_ is None
+    np.testing.assert_array_equal(clf.train_indices_, np.arange(700))
+    assert clf.pool_labels_ is not None  # the detector still gives its diagnostics
+    plain = WeakToStrongClassifier().fit(X[200:], None, weak_proba=P)
+    np.testing.assert_allclose(clf.predict_proba(X), plain.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    "cv, err, match",
+    [
+        (1, ValueError, "cv must be at least 2"),
+        (0, ValueError, "cv must be at least 2"),
+        (2.5, TypeError, "cv must be an int"),
+        ("3", TypeError, "cv must be an int"),
+        (True, TypeError, "cv must be an int"),
+        (None, TypeError, "cv must be an int"),
+    ],
+)
+def test_auto_bad_cv(data, cv, err, match):
+    X, y, y_semi, group, cols = data
+    with pytest.raises(err, match=match):
+        WeakToStrongClassifier(train_on="auto", cv=cv).fit(X, y_semi)
+
+
+def test_auto_too_few_labelled_rows_for_the_folds(data):
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, y_semi, group, cols = data
+    y_few = np.full_like(y, -1)
+    ones = np.flatnonzero(y == 1)[:3]
+    zeros = np.flatnonzero(y == 0)[:20]
+    y_few[ones], y_few[zeros] = 1, 0
+    # class 1 has 3 labelled rows: 3 folds instead of 5, with a warning naming cv
+    with pytest.warns(DegenerateDataWarning, match=r"cv=5 folds need 5 .* class 1 has 3, so 3"):
+        clf = WeakToStrongClassifier(train_on="auto", random_state=0).fit(X, y_few)
+    assert "split2_score" in clf.validation_scores_ and "split3_score" not in clf.validation_scores_
+    # a single labelled row of a class: no stratified folds; a clear error
+    y_one = y_few.copy()
+    y_one[ones[1:]] = -1
+    with pytest.raises(ValueError, match="cv=5 .* at least 2 labelled rows per class; class 1 has 1"):
+        WeakToStrongClassifier(train_on="auto").fit(X, y_one)
+    # ... which a fixed weak side does not need
+    P = np.column_stack([1 - X[:, 0] / 100 - 0.5, X[:, 0] / 100 + 0.5]).clip(0, 1)
+    WeakToStrongClassifier(train_on="auto").fit(X, y_one, weak_proba=P)
+    # a splitter is used as it is; one whose training folds miss a class is refused
+    ok = WeakToStrongClassifier(train_on="auto", cv=StratifiedKFold(2)).fit(X, y_semi)
+    assert "split1_score" in ok.validation_scores_
+    y_sorted = y_semi.copy()
+    y_sorted[:200] = np.sort(y[:200])  # unshuffled KFold(2): each half holds one class
+    with pytest.raises(ValueError, match=r"KFold.*fold \d misses a class"):
+        WeakToStrongClassifier(train_on="auto", cv=KFold(2)).fit(X, y_sorted)
+
+
+def test_auto_passes_validation_warnings_once(data):
+    X, y, y_semi, group, cols = data
+    det = OverlapDetector(overlap_threshold=2.0)  # never any overlap point
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = WeakToStrongClassifier(weak_pipe(cols), detector=det, train_on="auto", cv=3,
+                                     random_state=0).fit(X, y_semi)
+    texts = [str(w.message) for w in caught]
+    prefixed = [t for t in texts if t.startswith("train_on='auto' validation:")]
+    assert sum("no overlap point" in t for t in prefixed) == 1  # 3 folds, one warning
+    assert len(prefixed) == len(set(prefixed))
+    assert clf.train_on_ != "overlap"
+
+
+def test_confident_train_on(data):
+    from skw2s._confidence import weak_confidence
+
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols), train_on=("confident", 0.3)).fit(X, y_semi)
+    assert clf.detector_ is None and clf.train_on_ == ("confident", 0.3)
+    conf = weak_confidence(clf.pseudolabel_proba_)
+    chosen = np.isin(clf.pool_indices_, clf.train_indices_)
+    for c in (0, 1):
+        in_c = clf.pseudolabels_ == c
+        assert chosen[in_c].sum() == np.ceil(0.3 * in_c.sum())
+        # the kept rows of a class are its most confident
+        assert conf[in_c & chosen].min() >= conf[in_c & ~chosen].max()
+    as_list = WeakToStrongClassifier(weak_pipe(cols), train_on=["confident", 0.3]).fit(X, y_semi)
+    np.testing.assert_array_equal(as_list.train_indices_, clf.train_indices_)
+    for bad in (("confident", 0.0), ("confident", 1.5), ("confident",), ("sure", 0.5),
+                ("confident", True)):
+        with pytest.raises(ValueError, match="train_on"):
+            WeakToStrongClassifier(train_on=bad).fit(X, y_semi)
+
+
+def test_score_is_labelled_accuracy_score():
+    """One implementation: the classifier's score and the metric agree on string labels,
+    -1 markers, object integers and sample weights."""
+    from skw2s.metrics import labelled_accuracy_score
+
+    X, y, group, cols = make_overlap_classification(100, 100, 100, n_classes=3, random_state=0)
+    names = np.array(["cat", "dog", "emu"], dtype=object)
+    y_str = names[y].astype(object)
+    y_str[100:] = -1
+    clf = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_str)
+    pred = clf.predict(X)
+    w = np.linspace(1, 2, 300)
+    for truth in (y_str, names[y].astype(str), y_str[:100]):
+        rows = slice(0, truth.size)
+        assert clf.score(X[rows], truth) == labelled_accuracy_score(truth, pred[rows])
+        assert clf.score(X[rows], truth, sample_weight=w[rows]) == labelled_accuracy_score(
+            truth, pred[rows], sample_weight=w[rows])
+    assert clf.score(X, y_str) == pytest.approx(np.mean(pred[:100] == names[y[:100]]))
+    # object arrays of integers with the -1 marker (a pandas object column, say)
+    y_int = y.astype(object)
+    y_int[150:] = -1
+    num = WeakToStrongClassifier(weak_pipe(cols)).fit(X, y_int)
+    assert num.classes_.tolist() == [0, 1, 2]
+    assert num.score(X, y_int) == labelled_accuracy_score(y_int, num.predict(X))
+    assert num.score(X, y_int) == pytest.approx(np.mean(num.predict(X[:150]) == y[:150]))
+    with pytest.warns(DegenerateDataWarning, match="WeakToStrongClassifier.score"):
+        assert np.isnan(clf.score(X, np.full(300, -1)))
+
+
+def test_auto_fold_with_one_pseudolabel_class():
+    """A fold whose weak model gives the whole pool one class cannot rank the candidates:
+    each predicts that class there (a warning), and the fit goes on."""
+    rnd = np.random.RandomState(0)
+    X = rnd.uniform(size=(10, 3))
+    y = np.r_[np.zeros(5), np.ones(5)]  # scikit-learn's check_estimators_nan_inf data
+    with pytest.warns(DegenerateDataWarning, match="validation: .*every candidate predicts"):
+        clf = WeakToStrongClassifier(train_on="auto", cv=2, random_state=1).fit(X, y)
+    assert clf.train_on_ == "all"
+    scores = clf.validation_scores_
+    np.testing.assert_array_equal(scores["gain"], 0.0)  # both folds: no candidate fitted
+    assert np.isnan(scores["mean_n_rows"]).all()

@@ -66,6 +66,8 @@ CLASSIFIERS = [
                            detector=OverlapDetector(overlap_threshold=MixtureThreshold())),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on=0.5,
                            random_state=0),
+    WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="auto", cv=2,
+                           random_state=0),
 ]
 
 SELECTORS = [
