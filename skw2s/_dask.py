@@ -25,7 +25,7 @@ import sys
 
 import numpy as np
 
-from ._confidence import check_proba, weak_confidence
+from ._weak import check_proba, weak_confidence
 from ._labelling import label_points
 from ._utils import is_frozen
 

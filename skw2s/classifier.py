@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._confidence import CONFIDENCE_METHODS, fit_weak_proba, weak_confidence
+from ._weak import CONFIDENCE_METHODS, fit_weak_proba, weak_confidence
 from ._sklearn_compat import check_method_params as _check_method_params
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import raise_for_params as _raise_for_params

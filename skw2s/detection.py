@@ -10,7 +10,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _dask
-from ._confidence import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
+from ._weak import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing

@@ -804,7 +804,7 @@ def test_auto_passes_validation_warnings_once(data):
 
 
 def test_confident_train_on(data):
-    from skw2s._confidence import weak_confidence
+    from skw2s._weak import weak_confidence
 
     X, y, y_semi, group, cols = data
     clf = WeakToStrongClassifier(weak_pipe(cols), train_on=("confident", 0.3)).fit(X, y_semi)

@@ -1,4 +1,5 @@
-"""Weak-model confidence from predicted probabilities (method step 1)."""
+"""The weak side: its probabilities checked, the weak model fitted on the labelled rows, and
+the confidence of each prediction (method step 1). One code path for every estimator."""
 
 import numpy as np
 
