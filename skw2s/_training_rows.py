@@ -60,11 +60,6 @@ def needs_detector(train_on):
         isinstance(train_on, numbers.Real) and not isinstance(train_on, bool))
 
 
-def rule_name(train_on):
-    """A short readable name: ``"confident:0.5"`` for ``("confident", 0.5)``."""
-    return f"confident:{train_on[1]:g}" if isinstance(train_on, tuple) else str(train_on)
-
-
 def draw_mixture(overlap, rest, q, rng):
     """The paper's mixing draw: ``N = min(|overlap|, |rest|)`` rows, ``round(q N)`` overlap.
 

@@ -37,7 +37,6 @@ from ._training_rows import (
     check_train_on,
     needs_detector,
     pick_candidate,
-    rule_name,
     select_rows,
     validation_table,
 )

@@ -851,6 +851,8 @@ def test_score_is_labelled_accuracy_score():
     assert num.score(X, y_int) == pytest.approx(np.mean(num.predict(X[:150]) == y[:150]))
     with pytest.warns(DegenerateDataWarning, match="WeakToStrongClassifier.score"):
         assert np.isnan(clf.score(X, np.full(300, -1)))
+    # numbers compare as numbers, not as their strings ("1" != "1.0" before)
+    assert labelled_accuracy_score(np.array([1, 0, -1, 1], dtype=object), [1.0, 0.0, 0.0, 1.0]) == 1.0
 
 
 def test_auto_fold_with_one_pseudolabel_class():
@@ -865,3 +867,21 @@ def test_auto_fold_with_one_pseudolabel_class():
     scores = clf.validation_scores_
     np.testing.assert_array_equal(scores["gain"], 0.0)  # both folds: no candidate fitted
     assert np.isnan(scores["mean_n_rows"]).all()
+
+
+def test_auto_with_soft_pseudolabels_and_routed_weights():
+    import sklearn
+
+    X, y_semi, weight = _routing_data()
+    soft = WeakToStrongClassifier(train_on="auto", pseudolabels="soft", cv=3, random_state=0)
+    soft.fit(X, y_semi)
+    same = clone(soft).set_params(train_on=soft.train_on_).fit(X, y_semi)
+    np.testing.assert_allclose(soft.predict_proba(X), same.predict_proba(X))
+    with sklearn.config_context(enable_metadata_routing=True):
+        weak = _RecordingLR().set_fit_request(sample_weight=True)
+        strong = _RecordingLR().set_fit_request(sample_weight=True)
+        clf = WeakToStrongClassifier(weak, strong, train_on="auto", cv=3, random_state=0)
+        clf.fit(X, y_semi, sample_weight=weight)
+    # the final models saw the weights of the rows they trained on
+    np.testing.assert_array_equal(clf.weak_estimator_.seen_weight_, weight[:100])
+    np.testing.assert_array_equal(clf.strong_estimator_.seen_weight_, weight[clf.train_indices_])
