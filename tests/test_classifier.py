@@ -576,7 +576,7 @@ class _EvenlyNoisyWeak(BaseEstimator, ClassifierMixin):
         return np.column_stack([1 - p1, p1])
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_auto_keeps_all_when_no_subset_helps(seed):
     """Pseudolabels equally reliable everywhere: every subset is a smaller sample of the
     same noise, so "auto" keeps every row (cross-fitted and on a fixed weak side). The
