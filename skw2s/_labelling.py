@@ -8,7 +8,7 @@ detection of :class:`~skw2s.UCBSourceSelector`, so that both label points alike.
 import numpy as np
 
 from ._constants import EASY, HARD, OVERLAP
-from ._similarity import _normalize_rows, quadratic_form
+from ._similarity import _normalize_rows
 from .thresholds import (
     FixedThreshold,
     MixtureThreshold,
@@ -62,9 +62,8 @@ def self_similarity_level(Z_hard, similarity, aggregation):
         per_point = np.where(off, S, -np.inf).max(axis=1)
     elif aggregation == "mean":
         per_point = (S * off).sum(axis=1) / (rows.size - 1)
-    else:  # rms: the second moment of all rows, each row's own term taken out
-        own = np.einsum("ij,ij->i", R, R) ** 2
-        per_point = np.sqrt(np.maximum((quadratic_form(R, R.T @ R) - own) / (rows.size - 1), 0.0))
+    else:
+        per_point = np.sqrt(np.maximum((S**2 * off).sum(axis=1) / (rows.size - 1), 0.0))
     return float(np.median(per_point))
 
 

@@ -24,11 +24,6 @@ def _normalize_rows(Z):
     return Z / norms[:, None].astype(Z.dtype, copy=False)
 
 
-def quadratic_form(Q, M):
-    """``q^T M q`` for each row ``q`` of ``Q``."""
-    return np.einsum("ij,ij->i", Q @ M, Q)
-
-
 def rms_scores(Q, M):
     """Root-mean-square similarity of each (prepared) row of ``Q`` to a reference set.
 
@@ -36,7 +31,7 @@ def rms_scores(Q, M):
     ``(q . r_j)^2`` over the reference is ``q^T M q``, so the cost is O(d^2) per row,
     whatever the size of the reference.
     """
-    return np.sqrt(np.maximum(quadratic_form(Q, M), 0.0))
+    return np.sqrt(np.maximum(np.einsum("ij,ij->i", Q @ M, Q), 0.0))
 
 
 def _blocks(Z, rows, step):
