@@ -87,6 +87,7 @@ def paper_config():
             ruptures.Binseg(model="l2"), breakpoint="last", ties="value"
         ),
         center=False,
+        n_resamples=0,
     )
 
 
@@ -104,15 +105,17 @@ def label_points(c, s, confidence_threshold, overlap_threshold, hard_inclusive):
     return labels
 
 
-def overlap_cut(rule, scores, hard_rows, similarity, aggregation):
+def overlap_cut(rule, scores, hard_rows, similarity, aggregation, split=split_scores):
     """The overlap threshold on the non-hard ``scores``.
 
     Returns ``(threshold, two_groups, split_quality, note)``. When the rule finds one
     group, the threshold is -inf (every point overlap) or +inf (every point easy-only)
     by :func:`one_group_is_overlap` against the hard rows' own similarity level
     (``hard_rows()`` gives them, only then), and ``note`` says which, for a warning.
+    ``split(rule, scores)`` applies the rule (:func:`~skw2s.thresholds.split_scores`,
+    or a warm-started version of it in the detector's bootstrap).
     """
-    tau, two_groups = split_scores(rule, scores)
+    tau, two_groups = split(rule, scores)
     if two_groups is not False:
         return tau, two_groups, split_quality(scores, tau), None
     level = self_similarity_level(hard_rows(), similarity, aggregation)

@@ -40,6 +40,8 @@ _REG = 1e-6
 #: Largest number of scores every EM start runs on (the best fits are then refined).
 _SCREEN = 2000
 _GRID = 2049
+#: Scores whose posterior is evaluated at once when looking for the cut.
+_POSTERIOR_CHUNK = 65536
 
 
 def _parts_init(z, edges):
@@ -125,12 +127,19 @@ def _merge(w, m, v):
     return mean, (w * (v + m**2)).sum() / total - mean**2
 
 
-def find_low_group(x, *, valley=0.7, max_points=20000):
+def find_low_group(x, *, valley=0.7, max_points=20000, starts=None):
     """Threshold separating a distinct low group of the 1-D scores ``x``, or None.
 
     Returns ``(threshold, details)``: ``threshold`` is a value of ``x`` (the low group
     is ``x < threshold``) or None when the scores form one group; ``details`` holds the
-    BIC of both models, the valley ratio and the fitted components.
+    BIC of both models, the valley ratio, the fitted components and ``starts``: the
+    best fit of each number of components, on the scores' scale.
+
+    ``starts`` (the ``starts`` of an earlier call) replaces the deterministic
+    initialisations by those fits: one EM run per number of components instead of
+    about 25. The detector's bootstrap warm-starts each resample from the fit on the
+    whole pool this way (the usual way of bootstrapping a mixture: every resample
+    started at the original estimate).
     """
     x = np.sort(np.asarray(x, dtype=np.float64))
     n = x.size
@@ -145,8 +154,13 @@ def find_low_group(x, *, valley=0.7, max_points=20000):
     # Every start is screened on at most _SCREEN order statistics; the best
     # k-component fits (k = 2, 3, 4) are then refined on all the fitted scores.
     screen = z if z.size <= _SCREEN else z[np.round(np.linspace(0, z.size - 1, _SCREEN)).astype(int)]
+    if starts:
+        inits = [(np.asarray(w), (np.asarray(m) - mu) / sd, np.asarray(v) / sd**2)
+                 for w, m, v in starts.values()]
+    else:
+        inits = _initialisations(screen)
     best = {}
-    for init in _initialisations(screen):
+    for init in inits:
         ll, params = _em(screen, init)
         k = params[0].size
         if k not in best or ll > best[k][0]:
@@ -155,6 +169,8 @@ def find_low_group(x, *, valley=0.7, max_points=20000):
     for _, (w, m, v) in best.values():
         ll, params = _em(z, (w, m, v - _REG))
         fits.append((-2 * ll + (3 * params[0].size - 1) * np.log(z.size), params))
+    details["starts"] = {int(p[0].size): (p[0], mu + sd * p[1], sd**2 * np.maximum(p[2] - _REG, _REG))
+                         for _, p in fits}
     bic_two, (w, m, v) = min(fits, key=lambda f: f[0])
     details.update(bic_one=float(_one_group_bic(z)), bic_two=float(bic_two))
     order = np.argsort(m)
@@ -176,11 +192,17 @@ def find_low_group(x, *, valley=0.7, max_points=20000):
     else:
         return None, details
     low_mean, _ = _merge(w[:b], m[:b], v[:b])
-    zs = (x - mu) / sd
-    logp = np.log(w) - 0.5 * (np.log(2 * np.pi * v) + (zs[:, None] - m) ** 2 / v)
-    post = np.exp(logp - logp.max(axis=1, keepdims=True))
-    post_low = post[:, :b].sum(axis=1) / post.sum(axis=1)
-    above = np.flatnonzero((zs > low_mean) & (post_low < 0.5))
-    if above.size == 0 or above[0] == 0:
-        return None, details
-    return float(x[above[0]]), details
+    # The first sorted score above the low group's mean that the low group no longer
+    # explains: the posterior is evaluated in chunks from that mean upwards, stopping at
+    # the first hit (bounded memory at any n; usually one chunk).
+    start = max(int(np.searchsorted(x, mu + sd * low_mean, side="right")) - 1, 0)
+    for lo in range(start, n, _POSTERIOR_CHUNK):
+        zs = (x[lo : lo + _POSTERIOR_CHUNK] - mu) / sd
+        logp = np.log(w) - 0.5 * (np.log(2 * np.pi * v) + (zs[:, None] - m) ** 2 / v)
+        post = np.exp(logp - logp.max(axis=1, keepdims=True))
+        post_low = post[:, :b].sum(axis=1) / post.sum(axis=1)
+        above = np.flatnonzero((zs > low_mean) & (post_low < 0.5))
+        if above.size:
+            first = lo + int(above[0])
+            return (None if first == 0 else float(x[first])), details
+    return None, details

@@ -212,10 +212,13 @@ class IncrementalDetection:
 
 class FullHistoryDetection:
     """The authors' per-round detection: rerun the detector on history + batch and
-    keep the batch's labels. Cost grows with the history."""
+    keep the batch's labels. Cost grows with the history. Only the batch's labels are
+    read, so the detector's bootstrap (which leaves ``labels_`` as they are) is off."""
 
     def __init__(self, detector):
-        self.detector = clone(detector).set_params(weak_estimator=None, representation=None)
+        self.detector = clone(detector).set_params(
+            weak_estimator=None, representation=None, n_resamples=0
+        )
         self.proba = []
         self.Z = []
         self.labels = []

@@ -70,7 +70,7 @@ def _check_splits(y, args):
     from .experiments import _seed_splits
 
     train_size, pool_size = _split_fractions(y.shape[0], args)
-    for seed, _, train, pool, test in _seed_splits(
+    for seed, _, _, train, pool, test in _seed_splits(
         y.shape[0], train_size, pool_size, args.seeds, None, args.random_state
     ):
         if pool.size < 2 or test.size < 1:
@@ -253,6 +253,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
         if r["kind"] != "mix":
             per_seed.setdefault(r["seed"], {})[r["kind"]] = r["accuracy"]
             per_seed[r["seed"]]["overlap_density"] = r["overlap_density"]
+            per_seed[r["seed"]]["overlap_density_interval"] = [r["overlap_density_low"],
+                                                               r["overlap_density_high"]]
     for part in partitions:
         test = part["test"]
         clf = _w2s_on_pool(strong, Xs[part["pool"]], part["weak_proba"], part["classes"],
@@ -300,6 +302,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
             "pgr_nonhard": stats(pgr_nonhard),
             "pgr_overlap": stats(pgr_overlap),
             "overlap_density": stats(density),
+            "overlap_density_interval": [v["overlap_density_interval"] for v in per_seed.values()],
             "curve_slope": slope,
             "curve_rises": bool(slope > 0 and mean[-1] > mean[0]),
         },
@@ -381,7 +384,13 @@ def print_summary(results, out_dir):
     print(f"  PGR (all / overlap only) {fmt('pgr')} / {fmt('pgr_overlap')}")
     if "pgr_nonhard" in s:
         print(f"  PGR (non-hard)           {fmt('pgr_nonhard')}")
-    print(f"  overlap density          {fmt('overlap_density')}")
+    intervals = s.get("overlap_density_interval") or []
+    shown = ", ".join(f"[{lo:.2f}, {hi:.2f}]" for lo, hi in intervals if np.isfinite(lo))
+    print(f"  overlap density          {fmt('overlap_density')}"
+          + (f"  (95% bootstrap interval per split: {shown})" if shown else ""))
+    if intervals and any(np.isfinite(lo) and hi - lo > 0.3 for lo, hi in intervals):
+        print("    a wide interval: the weak confidences do not settle whether the pool holds a "
+              "hard-only group; read the density as unsettled, not as its mean")
     curve = results["curve"]
     print("  mixing curve (overlap proportion -> accuracy): "
           + "  ".join(f"{q:.1f}:{a:.3f}" for q, a in zip(curve["proportion"], curve["mean"])))

@@ -479,8 +479,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.strong_estimator_ = strong
         return self
 
-    def _fit_detector(self, X, X_pool, pool_idx, proba, routed):
-        """The detector fitted on the pool with these weak probabilities (None: none)."""
+    def _fit_detector(self, X, X_pool, pool_idx, proba, routed, labels_only=False):
+        """The detector fitted on the pool with these weak probabilities (None: none).
+
+        ``labels_only``: only its ``labels_`` are read (a validation fold), so its
+        bootstrap, which leaves them as they are, is switched off."""
         detector = self._detector()
         if detector is None:
             return None
@@ -493,7 +496,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 )
             return detector
         params = _check_method_params(X, routed.detector.fit, pool_idx)
-        return clone(detector).fit(X_pool, weak_proba=proba, **params)
+        detector = clone(detector)
+        if labels_only:
+            detector.set_params(n_resamples=0)
+        return detector.fit(X_pool, weak_proba=proba, **params)
 
     def _select(self, rule, detector, proba, pseudolabels):
         """``(rows, added, used)`` of :func:`skw2s._training_rows.select_rows` for ``rule``."""
@@ -594,7 +600,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                         )
                         correct[:, test], n_rows[:, k] = (y_lab[test] == only), np.nan
                         continue
-                    detector_k = self._fit_detector(X, X_pool, pool_idx, proba_k, routed)
+                    detector_k = self._fit_detector(X, X_pool, pool_idx, proba_k, routed,
+                                                    labels_only=True)
                     c, m, _ = self._score_candidates(
                         X, _safe_indexing(X_lab, test), y_lab[test], pool_idx, proba_k,
                         labels_k, detector_k, strong_params)

@@ -39,16 +39,17 @@ def _split(n, fractions, strata, rng):
 
 
 def _seed_splits(n, train_size, pool_size, n_seeds, strata, random_state):
-    """``(seed, rng, train, pool, test)`` of each seed of :func:`run_overlap_experiment`.
+    """``(seed, state, rng, train, pool, test)`` of each seed of :func:`run_overlap_experiment`.
 
-    Seed ``s`` uses ``RandomState(base + s)``, ``base`` drawn once from
-    ``random_state``; ``rng`` is that generator after the split (the mixing draws
-    continue from it).
+    Seed ``s`` uses ``RandomState(state)``, ``state = base + s``, ``base`` drawn once
+    from ``random_state``; ``rng`` is that generator after the split (the mixing draws
+    continue from it); ``state`` also seeds the detector's bootstrap when the detector
+    has no ``random_state`` of its own.
     """
     base = check_random_state(random_state).randint(np.iinfo(np.int32).max - n_seeds)
     for seed in range(n_seeds):
         rng = np.random.RandomState(base + seed)
-        yield (seed, rng, *_split(n, (train_size, pool_size), strata, rng))
+        yield (seed, base + seed, rng, *_split(n, (train_size, pool_size), strata, rng))
 
 
 def _accuracy(est, X, y):
@@ -164,7 +165,11 @@ def run_overlap_experiment(
         One record per (seed, kind[, proportion]) with keys ``seed``, ``kind``,
         ``proportion`` (NaN except for ``mix``), ``n_train`` (the rows the model
         trained on), ``accuracy``,
-        ``overlap_density`` (of the pool partition), ``n_overlap``, ``n_nonoverlap``,
+        ``overlap_density`` (the detector's ``overlap_density_``: with its bootstrap,
+        the mean group probability, which can differ slightly from the fraction of
+        ``n_overlap``; with ``use_true_groups`` the true fraction),
+        ``overlap_density_low`` and ``overlap_density_high`` (its 95% bootstrap
+        interval; NaN without one), ``n_overlap``, ``n_nonoverlap``,
         and, with ``true_groups``, ``precision``, ``recall``, ``f1`` of the detector.
     partitions : list of dict
         Only with ``return_partitions=True``: one dict per seed with keys ``seed``,
@@ -219,7 +224,7 @@ def run_overlap_experiment(
         raise ValueError("use_true_groups=True needs true_groups.")
 
     records, partitions = [], []
-    for seed, rng, train, pool, test in _seed_splits(n, train_size, pool_size, n_seeds, true_groups, random_state):
+    for seed, state, rng, train, pool, test in _seed_splits(n, train_size, pool_size, n_seeds, true_groups, random_state):
         Xw = lambda idx: _safe_indexing(X_weak, idx)  # noqa: E731
         Xs = lambda idx: _safe_indexing(X_strong, idx)  # noqa: E731
         weak = clone(weak_estimator).fit(Xw(train), y[train])
@@ -231,7 +236,10 @@ def run_overlap_experiment(
             is_overlap = true_groups[pool] == OVERLAP
             pred_groups = det = w2s_overlap = None
         else:
-            det = clone(detector).fit(X_pool, weak_proba=proba)
+            det = clone(detector)
+            if det.get_params().get("random_state", 0) is None:
+                det.set_params(random_state=state)
+            det.fit(X_pool, weak_proba=proba)
             pred_groups = det.labels_
             is_overlap = pred_groups == OVERLAP
             w2s_overlap = _w2s_on_pool(strong_estimator, X_pool, proba, weak.classes_, det, "overlap")
@@ -243,9 +251,13 @@ def run_overlap_experiment(
                 "detector": det, "overlap_only": w2s_overlap,
             })
         O, R = np.flatnonzero(is_overlap), np.flatnonzero(~is_overlap)
+        low, high = (float("nan"),) * 2 if det is None else det.overlap_density_interval_
         common = {
             "seed": seed,
-            "overlap_density": float(is_overlap.mean()) if pool.size else float("nan"),
+            "overlap_density": (float(det.overlap_density_) if det is not None
+                                else float(is_overlap.mean()) if pool.size else float("nan")),
+            "overlap_density_low": low,
+            "overlap_density_high": high,
             "n_overlap": int(O.size),
             "n_nonoverlap": int(R.size),
         }

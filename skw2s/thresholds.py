@@ -330,7 +330,7 @@ class MixtureThreshold(_BaseThreshold):
             raise ValueError(f"valley must be a number in (0, 1); got {self.valley!r}.")
         check_int(self.max_points, "max_points", min_value=100)
 
-    def split(self, scores, *, return_details=False):
+    def split(self, scores, *, return_details=False, starts=None):
         """Threshold and whether the scores form two groups.
 
         Parameters
@@ -338,6 +338,11 @@ class MixtureThreshold(_BaseThreshold):
         scores : array-like of shape (n_samples,)
         return_details : bool, default=False
             Also return what the model choice found.
+        starts : dict or None, default=None
+            ``details["starts"]`` of an earlier call (the best fit of each number of
+            components): EM then starts from those fits only, instead of from the
+            deterministic initialisations. Used to refit the rule cheaply on resamples
+            of the same scores (the detector's bootstrap).
 
         Returns
         -------
@@ -348,7 +353,7 @@ class MixtureThreshold(_BaseThreshold):
         details : dict
             Only when ``return_details``: ``bic_one``, ``bic_two``, ``valley_ratio``
             and, when a mixture was fitted, its ``components`` (weights, means and
-            standard deviations on the fitted scale).
+            standard deviations on the fitted scale) and ``starts``.
         """
         self._check()
         x = _as_scores(scores)
@@ -363,7 +368,8 @@ class MixtureThreshold(_BaseThreshold):
                 )
             c = np.minimum(x, 1.0 - 1e-6)
             u = np.log1p(c) - np.log1p(-c)
-        cut, details = find_low_group(u, valley=self.valley, max_points=self.max_points)
+        cut, details = find_low_group(u, valley=self.valley, max_points=self.max_points,
+                                      starts=starts)
         # Back to the scores' own scale: the smallest score at or above the cut.
         result = (float(x.min()), False) if cut is None else (float(x[u >= cut].min()), True)
         return (*result, details) if return_details else result

@@ -448,7 +448,7 @@ def test_study_figures_are_what_the_estimator_does(capsys, tmp_path, monkeypatch
     Xw = np.array([features[f"text number {i}"]["weak"] for i in range(240)])
     Xs = np.array([features[f"text number {i}"]["strong"] for i in range(240)])
     expected = {}
-    for seed, _, train, pool, test in _seed_splits(240, 60 / 240, 1 - 60 / 240 - 1 / 3, 2, None, 0):
+    for seed, _, _, train, pool, test in _seed_splits(240, 60 / 240, 1 - 60 / 240 - 1 / 3, 2, None, 0):
         weak = study._probe(0.01).fit(Xw[train], y[train])
         for train_on in ("overlap", "nonhard"):
             with warnings.catch_warnings():

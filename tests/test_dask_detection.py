@@ -53,7 +53,7 @@ def references(pool):
     """In-memory fits of the pool, by (dtype, center): what every dask fit must match."""
     X, _, _, _, proba = pool
     return {
-        (dtype, center): OverlapDetector(center=center).fit(X.astype(dtype), weak_proba=proba)
+        (dtype, center): OverlapDetector(n_resamples=0, center=center).fit(X.astype(dtype), weak_proba=proba)
         for dtype in (np.float64, np.float32) for center in (False, True)
     }
 
@@ -62,8 +62,9 @@ def references(pool):
 def test_fit_matches_memory(scheduler, pool, references, chunks):
     X, _, _, _, proba = pool
     Xd = da.from_array(X, chunks=(chunks, -1))
-    det = OverlapDetector().fit(Xd, weak_proba=proba)
+    det = OverlapDetector().fit(Xd, weak_proba=proba)  # the default: no bootstrap on dask
     _assert_same_fit(det, references[np.float64, False])
+    assert np.isnan(det.overlap_density_interval_).all() and det.overlap_density_resamples_.size == 0
     assert det.labels_.chunks == Xd.chunks[:1]
     assert det.overlap_two_groups_ and det.confidence_two_groups_
     np.testing.assert_array_equal(
@@ -72,14 +73,14 @@ def test_fit_matches_memory(scheduler, pool, references, chunks):
     assert 0.25 < det.overlap_density_ < 0.35
     # dask probabilities (1-D, chunked differently from X), and centring
     P = da.from_array(proba[:, 1], chunks=450)
-    _assert_same_fit(OverlapDetector(center=True).fit(Xd, weak_proba=P), references[np.float64, True])
+    _assert_same_fit(OverlapDetector(n_resamples=0, center=True).fit(Xd, weak_proba=P), references[np.float64, True])
 
 
 @pytest.mark.parametrize("center", [False, True])
 def test_float32_fit_matches_memory(scheduler, pool, references, center):
     X, _, _, _, proba = pool
     Xd = da.from_array(X.astype(np.float32), chunks=(333, -1))
-    det = OverlapDetector(center=center).fit(Xd, weak_proba=proba)
+    det = OverlapDetector(n_resamples=0, center=center).fit(Xd, weak_proba=proba)
     _assert_same_fit(det, references[np.float32, center])
     assert det.center_ is None or det.center_.dtype == np.float32
 
@@ -88,8 +89,8 @@ def test_frozen_weak_estimator_runs_blockwise(scheduler, pool):
     X, y, weak_cols, _, _ = pool
     weak = make_pipeline(ColumnTransformer([("easy", "passthrough", weak_cols)]), LogisticRegression())
     frozen = FrozenEstimator(weak.fit(X, y))
-    ref = OverlapDetector(frozen).fit(X)
-    det = OverlapDetector(frozen).fit(da.from_array(X, chunks=(333, -1)), y)
+    ref = OverlapDetector(frozen, n_resamples=0).fit(X)
+    det = OverlapDetector(frozen, n_resamples=0).fit(da.from_array(X, chunks=(333, -1)), y)
     _assert_same_fit(det, ref)
     Xd = da.from_array(X[:500], chunks=(120, -1))
     np.testing.assert_array_equal(det.predict(Xd).compute(), ref.predict(X[:500]))
@@ -98,12 +99,12 @@ def test_frozen_weak_estimator_runs_blockwise(scheduler, pool):
 @pytest.mark.parametrize("fit_on", ["numpy", "dask"])
 def test_predict_and_transform_on_dask(scheduler, pool, fit_on):
     X, y, _, _, proba = pool
-    det = OverlapDetector(center=True)
+    det = OverlapDetector(n_resamples=0, center=True)
     if fit_on == "dask":
         det.fit(da.from_array(X, chunks=(400, -1)), weak_proba=proba)
     else:
         det.fit(X, weak_proba=proba)
-    ref = OverlapDetector(center=True).fit(X, weak_proba=proba)
+    ref = OverlapDetector(n_resamples=0, center=True).fit(X, weak_proba=proba)
     X_new, _, _, weak_cols = make_overlap_classification(300, 300, 300, random_state=1)
     p_new = pool[3].predict_proba(X_new[:, weak_cols])
     Xd = da.from_array(X_new, chunks=(256, -1))
@@ -122,8 +123,8 @@ def test_predict_and_transform_on_dask(scheduler, pool, fit_on):
 def test_fit_resample_and_fit_predict(scheduler, pool):
     X, y, _, _, proba = pool
     Xd = da.from_array(X, chunks=(333, -1))
-    X_ref, y_ref = OverlapDetector().fit_resample(X, y, weak_proba=proba)
-    det = OverlapDetector()
+    X_ref, y_ref = OverlapDetector(n_resamples=0).fit_resample(X, y, weak_proba=proba)
+    det = OverlapDetector(n_resamples=0)
     X_res, y_res = det.fit_resample(Xd, y, weak_proba=proba)
     assert isinstance(X_res, da.Array) and isinstance(y_res, np.ndarray)
     np.testing.assert_array_equal(X_res.compute(), X_ref)
@@ -131,15 +132,15 @@ def test_fit_resample_and_fit_predict(scheduler, pool):
     assert np.all(det.labels_.compute()[det.sample_indices_] == OVERLAP)
     X_res, y_res = det.fit_resample(Xd, da.from_array(y, chunks=500), weak_proba=proba)
     np.testing.assert_array_equal(y_res.compute(), y_ref)
-    labels = OverlapDetector().fit_predict(Xd, weak_proba=proba)
+    labels = OverlapDetector(n_resamples=0).fit_predict(Xd, weak_proba=proba)
     np.testing.assert_array_equal(labels.compute(), det.labels_.compute())
 
 
 def test_numpy_X_with_dask_probabilities(pool):
     X, y, _, _, proba = pool
-    det = OverlapDetector().fit(X, weak_proba=da.from_array(proba, chunks=(300, -1)))
+    det = OverlapDetector(n_resamples=0).fit(X, weak_proba=da.from_array(proba, chunks=(300, -1)))
     assert isinstance(det.labels_, np.ndarray)
-    np.testing.assert_array_equal(det.labels_, OverlapDetector().fit(X, weak_proba=proba).labels_)
+    np.testing.assert_array_equal(det.labels_, OverlapDetector(n_resamples=0).fit(X, weak_proba=proba).labels_)
 
 
 def test_fit_passes_over_X(pool):
@@ -154,10 +155,10 @@ def test_fit_passes_over_X(pool):
 
     Xd = da.from_array(X, chunks=(500, -1)).map_blocks(counted, dtype=X.dtype)
     with dask.config.set(scheduler="threads"):
-        OverlapDetector().fit(Xd, weak_proba=proba)
+        OverlapDetector(n_resamples=0).fit(Xd, weak_proba=proba)
         assert sorted(reads) == sorted(2 * list(range(4)))
         reads.clear()
-        OverlapDetector(center=True).fit(Xd, weak_proba=proba)  # + the mean
+        OverlapDetector(n_resamples=0, center=True).fit(Xd, weak_proba=proba)  # + the mean
         assert sorted(reads) == sorted(3 * list(range(4)))
 
 
@@ -169,8 +170,8 @@ def test_one_group_of_scores_decided_as_in_memory(scheduler, n_overlap):
         900 - n_overlap // 2, 100, n_overlap, random_state=3
     )
     proba = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
-    ref = OverlapDetector().fit(X, weak_proba=proba)
-    det = OverlapDetector().fit(da.from_array(X, chunks=(256, -1)), weak_proba=proba)
+    ref = OverlapDetector(n_resamples=0).fit(X, weak_proba=proba)
+    det = OverlapDetector(n_resamples=0).fit(da.from_array(X, chunks=(256, -1)), weak_proba=proba)
     assert ref.overlap_two_groups_ is False and det.overlap_two_groups_ is False
     _assert_same_fit(det, ref)
     # read as easy-only (no overlap) or as overlap (mostly overlap), as the truth says
@@ -179,9 +180,9 @@ def test_one_group_of_scores_decided_as_in_memory(scheduler, n_overlap):
 
 def test_hard_inclusive_and_class_count_check(scheduler, pool):
     X, _, _, _, proba = pool
-    ref = OverlapDetector(hard_inclusive=True, confidence_threshold=0.5).fit(X, weak_proba=proba)
+    ref = OverlapDetector(n_resamples=0, hard_inclusive=True, confidence_threshold=0.5).fit(X, weak_proba=proba)
     Xd = da.from_array(X, chunks=(700, -1))
-    det = OverlapDetector(hard_inclusive=True, confidence_threshold=0.5).fit(Xd, weak_proba=proba)
+    det = OverlapDetector(n_resamples=0, hard_inclusive=True, confidence_threshold=0.5).fit(Xd, weak_proba=proba)
     _assert_same_fit(det, ref)
     np.testing.assert_array_equal(
         det.predict(Xd, weak_proba=proba).compute(), ref.predict(X, weak_proba=proba)
@@ -195,7 +196,7 @@ def test_hard_inclusive_and_class_count_check(scheduler, pool):
 def test_degenerate_pool_on_dask(scheduler):
     X = np.random.RandomState(0).normal(size=(200, 5))
     with pytest.warns(DegenerateDataWarning, match="overlap is undefined"):
-        det = OverlapDetector().fit(da.from_array(X, chunks=(64, -1)), weak_proba=np.ones(200))
+        det = OverlapDetector(n_resamples=0).fit(da.from_array(X, chunks=(64, -1)), weak_proba=np.ones(200))
     assert det.overlap_density_ == 0.0 and det.overlap_threshold_ == float("inf")
     assert not np.any(det.labels_.compute() == HARD)
 
@@ -204,38 +205,38 @@ def test_bad_input(pool):
     X, y, _, weak, proba = pool
     Xd = da.from_array(X, chunks=(500, 10))
     with pytest.raises(ValueError, match=r"chunked along its features.*X\.rechunk\(\{1: -1\}\)"):
-        OverlapDetector().fit(Xd, weak_proba=proba)
+        OverlapDetector(n_resamples=0).fit(Xd, weak_proba=proba)
     Xd = Xd.rechunk({1: -1})
     for aggregation in ("max", "mean"):
         with pytest.raises(ValueError, match=f'aggregation="{aggregation}".*aggregation="rms"'):
             OverlapDetector(aggregation=aggregation).fit(Xd, weak_proba=proba)
     with pytest.raises(ValueError, match="2-D dask array"):
-        OverlapDetector().fit(Xd[:, 0], weak_proba=proba)
+        OverlapDetector(n_resamples=0).fit(Xd[:, 0], weak_proba=proba)
     with pytest.raises(ValueError, match="unknown chunk sizes.*compute_chunk_sizes"):
-        OverlapDetector().fit(Xd[Xd[:, 0] > 0], weak_proba=proba)
+        OverlapDetector(n_resamples=0).fit(Xd[Xd[:, 0] > 0], weak_proba=proba)
     with pytest.raises(ValueError, match="weak_proba has 10 rows but X has 2000 samples"):
-        OverlapDetector().fit(Xd, weak_proba=da.from_array(proba[:10]))
+        OverlapDetector(n_resamples=0).fit(Xd, weak_proba=da.from_array(proba[:10]))
     with pytest.raises(ValueError, match="weak_proba has 10 rows but X has 2000"):
-        OverlapDetector().fit(Xd, weak_proba=proba[:10])
+        OverlapDetector(n_resamples=0).fit(Xd, weak_proba=proba[:10])
     with pytest.raises(TypeError, match="float32 or float64"):
-        OverlapDetector().fit(Xd.astype(complex), weak_proba=proba)
+        OverlapDetector(n_resamples=0).fit(Xd.astype(complex), weak_proba=proba)
     with pytest.raises(ValueError, match="needs weak_proba.*FrozenEstimator"):
         OverlapDetector(LogisticRegression()).fit(Xd, y)
     with pytest.raises(ValueError, match="representation=None"):
         OverlapDetector(representation=StandardScaler()).fit(Xd, weak_proba=proba)
     with pytest.raises(ValueError, match="0 sample"):
-        OverlapDetector().fit(Xd[:0], weak_proba=proba[:0])
+        OverlapDetector(n_resamples=0).fit(Xd[:0], weak_proba=proba[:0])
     # bad values are found where the blocks are read
     bad = X.copy()
     bad[1500, 3] = np.nan
     with dask.config.set(scheduler="sync"):
         with pytest.raises(ValueError, match="NaN or infinity"):
-            OverlapDetector().fit(da.from_array(bad, chunks=(500, -1)), weak_proba=proba)
+            OverlapDetector(n_resamples=0).fit(da.from_array(bad, chunks=(500, -1)), weak_proba=proba)
         bad_p = proba.copy()
         bad_p[1999] = [0.9, 0.9]
         with pytest.raises(ValueError, match="sum to 1"):
-            OverlapDetector().fit(Xd, weak_proba=da.from_array(bad_p, chunks=(500, -1)))
-        det = OverlapDetector().fit(Xd, weak_proba=proba)
+            OverlapDetector(n_resamples=0).fit(Xd, weak_proba=da.from_array(bad_p, chunks=(500, -1)))
+        det = OverlapDetector(n_resamples=0).fit(Xd, weak_proba=proba)
         with pytest.raises(ValueError, match="X has 39 features, but OverlapDetector is expecting 40"):
             det.predict(Xd[:, 1:], weak_proba=proba)
         with pytest.raises(ValueError, match="weak_proba is required"):
@@ -247,7 +248,7 @@ def test_core_never_imports_dask():
         "import sys, numpy as np, skw2s; "
         "from skw2s import OverlapDetector; "
         "X = np.random.RandomState(0).normal(size=(50, 4)); "
-        "OverlapDetector().fit(X, weak_proba=np.linspace(0, 1, 50)).predict(X, weak_proba=np.full(50, .5)); "
+        "OverlapDetector(n_resamples=0).fit(X, weak_proba=np.linspace(0, 1, 50)).predict(X, weak_proba=np.full(50, .5)); "
         "assert 'dask' not in sys.modules, 'dask was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,6 +1,7 @@
 """OverlapDetector: ground-truth recovery, fitted API, degenerate pools, exactness."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -46,7 +47,11 @@ def test_recovers_true_overlap_with_defaults(clear_pool):
     assert precision >= 0.9 and recall >= 0.9
     # hard-only points are found too
     assert np.mean(det.labels_[group == HARD] == HARD) > 0.95
-    assert det.overlap_density_ == pytest.approx(np.mean(det.labels_ == OVERLAP))
+    # the bootstrap's (bagged) density agrees with the partition on a clear pool
+    assert det.overlap_density_ == pytest.approx(det.group_proba_[:, OVERLAP].mean())
+    assert det.overlap_density_ == pytest.approx(np.mean(det.labels_ == OVERLAP), abs=0.01)
+    lo, hi = det.overlap_density_interval_
+    assert lo <= np.mean(group == OVERLAP) <= hi and hi - lo < 0.1
     assert 0.25 < det.overlap_density_ < 0.35
 
 
@@ -477,3 +482,80 @@ def test_resampler_bad_parameters(clear_pool, params, error, match):
     X, y, _, _, proba = clear_pool
     with pytest.raises(error, match=match):
         OverlapResampler(**params).fit_resample(X, y, weak_proba=proba)
+
+
+# ---------------------------------------------------------------- the bootstrap (issue 16)
+def _borderline_pool(seed, n=500):
+    """30% hard-only points whose confidences overlap the others' (a continuum): whether
+    the confidences hold a distinct low group changes from one draw to the next."""
+    rng = np.random.RandomState(seed)
+    hard = rng.rand(n) < 0.3
+    c = np.clip(np.where(hard, rng.normal(0.25, 0.12, n), rng.normal(0.65, 0.2, n)), 0, 1)
+    overlap = ~hard & (rng.rand(n) < 0.5)
+    Z = rng.normal(size=(n, 20)) + (hard | overlap)[:, None] * rng.normal(size=20) * 0.7
+    return Z, 0.5 + c / 2
+
+
+def test_bootstrap_is_reproducible_and_consistent(clear_pool):
+    X, _, _, _, proba = clear_pool
+    a = OverlapDetector(n_resamples=20, random_state=3).fit(X, weak_proba=proba)
+    b = OverlapDetector(n_resamples=20, random_state=3).fit(X, weak_proba=proba)
+    np.testing.assert_array_equal(a.group_proba_, b.group_proba_)
+    assert a.overlap_density_interval_ == b.overlap_density_interval_
+    assert a.group_proba_.shape == (X.shape[0], 3)
+    np.testing.assert_allclose(a.group_proba_.sum(axis=1), 1.0)
+    assert a.overlap_density_resamples_.shape == (20,)
+    lo, hi = a.overlap_density_interval_
+    assert lo <= np.median(a.overlap_density_resamples_) <= hi
+    # the bootstrap changes neither the partition nor the thresholds
+    off = OverlapDetector(n_resamples=0).fit(X, weak_proba=proba)
+    np.testing.assert_array_equal(a.labels_, off.labels_)
+    assert a.overlap_threshold_ == off.overlap_threshold_
+    # without it: the fraction of labels_, no interval, one-hot group probabilities
+    assert off.overlap_density_ == np.mean(off.labels_ == OVERLAP)
+    assert np.isnan(off.overlap_density_interval_).all()
+    np.testing.assert_array_equal(off.group_proba_.argmax(axis=1), off.labels_)
+
+
+@pytest.mark.parametrize("density", [0.1, 0.5, 0.8])
+def test_bootstrap_interval_covers_the_true_density(density):
+    n_overlap = int(1000 * density)
+    n_easy = (1000 - n_overlap) // 2
+    X, y, group, weak_cols = make_overlap_classification(
+        n_easy, 1000 - n_overlap - n_easy, n_overlap, random_state=1)
+    proba = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
+    det = OverlapDetector(n_resamples=30, random_state=0).fit(X, weak_proba=proba)
+    lo, hi = det.overlap_density_interval_
+    truth = np.mean(group == OVERLAP)
+    assert lo <= truth <= hi
+    # at 0.1 a few resamples read the overlap scores as one group (about 0.4): the
+    # interval widens, the bagged density stays near the truth
+    assert det.overlap_density_ == pytest.approx(truth, abs=0.05)
+
+
+def test_bootstrap_answers_by_degree_on_a_continuum():
+    # The partition alone flips between "no overlap" and "much overlap" across draws of
+    # the same population; the bagged density moves less, and each draw's interval
+    # reaches the mean of the other draws' answers.
+    part, bagged, intervals = [], [], []
+    for seed in range(6):
+        Z, p = _borderline_pool(seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)  # one group, by design
+            part.append(OverlapDetector(n_resamples=0).fit(Z, weak_proba=p).overlap_density_)
+            det = OverlapDetector(n_resamples=30, random_state=0).fit(Z, weak_proba=p)
+        bagged.append(det.overlap_density_)
+        intervals.append(det.overlap_density_interval_)
+    assert np.ptp(part) > 0.5  # the partition flips on this population
+    assert np.std(bagged) < 0.75 * np.std(part)
+    centre = np.mean(bagged)
+    covered = sum(lo <= centre <= hi for lo, hi in intervals)
+    assert covered >= 4
+
+
+
+@pytest.mark.parametrize("value,error", [(-1, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_bad_n_resamples(clear_pool, value, error):
+    X, _, _, _, proba = clear_pool
+    with pytest.raises(error, match="n_resamples"):
+        OverlapDetector(n_resamples=value).fit(X, weak_proba=proba)

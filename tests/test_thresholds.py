@@ -324,7 +324,7 @@ def test_mixture_returns_its_details():
     rule = MixtureThreshold()
     tau, two, details = rule.split(x, return_details=True)
     assert (tau, two) == rule.split(x)
-    assert set(details) == {"bic_one", "bic_two", "valley_ratio", "components"}
+    assert set(details) == {"bic_one", "bic_two", "valley_ratio", "components", "starts"}
     assert details["bic_two"] < details["bic_one"] and details["valley_ratio"] <= rule.valley
     assert set(details["components"]) == {"weight", "mean", "std"}
     # one group: the BICs are not computed below 8 scores
