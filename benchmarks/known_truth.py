@@ -93,10 +93,11 @@ SIZES = {"text": (400, 1000, 600), "digits": (300, 1000, 497), "digits-mix": (30
 STRENGTHS = {"text": {"gold100": 100, "gold400": 400}, "digits": {"px10": 10, "px32": 32},
              "digits-mix": {"px10": 10, "px32": 32}}
 CONSTRUCTIONS = ("text", "digits", "digits-mix")
-DETECTORS = ("default", "centred", "paper")
+DETECTORS = ("default", "partition", "centred", "paper")
 DETECTOR_NAMES = {
-    "default": "`OverlapDetector()`",
-    "centred": "`OverlapDetector(center=True)`",
+    "default": "`OverlapDetector()` (bootstrapped)",
+    "partition": "`OverlapDetector(n_resamples=0)`",
+    "centred": "`OverlapDetector(center=True, n_resamples=0)`",
     "paper": "`OverlapDetector.from_paper()`",
 }
 EASY, HARD, OVERLAP = 0, 1, 2
@@ -213,10 +214,12 @@ def _sim_scores(Z, ref):
     return np.sqrt(np.mean(C ** 2, axis=1)), C.max(axis=1)
 
 
-def _fit_detector(name, Xs, proba):
+def _fit_detector(name, Xs, proba, seed=0):
     from skw2s import OverlapDetector
 
-    det = {"default": OverlapDetector(), "centred": OverlapDetector(center=True),
+    det = {"default": OverlapDetector(random_state=seed),
+           "partition": OverlapDetector(n_resamples=0),
+           "centred": OverlapDetector(center=True, n_resamples=0),
            "paper": OverlapDetector.from_paper()}[name]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -278,7 +281,7 @@ def measure(construction, strength, rho, seed, draw, memo=None):
     dets = {}
     rec["detectors"] = {}
     for name in DETECTORS:
-        det, n_warn = _fit_detector(name, Xs_p, proba)
+        det, n_warn = _fit_detector(name, Xs_p, proba, seed)
         dets[name] = det
         p, r, f = detection_precision_recall(det.labels_, g_p)
         ph, rh, fh = detection_precision_recall(det.labels_, g_p, group=HARD)
@@ -287,6 +290,7 @@ def measure(construction, strength, rho, seed, draw, memo=None):
             precision=p, recall=r, f1=f, hard_f1=fh, n_warnings=n_warn,
             confidence_two_groups=det.confidence_two_groups_,
             overlap_two_groups=det.overlap_two_groups_,
+            interval=[float(v) for v in det.overlap_density_interval_],
         )
 
     # --- strong model on training subsets
@@ -491,6 +495,15 @@ def tables(records):
                 _ms([r["detectors"][name]["hard_fraction"] for r in by[d]], 2) for d in dens) + " |")
         lines.append("| true hard-only fraction | " + " | ".join(
             f"{by[d][0]['true_hard']:.2f}" for d in dens) + " |")
+        boot = [n for n in DETECTORS if all(np.isfinite(r["detectors"][n].get("interval", [np.nan])[0])
+                                            for r in recs)]
+        for name in boot:
+            lines.append(f"| 95% interval, mean [low, high], {name} | " + " | ".join(
+                f"[{_mean([r['detectors'][name]['interval'][0] for r in by[d]]):.2f}, "
+                f"{_mean([r['detectors'][name]['interval'][1] for r in by[d]]):.2f}]" for d in dens) + " |")
+            lines.append(f"| intervals covering the truth, {name} | " + " | ".join(
+                f"{sum(r['detectors'][name]['interval'][0] <= r['true_density'] <= r['detectors'][name]['interval'][1] for r in by[d])}/{len(by[d])}"
+                for d in dens) + " |")
         lines += ["", "Strong model's test accuracy by training rows (mean ± sd over seeds)", "",
                   head.replace("| |", "| trained on |", 1), sep]
         for label, get in ACC_ROWS:
@@ -603,8 +616,8 @@ def main(argv=None):
                     d = rec["detectors"]
                     print(f"{cons:6s} {strength:7s} rho={rho:.1f} seed={seed} weak={rec['weak_acc']:.3f} "
                           f"all={rec['strong_acc']['all']:.3f} ceil={rec['strong_acc']['ceiling']:.3f} "
-                          f"dens default/centred/paper={d['default']['density']:.2f}/"
-                          f"{d['centred']['density']:.2f}/{d['paper']['density']:.2f} "
+                          f"dens default/partition/paper={d['default']['density']:.2f}/"
+                          f"{d['partition']['density']:.2f}/{d['paper']['density']:.2f} "
                           f"({rec['seconds']:.1f} s)", flush=True)
     meta = dict(seeds=seeds, densities=dens, constructions=args.constructions, sizes=SIZES,
                 strengths=STRENGTHS, c_weak=C_WEAK, c_strong=C_STRONG,

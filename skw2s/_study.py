@@ -226,6 +226,62 @@ def _training_rows(clf):
             "n_coverage": int(clf.coverage_indices_.size)}
 
 
+class _Rows:
+    """Rows of a feature matrix or a list of texts, looked up by the index column of
+    ``X``: lets the weak and strong sides of :class:`~skw2s.WeakToStrongClassifier` read
+    different inputs (weak features or texts, strong features) of the same rows. It is
+    shared, not copied, by ``clone``."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __call__(self, X):
+        idx = np.asarray(X, dtype=np.int64).ravel()
+        if isinstance(self.values, np.ndarray):
+            return self.values[idx]
+        return [self.values[i] for i in idx]
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector):
+    """``WeakToStrongClassifier(train_on="auto")`` on one split: the weak model's gold rows
+    are the labelled rows (cross-fitted, 5 folds), the pool rows are unlabelled. Returns
+    ``(test accuracy, chosen train_on, validation scores)``; None when it cannot be fitted."""
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from .classifier import WeakToStrongClassifier
+
+    def side(values, est=None):
+        lookup = FunctionTransformer(_Rows(values))
+        return lookup if est is None else make_pipeline(lookup, clone(est))
+
+    rows = np.concatenate([part["train"], part["pool"]])
+    y_fit = y[rows].copy()
+    y_fit[part["train"].size:] = -1
+    clf = WeakToStrongClassifier(
+        side(Xw, weak_estimator), side(Xs, strong), train_on="auto",
+        detector=clone(detector).set_params(representation=side(Xs), n_resamples=0),
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            clf.fit(rows[:, None].astype(float), y_fit)
+        except ValueError:  # too few gold rows of a class for the folds: reported as missing
+            return None
+    test = part["test"]
+    acc = float(np.mean(clf.predict(test[:, None].astype(float)) == y[test]))
+    scores = clf.validation_scores_ or {}
+    table = {str(c): {"mean_score": float(m), "gain": float(g), "gain_se": float(se)}
+             for c, m, g, se in zip(scores.get("train_on", []), scores.get("mean_score", []),
+                                    scores.get("gain", []), scores.get("gain_se", []))}
+    return acc, str(clf.train_on_), table
+
+
 def _experiment(Xw, Xs, y, args, weak_estimator):
     """Weak / ceiling / W2S / overlap-only accuracies, PGR, density, mixing curve, groups.
 
@@ -263,6 +319,10 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
         row["nonhard"] = float("nan") if clf is None else _accuracy(clf, Xs[test], y[test])
         row["training_rows"] = {"overlap_only": _training_rows(part["overlap_only"]),
                                 "nonhard": _training_rows(clf)}
+        auto = _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector)
+        row["auto"] = float("nan") if auto is None else auto[0]
+        row["auto_train_on"] = None if auto is None else auto[1]
+        row["auto_validation"] = None if auto is None else auto[2]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pgr = [performance_gap_recovered(v["weak"], v["w2s"], v["ceiling"]) for v in per_seed.values()]
@@ -270,6 +330,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
                        for v in per_seed.values()]
         pgr_nonhard = [performance_gap_recovered(v["weak"], v["nonhard"], v["ceiling"])
                        for v in per_seed.values()]
+        pgr_auto = [performance_gap_recovered(v["weak"], v["auto"], v["ceiling"])
+                    for v in per_seed.values()]
     density = [v["overlap_density"] for v in per_seed.values()]
 
     def stats(values):
@@ -301,6 +363,9 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
             "pgr": stats(pgr),
             "pgr_nonhard": stats(pgr_nonhard),
             "pgr_overlap": stats(pgr_overlap),
+            "w2s_auto": {**stats([v["auto"] for v in per_seed.values()]),
+                         "train_on": [v["auto_train_on"] for v in per_seed.values()]},
+            "pgr_auto": stats(pgr_auto),
             "overlap_density": stats(density),
             "overlap_density_interval": [v["overlap_density_interval"] for v in per_seed.values()],
             "curve_slope": slope,
@@ -378,6 +443,11 @@ def print_summary(results, out_dir):
           f"{s['n_seeds']} seed(s)")
     print(f"  weak accuracy            {fmt('weak')}")
     print(f"  W2S accuracy (all)       {fmt('w2s')}")
+    if "w2s_auto" in s:
+        chosen = [c for c in s["w2s_auto"]["train_on"] if c is not None]
+        picks = ", ".join(f"{c} x{chosen.count(c)}" for c in dict.fromkeys(chosen))
+        print(f"  W2S, recommended         {fmt('w2s_auto')}  PGR {fmt('pgr_auto')}  "
+              f"(train_on='auto' chose: {picks or '-'})")
     print(f"  W2S on overlap only      {fmt('w2s_overlap')}{_rows_note(s['w2s_overlap'], s['n_seeds'], 'overlap')}")
     print(f"  W2S on non-hard points   {fmt('w2s_nonhard')}{_rows_note(s['w2s_nonhard'], s['n_seeds'], 'non-hard')}")
     print(f"  strong ceiling           {fmt('ceiling')}")

@@ -118,6 +118,16 @@ def test_run_end_to_end_writes_json_and_figures(tmp_path, capsys):
         assert set(s[key]) == {"mean", "std", "n_splits", "n_fallback", "n_coverage"}
         assert 0 <= s[key]["n_fallback"] <= s[key]["n_splits"] <= 2
     assert 0 <= s["overlap_density"]["mean"] <= 1
+    # issue 16: each split's bootstrap interval, and the recommended recipe with its PGR
+    assert len(s["overlap_density_interval"]) == 2
+    for lo, hi in s["overlap_density_interval"]:
+        assert 0 <= lo <= hi <= 1
+    assert "95% bootstrap interval per split" in printed
+    assert "W2S, recommended" in printed and "train_on='auto' chose" in printed
+    assert set(s["w2s_auto"]) == {"mean", "std", "train_on"} and len(s["w2s_auto"]["train_on"]) == 2
+    assert set(s["pgr_auto"]) == {"mean", "std"}
+    for split in results["per_seed"]:
+        assert split["auto_train_on"] is None or split["auto_train_on"] in split["auto_validation"]
     assert results["curve"]["proportion"][0] == 0.0 and results["curve"]["proportion"][-1] == 1.0
     assert results["splits"]["n_weak_train"] == 30
     assert (out / "mixing_curve.png").stat().st_size > 1000
