@@ -105,6 +105,39 @@ def label_points(c, s, confidence_threshold, overlap_threshold, hard_inclusive):
     return labels
 
 
+class WarmSplit:
+    """:func:`~skw2s.thresholds.split_scores`, with each
+    :class:`~skw2s.thresholds.MixtureThreshold` warm-started from an earlier fit of the
+    same rule (one EM run per number of components instead of about 25 starts).
+
+    ``follow=False`` (the detector's bootstrap): every call starts from the rule's first
+    fit, the whole pool's. ``follow=True`` (a stream): each call starts from the previous
+    one, and a cold fit (every deterministic start) is made again whenever the number of
+    scores seen has doubled since the last cold fit (``n_seen``), so that a start from an
+    early, small history never decides the fits of a much larger one.
+    """
+
+    def __init__(self, follow=False):
+        self.follow = follow
+        self.starts = {}
+        self.n_cold = {}
+
+    def __call__(self, rule, scores, n_seen=None):
+        if not isinstance(rule, MixtureThreshold):
+            return split_scores(rule, scores)
+        key = id(rule)
+        n = len(scores) if n_seen is None else n_seen
+        starts = self.starts.get(key)
+        if starts is not None and self.follow and n >= 2 * self.n_cold[key]:
+            starts = None
+        value, two, details = rule.split(scores, return_details=True, starts=starts)
+        if "starts" in details and (starts is None or self.follow):
+            self.starts[key] = details["starts"]
+            if starts is None:
+                self.n_cold[key] = n
+        return float(value), two
+
+
 def overlap_cut(rule, scores, hard_rows, similarity, aggregation, split=split_scores):
     """The overlap threshold on the non-hard ``scores``.
 

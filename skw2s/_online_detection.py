@@ -12,10 +12,9 @@ import numpy as np
 from sklearn.base import clone
 
 from ._constants import EASY
-from ._labelling import hard_mask, label_points, overlap_cut
+from ._labelling import WarmSplit, hard_mask, label_points, overlap_cut
 from ._similarity import _normalize_rows, rms_scores
 from .exceptions import DegenerateDataWarning
-from .thresholds import split_scores
 
 DETECTIONS = ("incremental", "full")
 
@@ -126,6 +125,8 @@ class IncrementalDetection:
         self.similarity = similarity
         self.center = center
         self.hard_inclusive = hard_inclusive
+        # Mixture refits start from the previous fit (cold again each time a history doubles).
+        self.split = WarmSplit(follow=True)
         self.conf = _Reservoir(HISTORY_SIZE, rng)
         self.hard_rows = _Reservoir(HISTORY_SIZE, rng)
         self.nonhard_rows = _Reservoir(HISTORY_SIZE, rng)
@@ -169,7 +170,8 @@ class IncrementalDetection:
         Z = np.asarray(Z, dtype=np.float64)
         self.conf.add(confidence)
         if self.confidence_refit.due(self.conf.n_seen):
-            tau, two_groups = quiet(self.warnings, split_scores, self.confidence_rule, self.conf.values)
+            tau, two_groups = quiet(self.warnings, self.split, self.confidence_rule,
+                                    self.conf.values, n_seen=self.conf.n_seen)
             self._tau_hard = -np.inf if two_groups is False else tau
             self.confidence_refit.done(self.conf.n_seen)
         hard = hard_mask(confidence, self._tau_hard, self.hard_inclusive)
@@ -189,6 +191,7 @@ class IncrementalDetection:
                 self._tau_overlap = quiet(
                     self.warnings, overlap_cut, self.overlap_rule, history,
                     lambda: self.hard_rows.values - centre, self.similarity, "rms",
+                    split=lambda rule, x: self.split(rule, x, n_seen=n_history),
                 )[0]
                 self.overlap_refit.done(n_history)
         self._conf_seen.append(np.asarray(confidence, dtype=float))

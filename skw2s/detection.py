@@ -18,9 +18,9 @@ from ._utils import check_bool, check_int
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex, _normalize_rows
-from ._labelling import _resolve_rules, hard_mask, label_points, overlap_cut, paper_config
+from ._labelling import WarmSplit, _resolve_rules, hard_mask, label_points, overlap_cut, paper_config
 from .exceptions import DegenerateDataWarning
-from .thresholds import MixtureThreshold, split_quality, split_scores
+from .thresholds import split_quality
 
 __all__ = ["OverlapDetector", "OverlapResampler"]
 
@@ -412,7 +412,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         """
         n = c.shape[0]
         self.confidence_ = c
-        split = _WarmSplit()
+        split = WarmSplit()
         tau_hard, self.confidence_two_groups_ = split(self._confidence_rule, c)
         if self.confidence_two_groups_ is False:
             tau_hard = -np.inf
@@ -656,24 +656,6 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if self.representation is not None:
             tags.input_tags.string = True
         return tags
-
-
-class _WarmSplit:
-    """``split_scores`` that warm-starts each :class:`~skw2s.thresholds.MixtureThreshold`
-    from its first fit (kept per rule): the whole pool's fit, then every bootstrap
-    resample's refit starts from it (one EM run per number of components)."""
-
-    def __init__(self):
-        self.starts = {}
-
-    def __call__(self, rule, scores):
-        if not isinstance(rule, MixtureThreshold):
-            return split_scores(rule, scores)
-        value, two, details = rule.split(scores, return_details=True,
-                                         starts=self.starts.get(id(rule)))
-        if "starts" in details:
-            self.starts.setdefault(id(rule), details["starts"])
-        return float(value), two
 
 
 def _gram_scores(Z, detector):
