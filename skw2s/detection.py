@@ -673,6 +673,11 @@ def _gram_scores(Z, detector):
     return lambda weights: np.sqrt(np.maximum(K @ weights / weights.sum(), 0.0))
 
 
+#: Largest pool whose bootstrap recomputes the overlap scores against every resample's
+#: hard set when the n x n matrix does not fit (see _bootstrap_partition).
+_EXACT_RESAMPLE_ROWS = 20000
+
+
 def _bootstrap_partition(detector, c, Z, split, rng):
     """Group probabilities of the pool's points and the density of each resample.
 
@@ -681,12 +686,20 @@ def _bootstrap_partition(detector, c, Z, split, rng):
     fitted thresholds and reference set then label every point of the pool. A point's
     group probability is the fraction of resamples giving it that group (bagging); a
     resample's density is the fraction of its own rows labelled overlap.
+
+    Past ``_EXACT_RESAMPLE_ROWS`` rows (and no n x n matrix in ``working_memory``), the
+    overlap scores are held at those against the pool's own hard set instead of being
+    recomputed against each resample's (O(n d^2) per resample): the rules still rerun
+    on every resample. The hard set of a large pool moves little between resamples.
     """
     n = c.shape[0]
     B = detector.n_resamples
     conf_rule, overlap_rule = detector._confidence_rule, detector._overlap_rule
     inclusive = detector.hard_inclusive
     gram = _gram_scores(Z, detector)
+    fixed = None
+    if gram is None and n > _EXACT_RESAMPLE_ROWS and detector.hard_indices_.size:
+        fixed = detector.index_.score(Z)
     counts = np.zeros((n, 3))
     densities = np.empty(B)
     rows = np.arange(n)
@@ -704,7 +717,9 @@ def _bootstrap_partition(detector, c, Z, split, rng):
             s = np.zeros(n)
             if hard_b.any() and not hard_b.all():
                 ref = idx[hard_b]
-                if gram is not None:
+                if fixed is not None:
+                    s = fixed
+                elif gram is not None:
                     s = gram(np.bincount(ref, minlength=n).astype(np.float64))
                 else:
                     index = SimilarityIndex(detector.similarity, detector.aggregation,

@@ -559,3 +559,17 @@ def test_bad_n_resamples(clear_pool, value, error):
     X, _, _, _, proba = clear_pool
     with pytest.raises(error, match="n_resamples"):
         OverlapDetector(n_resamples=value).fit(X, weak_proba=proba)
+
+
+def test_large_pool_bootstrap_holds_the_scores(clear_pool, monkeypatch):
+    # Past _EXACT_RESAMPLE_ROWS rows (and no n x n matrix in working_memory) each
+    # resample reruns the rules on the scores against the pool's own hard set; on a
+    # clear pool that gives the exact bootstrap's answer.
+    import skw2s.detection as detection
+
+    X, _, group, _, proba = clear_pool
+    exact = OverlapDetector(n_resamples=20, random_state=0).fit(X, weak_proba=proba)
+    monkeypatch.setattr(detection, "_EXACT_RESAMPLE_ROWS", 100)
+    held = OverlapDetector(n_resamples=20, random_state=0, working_memory=1).fit(X, weak_proba=proba)
+    assert held.overlap_density_ == pytest.approx(exact.overlap_density_, abs=0.01)
+    assert np.mean(held.group_proba_.argmax(axis=1) == exact.group_proba_.argmax(axis=1)) > 0.99
