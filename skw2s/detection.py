@@ -131,8 +131,10 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         0 switches the bootstrap off (``overlap_density_`` is then the fraction of
         ``labels_``; no interval). The cost is ``n_resamples`` times a partition
         (mixture rules warm-started from the pool's fit; the rms scores of every
-        resample from one n x n matrix when it fits in ``working_memory``): about
-        2 s at 1,500 points against 0.4 s without.
+        resample from one n x n matrix when it fits in ``working_memory``; past
+        20,000 rows the scores are held at those against the pool's hard set and only
+        the rules rerun): about 2 s at 1,500 points against 0.4 s without, 14 s at
+        100,000 rows against 1.6 s.
     random_state : int, RandomState instance or None, default=None
         Draws the bootstrap resamples.
 

@@ -45,7 +45,8 @@ def _ruptures(breakpoint):
 # Each rule once as confidence_threshold and once as overlap_threshold.
 DETECTORS = [
     OverlapDetector(),
-    OverlapDetector(aggregation="max", center=True),
+    OverlapDetector(aggregation="max", center=True, n_resamples=3, random_state=0),
+    OverlapDetector(n_resamples=0),
     OverlapDetector(confidence_threshold=MixtureThreshold(scale="logit"),
                     overlap_threshold=ChangePointThreshold(jump=5)),
     OverlapDetector(confidence_threshold=ChangePointThreshold(),
