@@ -330,3 +330,38 @@ def test_mixture_returns_its_details():
     # one group: the BICs are not computed below 8 scores
     tau, two, details = rule.split(np.arange(5.0), return_details=True)
     assert two is False and np.isnan(details["bic_one"])
+
+
+def test_warm_started_mixture_agrees_with_a_cold_fit():
+    # The detector's bootstrap and the selector's stream refit MixtureThreshold from an
+    # earlier fit's components ("starts"); on two clear groups the answer is the cold one.
+    from skw2s._labelling import WarmSplit
+
+    rng = np.random.RandomState(0)
+    x = np.r_[rng.normal(0.1, 0.02, 150), rng.normal(0.7, 0.1, 850)]
+    rule = MixtureThreshold()
+    split = WarmSplit()
+    assert split(rule, x) == rule.split(x)
+    for _ in range(5):
+        resample = x[rng.randint(x.size, size=x.size)]
+        warm, two = split(rule, resample)
+        cold, cold_two = rule.split(resample)
+        assert two and cold_two and warm == pytest.approx(cold, abs=0.02)
+    # one group stays one group from a two-group start
+    assert split(rule, rng.uniform(size=1000))[1] is False
+
+
+def test_warm_split_follows_a_stream_and_refits_cold_when_it_doubles():
+    from skw2s._labelling import WarmSplit
+
+    rng = np.random.RandomState(1)
+    x = np.r_[rng.normal(0.1, 0.02, 300), rng.normal(0.7, 0.1, 1700)]
+    rule, split = MixtureThreshold(), WarmSplit(follow=True)
+    split(rule, x[:400], n_seen=400)
+    assert split.n_cold[id(rule)] == 400
+    split(rule, x[:700], n_seen=700)          # warm: 700 < 2 x 400
+    assert split.n_cold[id(rule)] == 400
+    split(rule, x[:900], n_seen=900)          # cold again: the history doubled
+    assert split.n_cold[id(rule)] == 900
+    # rules without starts are applied as they are
+    assert split(FixedThreshold(0.3), x) == (0.3, None)
