@@ -50,6 +50,9 @@ def test_records_layout(results):
         assert r["n_train"] == min(r["n_overlap"], r["n_nonoverlap"])
     # the detector found most true overlap points
     assert np.mean([r["f1"] for r in results if r["kind"] == "weak"]) > 0.7
+    # each split's density is the detector's bootstrapped one, with its interval
+    for r in results:
+        assert 0 <= r["overlap_density_low"] <= r["overlap_density_high"] <= 1
 
 
 def test_curve_rises_and_references(results):
