@@ -260,7 +260,8 @@ def _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector):
         return lookup if est is None else make_pipeline(lookup, clone(est))
 
     rows = np.concatenate([part["train"], part["pool"]])
-    y_fit = y[rows].copy()
+    # -1 marks the pool rows unlabelled; with string labels it needs an object array.
+    y_fit = y[rows].astype(object) if y.dtype.kind in "USO" else y[rows].copy()
     y_fit[part["train"].size:] = -1
     clf = WeakToStrongClassifier(
         side(Xw, weak_estimator), side(Xs, strong), train_on="auto",

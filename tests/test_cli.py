@@ -126,6 +126,8 @@ def test_run_end_to_end_writes_json_and_figures(tmp_path, capsys):
     assert "W2S, recommended" in printed and "train_on='auto' chose" in printed
     assert set(s["w2s_auto"]) == {"mean", "std", "train_on"} and len(s["w2s_auto"]["train_on"]) == 2
     assert set(s["pgr_auto"]) == {"mean", "std"}
+    # string labels: the pool rows are unlabelled (-1), not a class of their own
+    assert s["w2s_auto"]["mean"] >= min(s["w2s"]["mean"], s["weak"]["mean"]) - 0.2
     for split in results["per_seed"]:
         assert split["auto_train_on"] is None or split["auto_train_on"] in split["auto_validation"]
     assert results["curve"]["proportion"][0] == 0.0 and results["curve"]["proportion"][-1] == 1.0
