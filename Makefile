@@ -75,11 +75,16 @@ docs: $(VENV)/.installed-docs
 bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/detector_quality.py
 	$(PY) benchmarks/detector_scale.py
+	$(PY) benchmarks/mixture_em.py
+	$(PY) benchmarks/density_calibration.py
 	$(PY) benchmarks/synthetic_curve.py
 	$(PY) benchmarks/source_selection.py
 	$(PY) benchmarks/embed_throughput.py
 	$(PY) benchmarks/vader_mapping.py
 	$(PY) benchmarks/real_data.py
+	$(PY) benchmarks/resampling_stability.py
+	$(PY) benchmarks/known_truth.py
+	$(PY) benchmarks/auto_train_on.py synthetic digits reviews text --seeds 5
 
 clean:
 	rm -rf $(VENV) .skw2s_cache/test-models dist docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info

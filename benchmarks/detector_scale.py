@@ -7,8 +7,14 @@ Each measurement runs in a fresh subprocess so that its peak resident memory
                 (d x n_hard), written block by block into one reused buffer: the floor;
 * ``naive``     the authors' recipe: normalise, materialise the full similarity matrix,
                 abs, max, and ruptures ``Binseg(model="l2")`` (jump=5) on both scores;
-* ``skw2s-max`` ``OverlapDetector(aggregation="max")``: the paper's exact max, blocked;
-* ``skw2s-rms`` ``OverlapDetector()``: the default root-mean-square aggregation.
+* ``skw2s-max`` ``OverlapDetector(aggregation="max", n_resamples=0)``: the paper's exact
+                max, blocked (the partition alone, no bootstrap);
+* ``skw2s-rms`` ``OverlapDetector(n_resamples=0)``: the default root-mean-square
+                aggregation, the partition alone;
+* ``skw2s-boot`` ``OverlapDetector(random_state=0)``: the default, with its bootstrap of
+                50 resamples (past 20,000 rows the resamples rerun the rules on held scores);
+* ``thresholds`` the two default cuts alone (``MixtureThreshold(scale="logit")`` on the
+                confidences, ``MixtureThreshold()`` on as many scores), no similarity.
 
 The blocked similarity alone, against scikit-learn's own blocked pairwise computation
 (same hard rows as ``bare``: max |cos| of each non-hard row to the hard rows, 128 MiB of
@@ -72,6 +78,9 @@ def worker(method, n, d):
     from skw2s._similarity import SimilarityIndex
 
     Z, p = make_inputs(n, d)
+    # "thresholds": a continuous score per point standing in for the overlap scores (the
+    # rule's cost does not depend on their values: at most 20,000 order statistics are fitted).
+    stand_in = np.linalg.norm(Z[:, :8], axis=1) if method == "thresholds" else None
     base = rss_mb()
     t0 = time.perf_counter()
     scores = None
@@ -110,9 +119,17 @@ def worker(method, n, d):
         del S
         ss = np.sort(s)
         ruptures.Binseg(model="l2").fit(ss[:, None]).predict(n_bkps=1)
+    elif method == "thresholds":
+        from skw2s.thresholds import MixtureThreshold
+
+        c = 2 * np.abs(p - 0.5)
+        MixtureThreshold(scale="logit").split(c)
+        MixtureThreshold().split(stand_in)
+    elif method == "skw2s-boot":
+        OverlapDetector(random_state=0).fit(Z, weak_proba=p)
     else:
         agg = method.split("-")[1]
-        OverlapDetector(aggregation=agg).fit(Z, weak_proba=p)
+        OverlapDetector(aggregation=agg, n_resamples=0).fit(Z, weak_proba=p)
     elapsed = time.perf_counter() - t0
     if scores is not None and os.environ.get("DETECTOR_SCALE_SCORES"):
         np.save(os.environ["DETECTOR_SCALE_SCORES"], scores)
@@ -153,7 +170,7 @@ def main():
         worker(args.worker[0], int(args.worker[1]), int(args.worker[2]))
         return
     rows = []
-    methods = ["bare", "skw2s-max", "skw2s-rms"] + ([] if args.no_naive else ["naive"])
+    methods = ["bare", "skw2s-max", "skw2s-rms", "skw2s-boot", "thresholds"] + ([] if args.no_naive else ["naive"])
     methods += [] if args.no_chunked else ["index-max", "sk-chunked"]
     tmp = tempfile.mkdtemp(prefix="detector_scale-")
     agreement = {}
@@ -168,9 +185,10 @@ def main():
             print(f"n={n:>8} {m:<10} {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
                   f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
     for n in args.big:
-        rows.append((n, "skw2s-rms", measure("skw2s-rms", n, args.d)))
-        print(f"n={n:>8} skw2s-rms  {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
-              f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
+        for m in ("skw2s-rms", "skw2s-boot", "thresholds"):
+            rows.append((n, m, measure(m, n, args.d, 1 if m == "skw2s-boot" else args.repeat)))
+            print(f"n={n:>8} {m:<10} {rows[-1][2]['time_s']:8.2f} s  peak {rows[-1][2]['peak_mb']:8.0f} MB"
+                  f"  (+{rows[-1][2]['extra_mb']:.0f} MB over the inputs)", flush=True)
     print("\n| n | method | time (s) | time / bare | peak RSS (MB) | extra over inputs (MB) |")
     print("|---|---|---|---|---|---|")
     bare = {n: r["time_s"] for n, m, r in rows if m == "bare"}
