@@ -98,13 +98,21 @@ def _num(value, fmt):
 
 def markdown_tables(all_results):
     """The two tables of benchmarks/README.md: accuracies, then per-group diagnostics."""
-    head = ("| dataset (classes) | weak -> strong | weak | W2S all | W2S non-hard | W2S overlap | ceiling "
-            "| PGR all / non-hard / overlap | overlap density | curve slope |")
-    lines = [head, "|" + "---|" * 10]
+    head = ("| dataset (classes) | weak -> strong | weak | W2S all | W2S recommended (auto) | W2S non-hard "
+            "| W2S overlap | ceiling | PGR all / auto / non-hard / overlap | overlap density "
+            "[95% interval per split] | curve slope |")
+    lines = [head, "|" + "---|" * 11]
     for r in all_results:
         s, c = r["summary"], r["config"]
         k = len(r["data"]["classes"])
-        pgr = " / ".join(_num(s[key]["mean"], ".2f") for key in ("pgr", "pgr_nonhard", "pgr_overlap"))
+        pgr = " / ".join(_num(s[key]["mean"], ".2f") if key in s else "-"
+                         for key in ("pgr", "pgr_auto", "pgr_nonhard", "pgr_overlap"))
+        auto = "-"
+        if "w2s_auto" in s:
+            chosen = [str(t) for t in s["w2s_auto"]["train_on"] if t is not None]
+            auto = _ms(s["w2s_auto"]) + f" ({', '.join(chosen) or 'not fitted'})"
+        intervals = ", ".join(f"[{lo:.2f}, {hi:.2f}]" for lo, hi in s.get("overlap_density_interval", [])
+                              if lo is not None and np.isfinite(lo))
         overlap = _ms(s["w2s_overlap"])
         n_fallback = s["w2s_overlap"]["n_fallback"]  # splits without any detected overlap point
         if n_fallback:  # WeakToStrongClassifier trained on every pool row there
@@ -112,8 +120,9 @@ def markdown_tables(all_results):
                         else f" (none in {n_fallback} of {len(r['per_seed'])} splits: all rows)")
         lines.append(
             f"| {c['dataset']} ({k}) | {c['weak']} -> {c.get('strong', 'mpnet')} | {_ms(s['weak'])} | {_ms(s['w2s'])} "
-            f"| {_ms(s['w2s_nonhard'])} | {overlap} | {_ms(s['ceiling'])} | {pgr} "
-            f"| {_ms(s['overlap_density'])} | {_num(s['curve_slope'], '+.3f')} |"
+            f"| {auto} | {_ms(s['w2s_nonhard'])} | {overlap} | {_ms(s['ceiling'])} | {pgr} "
+            f"| {_ms(s['overlap_density'])}{f' [{intervals}]' if intervals else ''} "
+            f"| {_num(s['curve_slope'], '+.3f')} |"
         )
     lines += ["", "| dataset | weak | group | size (share of pool) | pseudolabel accuracy | pseudolabel class counts "
               "| two groups found (per seed) |", "|" + "---|" * 7]
