@@ -51,7 +51,7 @@ def test_density_is_calibrated_over_the_whole_range(density, noise):
 
 def test_no_overlap_pool_reports_zero():
     X, y, g, P = pool(0.0)
-    det = fit_quiet(OverlapDetector(), X, P)
+    det = fit_quiet(OverlapDetector(random_state=0), X, P)
     assert det.overlap_density_ == 0.0
     assert det.confidence_two_groups_ is True and det.overlap_two_groups_ is False
     assert np.mean(det.labels_[g == HARD] == HARD) > 0.98
@@ -59,7 +59,7 @@ def test_no_overlap_pool_reports_zero():
 
 def test_mostly_overlap_pool_finds_its_small_groups():
     X, y, g, P = pool(0.95)
-    det = fit_quiet(OverlapDetector(), X, P)
+    det = fit_quiet(OverlapDetector(random_state=0), X, P)
     assert np.mean(det.labels_[g == HARD] == HARD) > 0.9  # 2.5% of the pool
     assert abs(det.overlap_density_ - np.mean(g == OVERLAP)) <= 0.02
 
@@ -91,14 +91,17 @@ def test_random_features_and_probabilities_give_zero_with_a_warning():
     rng = np.random.RandomState(0)
     for P in (rng.uniform(size=4000), rng.dirichlet([1, 1, 1], size=4000)):
         with pytest.warns(DegenerateDataWarning, match="not meaningful"):
-            det = OverlapDetector().fit(rng.normal(size=(4000, 30)), weak_proba=P)
-        assert det.overlap_density_ == 0.0 and det.confidence_two_groups_ is False
+            det = OverlapDetector(random_state=0).fit(rng.normal(size=(4000, 30)), weak_proba=P)
+        # the partition finds no hard-only group; a few bootstrap resamples may (issue 16's
+        # target for random input: <= 0.05 or the "not meaningful" warning, here both)
+        assert np.all(det.labels_ != OVERLAP) and det.confidence_two_groups_ is False
+        assert det.overlap_density_ <= 0.05 and det.overlap_density_interval_[0] == 0.0
 
 
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_multiclass_density_and_class_counts(k):
     X, y, g, P = pool(0.3, k=k, seed=k)
-    det = fit_quiet(OverlapDetector(), X, P)
+    det = fit_quiet(OverlapDetector(random_state=0), X, P)
     assert abs(det.overlap_density_ - np.mean(g == OVERLAP)) <= 0.05
     counts = det.group_class_counts_
     assert counts.shape == (3, k) and counts.sum() == X.shape[0]
@@ -148,14 +151,14 @@ def test_fit_transform_passes_weak_proba():
     X, y, g, P = pool(0.3, n=600)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
-        out = OverlapDetector().fit_transform(X, weak_proba=P)
-        ref = OverlapDetector().fit(X, weak_proba=P).transform(X, weak_proba=P)
+        out = OverlapDetector(random_state=0).fit_transform(X, weak_proba=P)
+        ref = OverlapDetector(random_state=0).fit(X, weak_proba=P).transform(X, weak_proba=P)
     np.testing.assert_allclose(out, ref)
 
 
 def test_predict_with_another_number_of_classes_is_an_error():
     X, y, g, P = pool(0.3, n=600)
-    det = fit_quiet(OverlapDetector(), X, P)
+    det = fit_quiet(OverlapDetector(random_state=0), X, P)
     P4 = np.full((5, 4), 0.25)
     for method in (det.predict, det.transform):
         with pytest.raises(ValueError, match="4 classes .* fitted with 2"):
