@@ -138,6 +138,14 @@ class WarmSplit:
         return float(value), two
 
 
+def confidence_cut(rule, confidences, split=split_scores):
+    """The hard-only threshold on the ``confidences``: ``(threshold, two_groups)``, the
+    threshold -inf when the rule finds one group (no hard-only point). ``split`` as in
+    :func:`overlap_cut`."""
+    tau, two_groups = split(rule, confidences)
+    return (-np.inf if two_groups is False else tau), two_groups
+
+
 def overlap_cut(rule, scores, hard_rows, similarity, aggregation, split=split_scores):
     """The overlap threshold on the non-hard ``scores``.
 

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._constants import EASY
-from ._labelling import WarmSplit, hard_mask, label_points, overlap_cut
+from ._labelling import WarmSplit, confidence_cut, hard_mask, label_points, overlap_cut
 from ._similarity import _normalize_rows, rms_scores
 from .exceptions import DegenerateDataWarning
 
@@ -170,9 +170,10 @@ class IncrementalDetection:
         Z = np.asarray(Z, dtype=np.float64)
         self.conf.add(confidence)
         if self.confidence_refit.due(self.conf.n_seen):
-            tau, two_groups = quiet(self.warnings, self.split, self.confidence_rule,
-                                    self.conf.values, n_seen=self.conf.n_seen)
-            self._tau_hard = -np.inf if two_groups is False else tau
+            self._tau_hard = quiet(
+                self.warnings, confidence_cut, self.confidence_rule, self.conf.values,
+                split=lambda rule, x: self.split(rule, x, n_seen=self.conf.n_seen),
+            )[0]
             self.confidence_refit.done(self.conf.n_seen)
         hard = hard_mask(confidence, self._tau_hard, self.hard_inclusive)
         self.hard_rows.add(Z[hard])

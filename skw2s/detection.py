@@ -17,8 +17,10 @@ from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._utils import check_bool, check_int
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
-from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex, _normalize_rows
-from ._labelling import WarmSplit, _resolve_rules, hard_mask, label_points, overlap_cut, paper_config
+from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
+from ._labelling import (
+    WarmSplit, _resolve_rules, confidence_cut, hard_mask, label_points, overlap_cut, paper_config,
+)
 from .exceptions import DegenerateDataWarning
 from .thresholds import split_quality
 
@@ -413,11 +415,10 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         here; the bootstrap is skipped.
         """
         n = c.shape[0]
+        bootstrap = bool(self.n_resamples) and n > 0 and not _dask.is_dask_collection(Z)
         self.confidence_ = c
         split = WarmSplit()
-        tau_hard, self.confidence_two_groups_ = split(self._confidence_rule, c)
-        if self.confidence_two_groups_ is False:
-            tau_hard = -np.inf
+        tau_hard, self.confidence_two_groups_ = confidence_cut(self._confidence_rule, c, split)
         self.confidence_threshold_ = float(tau_hard)
         hard = self._hard_mask(c)
         self.confidence_split_quality_ = split_quality(c, tau_hard) if np.isfinite(tau_hard) else float("nan")
@@ -442,8 +443,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 f"{why.capitalize()}: overlap is undefined, every point is labelled "
                 "easy-only and the overlap density 0 is not meaningful"
                 + (" (the bootstrap's overlap_density_ and its interval say how sure "
-                   "that reading is)." if self.n_resamples and not _dask.is_dask_collection(Z)
-                   else "."),
+                   "that reading is)." if bootstrap else "."),
                 DegenerateDataWarning,
                 stacklevel=3,
             )
@@ -474,7 +474,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self.group_class_counts_ = np.stack(
             [np.bincount(pseudo[labels == g], minlength=k) for g in (EASY, HARD, OVERLAP)]
         )
-        if self.n_resamples and n and not _dask.is_dask_collection(Z):
+        if bootstrap:
             self.group_proba_, self.overlap_density_resamples_ = _bootstrap_partition(
                 self, c, Z, split, check_random_state(self.random_state)
             )
@@ -667,9 +667,7 @@ def _gram_scores(Z, detector):
     n = Z.shape[0]
     if detector.aggregation != "rms" or n * n * 8 > detector.working_memory * 2**20:
         return None
-    U = np.asarray(Z, dtype=np.float64)
-    if detector.similarity != "dot":
-        U = _normalize_rows(U)
+    U = SimilarityIndex(detector.similarity, "rms")._prepare(np.asarray(Z, dtype=np.float64))
     K = U @ U.T
     K *= K
     return lambda weights: np.sqrt(np.maximum(K @ weights / weights.sum(), 0.0))
@@ -701,7 +699,9 @@ def _bootstrap_partition(detector, c, Z, split, rng):
     gram = _gram_scores(Z, detector)
     fixed = None
     if gram is None and n > _EXACT_RESAMPLE_ROWS and detector.hard_indices_.size:
-        fixed = detector.index_.score(Z)
+        # the pool's fit scored its non-hard rows already: only the hard rows are new
+        fixed = detector.overlap_score_.copy()
+        fixed[detector.hard_indices_] = detector.index_.score(Z, detector.hard_indices_)
     counts = np.zeros((n, 3))
     densities = np.empty(B)
     rows = np.arange(n)
@@ -711,9 +711,7 @@ def _bootstrap_partition(detector, c, Z, split, rng):
         for b in range(B):
             idx = rng.randint(n, size=n)
             cb = c[idx]
-            tau_hard, two = split(conf_rule, cb)
-            if two is False:
-                tau_hard = -np.inf
+            tau_hard = confidence_cut(conf_rule, cb, split)[0]
             hard_b = hard_mask(cb, tau_hard, inclusive)
             tau_overlap = np.inf
             s = np.zeros(n)
