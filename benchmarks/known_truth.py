@@ -117,12 +117,18 @@ def _balanced_labels(m, rng):
 
 def text_draw(bank, rho, seed):
     """Three splits of the text construction: dict split -> (Xw, Xs, y, group)."""
+    return text_splits(bank, [(split, m, rho) for split, m in zip(("gold", "pool", "test"), SIZES["text"])], seed)
+
+
+def text_splits(bank, splits, seed):
+    """Splits ``[(name, size, density), ...]`` of the text construction, no text used twice
+    across them: dict name -> (Xw, Xs, y, group). (Sources of different densities.)"""
     rng = np.random.RandomState(seed)
     label = bank["label"]
     carriers = {c: list(rng.permutation(np.flatnonzero(label == c))) for c in (0, 1)}
     fillers = list(rng.permutation(np.flatnonzero(label == -1)))
     out = {}
-    for split, m in zip(("gold", "pool", "test"), SIZES["text"]):
+    for split, m, rho in splits:
         y = _balanced_labels(m, rng)
         g = _groups(m, rho, rng)
         w = np.empty(m, dtype=int)
@@ -144,6 +150,13 @@ def digits_draw(rho, seed, mix=False):
     with ``mix=True``, each of its pixels from an independent random row of the split
     (real values of each pixel, no coherent pattern).
     """
+    return digits_splits([(split, m, rho) for split, m in zip(("gold", "pool", "test"), SIZES["digits"])],
+                         seed, mix)
+
+
+def digits_splits(splits, seed, mix=False):
+    """Splits ``[(name, size, density), ...]`` of the tabular construction (disjoint rows
+    of ``load_digits``): dict name -> (X_full, Xs, y, group)."""
     from sklearn.datasets import load_digits
 
     X, d = load_digits(return_X_y=True)
@@ -153,7 +166,9 @@ def digits_draw(rho, seed, mix=False):
     rng = np.random.RandomState(seed)
     order = rng.permutation(len(X))
     out, start = {}, 0
-    for split, m in zip(("gold", "pool", "test"), SIZES["digits"]):
+    for split, m, rho in splits:
+        if start + m > len(X):
+            raise ValueError(f"the splits need {start + m} rows; load_digits has {len(X)}")
         rows = order[start:start + m]
         start += m
         g = _groups(m, rho, rng)

@@ -27,6 +27,17 @@ Usage::
     python benchmarks/source_selection.py              # 20 seeds, figure in benchmarks/figures
     python benchmarks/source_selection.py --fractions 0 0.45 0.9   # sources with no / most overlap
     python benchmarks/source_selection.py --seeds 5 --no-plot
+    python benchmarks/source_selection.py --truth text digits-mix   # also item 1's known-truth sources
+
+``--truth``: sources built from ``benchmarks/known_truth.py``'s real-data constructions
+(issue 16, item 1), whose every row's group is known: ``text`` (movie-review snippets and
+plot sentences, MiniLM weak model trained on 400 gold rows, mpnet strong features) and
+``digits-mix`` (scikit-learn's digits, the weak model on the left half). Three sources of
+400 (text) or 300 (digits) rows at true densities 0.1, 0.4 and 0.8, disjoint from the
+gold rows (density 0.4) and from each other; T = 25 rounds. Reported: regret of UCB,
+random and oracle, and how each detector reads every whole source (its density, and
+whether its densities put the sources in the true order), i.e. what UCB could at best
+learn from that detector.
 """
 
 import argparse
@@ -131,6 +142,88 @@ TIMED = {
 }
 
 
+TRUTH_FRACTIONS = np.array([0.1, 0.4, 0.8])
+TRUTH_SIZES = {"text": (400, 600, 400), "digits-mix": (300, 497, 300)}  # gold, test, each source
+
+
+def truth_task(kind, seed):
+    """Known-truth sources (benchmarks/known_truth.py constructions): strong features of
+    the sources' rows, their source, weak probabilities, true groups; test set; weak acc."""
+    import known_truth as kt
+
+    n_gold, n_test, n_src = TRUTH_SIZES[kind]
+    splits = [("gold", n_gold, 0.4), ("test", n_test, 0.4)]
+    splits += [(k, n_src, float(f)) for k, f in enumerate(TRUTH_FRACTIONS)]
+    if kind == "text":
+        from _truth_bank import load_bank
+
+        if "bank" not in _BANK:
+            _BANK["bank"] = load_bank(log=lambda m: print(m, flush=True))
+        draw, wcols = kt.text_splits(_BANK["bank"], splits, seed), slice(None)
+    else:
+        draw, wcols = kt.digits_splits(splits, seed, mix=True), kt._digits_weak_cols(32)
+    Xw_g, _, y_g, _ = draw["gold"]
+    weak = kt._pipe(kt.C_WEAK[kind]).fit(Xw_g[:, wcols], y_g)
+    Xw_t, Xs_t, y_t, _ = draw["test"]
+    parts = [draw[k] for k in range(TRUTH_FRACTIONS.size)]
+    Xs = np.vstack([p[1] for p in parts])
+    proba = weak.predict_proba(np.vstack([p[0] for p in parts])[:, wcols])
+    groups = np.repeat(np.arange(TRUTH_FRACTIONS.size), [len(p[2]) for p in parts])
+    truth = np.concatenate([p[3] for p in parts])
+    return Xs, groups, proba, truth, weak.score(Xw_t[:, wcols], y_t)
+
+
+_BANK = {}
+TRUTH_DETECTORS = {
+    "OverlapDetector() (bootstrapped mean)": lambda seed: OverlapDetector(random_state=seed),
+    "OverlapDetector(n_resamples=0)": lambda seed: OverlapDetector(n_resamples=0),
+    "OverlapDetector.from_paper()": lambda seed: OverlapDetector.from_paper(),
+}
+
+
+def truth_report(kind, seeds, n_rounds):
+    """Regret on known-truth sources, and each detector's reading of every whole source."""
+    from scipy.stats import spearmanr
+
+    k = TRUTH_FRACTIONS.size
+    ucb_paper = "UCB, from_paper() detector, full-history detection"
+    regret = {name: [] for name in ("UCB (default)", ucb_paper, "random", "oracle")}
+    dens = {name: np.zeros((seeds, k)) for name in TRUTH_DETECTORS}
+    est = np.zeros((seeds, k))
+    weak_acc = []
+    for seed in range(seeds):
+        Xs, groups, proba, truth, acc = truth_task(kind, seed)
+        true = np.array([np.mean(truth[groups == j] == 2) for j in range(k)])
+        weak_acc.append(acc)
+        for name, params in (("UCB (default)", {}), ("random", dict(strategy="random")),
+                             (ucb_paper, dict(detector=OverlapDetector.from_paper(), detection="full")),
+                             ("oracle", dict(strategy="oracle", oracle_densities=true))):
+            sel = UCBSourceSelector(n_rounds=n_rounds, random_state=seed, **params)
+            sel.fit(Xs, groups=groups, weak_proba=proba)
+            pulled = np.array([h["source"] for h in sel.history_])
+            regret[name].append(np.sum(true.max() - true[pulled]))
+            if name == "UCB (default)":
+                est[seed] = np.nan_to_num(sel.source_overlap_density_)
+        for name, make in TRUTH_DETECTORS.items():
+            for j in range(k):
+                rows = groups == j
+                dens[name][seed, j] = make(seed).fit(Xs[rows], weak_proba=proba[rows]).overlap_density_
+    print(f"\nKnown-truth sources ({kind}): true densities {TRUTH_FRACTIONS.tolist()}, "
+          f"{TRUTH_SIZES[kind][2]} rows each, T = {n_rounds}, {seeds} seeds, weak model "
+          f"{np.mean(weak_acc):.3f}")
+    for name, r in regret.items():
+        r = np.asarray(r)
+        print(f"  regret at T, {name:52s} {r.mean():6.2f} +- {r.std(ddof=1) / np.sqrt(r.size):.2f}")
+    print(f"  UCB's final estimates o_k (mean over seeds): {np.round(est.mean(axis=0), 3).tolist()}")
+    print("  reading of each whole source (mean +- sd over seeds), best source found, rank correlation with the truth:")
+    for name, d in dens.items():
+        best = np.mean(d.argmax(axis=1) == k - 1)
+        rho = np.nanmean([spearmanr(row, TRUTH_FRACTIONS)[0] if np.ptp(row) > 0 else np.nan for row in d])
+        cells = " ".join(f"{m:.2f} +- {s:.2f}" for m, s in zip(d.mean(axis=0), d.std(axis=0, ddof=1)))
+        print(f"    {name:40s} {cells}   best {best:.2f}   Spearman {rho:+.2f}")
+    return regret, dens
+
+
 def timing(seeds, n_rounds, n_source=20000):
     out = {}
     for mode, params in TIMED.items():
@@ -155,12 +248,20 @@ def main():
     parser.add_argument("--no-plot", action="store_true")
     parser.add_argument("--fractions", type=float, nargs="+", default=FRACTIONS.tolist(),
                         help="true overlap density of each source (default 0.10 0.25 0.45)")
+    parser.add_argument("--truth", nargs="*", default=[], choices=["text", "digits-mix"],
+                        help="also run known-truth real-data sources (issue 16, item 1)")
+    parser.add_argument("--truth-only", action="store_true", help="only the --truth sources")
     args = parser.parse_args()
     FRACTIONS = np.array(args.fractions)
     VARIANTS["oracle"]["oracle_densities"] = FRACTIONS
     warnings.simplefilter("ignore", DegenerateDataWarning)
     t0 = time.perf_counter()
     T = args.rounds
+    for kind in args.truth:
+        truth_report(kind, args.seeds, 25)
+    if args.truth_only:
+        print(f"\ntotal time {time.perf_counter() - t0:.0f} s")
+        return
 
     regret, share, acc, refs = regret_and_accuracy(args.seeds, T)
     print(f"K = {FRACTIONS.size} sources, true overlap densities {FRACTIONS.tolist()}, noise sqrt(5), T = {T}, "
