@@ -79,11 +79,13 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/density_calibration.py
 	$(PY) benchmarks/synthetic_curve.py
 	$(PY) benchmarks/source_selection.py
+	$(PY) benchmarks/source_selection.py --truth text digits-mix --truth-only --seeds 5
 	$(PY) benchmarks/embed_throughput.py
 	$(PY) benchmarks/vader_mapping.py
 	$(PY) benchmarks/real_data.py
 	$(PY) benchmarks/resampling_stability.py
 	$(PY) benchmarks/known_truth.py
+	$(PY) benchmarks/trust_probe.py
 	$(PY) benchmarks/auto_train_on.py synthetic digits reviews text --seeds 5
 
 clean:

@@ -81,7 +81,7 @@ def test_changepoint_bad_grid(jump, min_size, error):
 
 @pytest.mark.slow  # 1e6 points: about 5 s
 def test_changepoint_is_the_least_squares_split_on_a_million_points():
-    # (its O(n) speed is measured in benchmarks/threshold_speed.py, not here)
+    # (its O(n) speed is measured in benchmarks/detector_scale.py, not here)
     x = np.sort(np.random.default_rng(0).beta(2, 5, size=10**6))
     b = changepoint_index(x)
 
