@@ -229,6 +229,18 @@ def _sim_scores(Z, ref):
     return np.sqrt(np.mean(C ** 2, axis=1)), C.max(axis=1)
 
 
+def trust_knn(Xg, correct_g, Xp, k=25):
+    """Nonlinear trust: the share of right weak labels (``correct_g``, the gold rows'
+    cross-fitted correctness) among each point's ``k`` nearest gold rows, centred cosine."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    if np.unique(correct_g).size < 2:
+        return np.full(len(Xp), np.nan)
+    mu = Xg.mean(axis=0)
+    knn = KNeighborsClassifier(min(k, len(Xg)), metric="cosine").fit(Xg - mu, correct_g)
+    return knn.predict_proba(Xp - mu)[:, 1]
+
+
 def _fit_detector(name, Xs, proba, seed=0):
     from skw2s import OverlapDetector
 
@@ -365,19 +377,10 @@ def measure(construction, strength, rho, seed, draw, memo=None):
             return np.full(len(Xp), np.nan)
         return _pipe(C_STRONG).fit(Xg, correct_g).predict_proba(Xp)[:, 1]
 
-    def _trust_knn(Xg, Xp, k=25):  # nonlinear: share of right weak labels among the k nearest gold rows
-        from sklearn.neighbors import KNeighborsClassifier
-
-        if np.unique(correct_g).size < 2:
-            return np.full(len(Xp), np.nan)
-        mu = Xg.mean(axis=0)
-        knn = KNeighborsClassifier(min(k, len(Xg)), metric="cosine").fit(Xg - mu, correct_g)
-        return knn.predict_proba(Xp - mu)[:, 1]
-
     trust_weak = _trust(Xw_g, Xw_p)
     trust_strong = _trust(Xs_g, Xs_p)
-    trust_knn_weak = _trust_knn(Xw_g, Xw_p)
-    trust_knn_strong = _trust_knn(Xs_g, Xs_p)
+    trust_knn_weak = trust_knn(Xw_g, correct_g, Xw_p)
+    trust_knn_strong = trust_knn(Xs_g, correct_g, Xs_p)
     Zc = Xs_p - Xs_p.mean(axis=0)
     rms_true, max_true = _sim_scores(Zc, np.flatnonzero(g_p == HARD))
     signed_true = (_unit(Zc) @ _unit(Zc)[g_p == HARD].mean(axis=0)) if np.any(g_p == HARD) else np.full(n, np.nan)

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from skw2s import HARD, DegenerateDataWarning
+from skw2s import HARD, OVERLAP, DegenerateDataWarning
 from skw2s.datasets import make_overlap_classification
 from skw2s.detection import OverlapDetector
 from skw2s.selection import UCBSourceSelector
@@ -164,7 +164,7 @@ def truth_task(kind, seed):
         draw, wcols = kt.digits_splits(splits, seed, mix=True), kt._digits_weak_cols(32)
     Xw_g, _, y_g, _ = draw["gold"]
     weak = kt._pipe(kt.C_WEAK[kind]).fit(Xw_g[:, wcols], y_g)
-    Xw_t, Xs_t, y_t, _ = draw["test"]
+    Xw_t, _, y_t, _ = draw["test"]
     parts = [draw[k] for k in range(TRUTH_FRACTIONS.size)]
     Xs = np.vstack([p[1] for p in parts])
     proba = weak.predict_proba(np.vstack([p[0] for p in parts])[:, wcols])
@@ -193,7 +193,7 @@ def truth_report(kind, seeds, n_rounds):
     weak_acc = []
     for seed in range(seeds):
         Xs, groups, proba, truth, acc = truth_task(kind, seed)
-        true = np.array([np.mean(truth[groups == j] == 2) for j in range(k)])
+        true = np.array([np.mean(truth[groups == j] == OVERLAP) for j in range(k)])
         weak_acc.append(acc)
         for name, params in (("UCB (default)", {}), ("random", dict(strategy="random")),
                              (ucb_paper, dict(detector=OverlapDetector.from_paper(), detection="full")),
