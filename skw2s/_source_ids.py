@@ -16,6 +16,8 @@ def is_nan(value):
 
 def _mixed(values):
     """Whether a sequence mixes numbers and strings (numpy would turn 1 into '1')."""
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return False  # one numpy dtype: all numbers or all strings already
     kinds = {isinstance(v, str) for v in np.asarray(values, dtype=object).ravel().tolist()}
     return len(kinds) > 1
 
@@ -62,7 +64,11 @@ def check_groups(groups, n, sources):
     groups = np.zeros(n, dtype=int) if groups is None else as_ids(groups)
     if groups.shape != (n,):
         raise ValueError(f"groups must have shape ({n},); got {groups.shape}.")
-    if any(is_nan(g) for g in groups.tolist()):
+    if groups.dtype.kind == "f":
+        has_nan = bool(np.isnan(groups).any())
+    else:
+        has_nan = groups.dtype == object and any(is_nan(g) for g in groups.tolist())
+    if has_nan:
         raise ValueError("groups contains NaN: every row needs a source id.")
     if sources is None:
         return groups, unique_ids(groups)

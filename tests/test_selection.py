@@ -348,9 +348,10 @@ def test_representation(data):
 
 
 # ------------------------------------------------------------ issue 10 (review)
-def test_nan_groups_are_refused(data):
+@pytest.mark.parametrize("kind", ["float", "object"])
+def test_nan_groups_are_refused(data, kind):
     X, _, groups, proba, _, _ = data
-    g = groups.astype(float)
+    g = groups.astype(float) if kind == "float" else [str(v) for v in groups]
     g[5] = np.nan
     with pytest.raises(ValueError, match="groups contains NaN"):
         UCBSourceSelector(n_rounds=5, random_state=0).fit(X, groups=g, weak_proba=proba)

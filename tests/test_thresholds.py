@@ -294,6 +294,28 @@ def test_mixture_em_agrees_with_scikit_learn():
     assert ll == pytest.approx(gm.score(z[:, None]) * z.size, rel=1e-9)
 
 
+def test_batched_em_starts_end_where_each_alone_ends():
+    # the starts run side by side but each stops on its own criterion: a start that
+    # converges early is frozen while the others iterate (not run to the slowest's end)
+    from skw2s._mixture import _em_batch, _initialisations
+
+    rng = np.random.RandomState(5)
+    z = np.sort(np.r_[rng.normal(-1, 0.3, 150), rng.normal(1.5, 0.6, 350)])
+    z = (z - z.mean()) / z.std()
+    inits = [init for init in _initialisations(z) if len(init[0]) == 2]
+    assert len(inits) >= 5
+    together = _em_batch(z, inits)
+    n_iter = []
+    for init, (ll, params) in zip(inits, together):
+        alone_ll, alone = _em_batch(z, [init])[0]
+        assert ll == pytest.approx(alone_ll, rel=1e-12)
+        for a, b in zip(params, alone):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+        n_iter.append(min(i for i in range(1, 201) if np.isclose(
+            _em_batch(z, [init], max_iter=i)[0][0], alone_ll, rtol=1e-14, atol=0)))
+    assert len(set(n_iter)) > 1  # the starts do converge after different numbers of iterations
+
+
 # ------------------------------------------------- a rule keeps nothing of a call (issue 17)
 @pytest.mark.parametrize(
     "rule",
