@@ -105,8 +105,8 @@ class UCBSourceSelector(BaseEstimator):
         about ``log(n_late / n_early) / log(1.1)`` more times; ``0`` refits every round.
         A refit of the default (mixture) thresholds starts from the previous fit (cold
         again whenever the history has doubled since the last cold fit): a few
-        milliseconds warm, 0.1 to 0.5 s cold on 2 CPU cores; the rest of a round takes
-        about a millisecond (46 ms a round on average over 50 rounds of 3 x 20,000 rows,
+        milliseconds warm, 40 to 70 ms cold on 2 CPU cores; the rest of a round takes
+        about a millisecond (11 ms a round on average over 50 rounds of 3 x 20,000 rows,
         ``benchmarks/README.md``).
     oracle_densities : dict or array-like of shape (n_sources,) or None, default=None
         True overlap densities, by source (a dict) or in the order of ``sources_``.
