@@ -150,18 +150,62 @@ class IncrementalDetection:
         if self.center:
             self.row_sum = Z.sum(axis=0) if self.row_sum is None else self.row_sum + Z.sum(axis=0)
             self.n_rows += Z.shape[0]
+        else:
+            if self.moment_sum is None:
+                self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
+            if hard.any():
+                Rh = self._prepare(Z[hard])
+                self.moment_sum += Rh.T @ Rh
+                self.n_hard += int(hard.sum())
+        return self._current_reference()
+
+    def _current_reference(self):
+        """``(centre, second moment)`` of the hard set seen so far, None before any."""
+        if self.center:
             if self.hard_rows.size == 0:
                 return None
             centre = self.row_sum / self.n_rows
             Rh = self._prepare(self.hard_rows.values - centre)
             return centre, Rh.T @ Rh / Rh.shape[0]
-        if self.moment_sum is None:
-            self.moment_sum = np.zeros((Z.shape[1], Z.shape[1]))
-        if hard.any():
-            Rh = self._prepare(Z[hard])
-            self.moment_sum += Rh.T @ Rh
-            self.n_hard += int(hard.sum())
         return None if self.n_hard == 0 else (0.0, self.moment_sum / self.n_hard)
+
+    def threshold_resamples(self, n_resamples, rng):
+        """``n_resamples`` threshold pairs ``(hard-only, overlap)``, each refitted on a
+        bootstrap resample of the histories the current thresholds were fitted on (the
+        confidences, and the stored non-hard rows scored against the current
+        reference), mixture rules warm-started from the current fits."""
+        conf = self.conf.values
+        reference = self._current_reference()
+        history = None
+        if reference is not None and self.nonhard_rows.size:
+            centre, M = reference
+            history = rms_scores(self._prepare(self.nonhard_rows.values - centre), M)
+        split = WarmSplit()
+        split.starts = dict(self.split.starts)
+        pairs = []
+        # A resample reruns fits whose warnings the rounds passed on or counted already
+        # (as in the detector's bootstrap).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(n_resamples):
+                tau_hard = self._tau_hard
+                if conf.size:
+                    tau_hard = confidence_cut(self.confidence_rule, conf[rng.randint(conf.size, size=conf.size)],
+                                              split)[0]
+                tau_overlap = self._tau_overlap
+                if history is not None:
+                    tau_overlap = overlap_cut(
+                        self.overlap_rule, history[rng.randint(history.size, size=history.size)],
+                        lambda: self.hard_rows.values - centre, self.similarity, "rms", split=split,
+                    )[0]
+                pairs.append((tau_hard, tau_overlap))
+        return pairs
+
+    def collected(self):
+        """Confidence and score (against its round's reference) of every collected row."""
+        if not self._conf_seen:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(self._conf_seen), np.concatenate(self._score_seen)
 
     def update(self, confidence, proba, Z):
         n = Z.shape[0]
@@ -206,12 +250,8 @@ class IncrementalDetection:
         across rounds, see the class docstring); a row collected before any hard row
         was seen has no score (NaN) and is never overlap.
         """
-        if not self._conf_seen:
-            return np.zeros(0, dtype=np.int8)
-        return label_points(
-            np.concatenate(self._conf_seen), np.concatenate(self._score_seen),
-            self._tau_hard, self._tau_overlap, self.hard_inclusive,
-        )
+        c, s = self.collected()
+        return label_points(c, s, self._tau_hard, self._tau_overlap, self.hard_inclusive)
 
 
 class FullHistoryDetection:

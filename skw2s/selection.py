@@ -11,6 +11,7 @@ from sklearn.utils.validation import validate_data
 
 from ._bandit import BONUSES, STRATEGIES, argmax_random_tie, oracle_values, ucb_index
 from ._weak import check_proba, fit_weak_proba, weak_confidence
+from ._labelling import label_points
 from ._online_detection import DETECTIONS, FullHistoryDetection, IncrementalDetection
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
@@ -133,6 +134,20 @@ class UCBSourceSelector(BaseEstimator):
         source ``k`` that are detected overlap points (NaN for a source never pulled).
     best_source_ : object
         The pulled source with the largest ``o_k`` (None before any pull).
+    source_overlap_density_interval_ : ndarray of shape (n_sources, 2)
+        (:meth:`fit`, ``detection="incremental"``) 95% percentile bootstrap interval of
+        each ``o_k``: the detector's ``n_resamples`` times, both thresholds are refitted
+        on a resample of the histories they were fitted on (warm-started, scores held
+        at the final reference) and a resample of the collected rows is judged by them;
+        ``o_k`` of each resample is its share of source k's resampled rows detected
+        overlap. It holds what the detector's own interval holds (how much the reading
+        moves with the data), not whether the reading is right. NaN for a source never
+        pulled, and everywhere with ``detection="full"`` or ``n_resamples=0``.
+    best_source_share_ : ndarray of shape (n_sources,)
+        (:meth:`fit`, as above) Fraction of those resamples in which each source has
+        the largest ``o_k`` (ties shared): how sure the selector is of ``best_source_``.
+        A share far below 1 says that the collected rows do not settle which source is
+        best (``benchmarks/README.md``, UCB section, has cases).
     history_ : list of dict
         One dict per round: ``round``, ``source``, ``n_rows``, ``batch_overlap`` (overlap
         fraction of the batch), ``index`` (every source's index when the pull was
@@ -453,7 +468,34 @@ class UCBSourceSelector(BaseEstimator):
             picked.append(idx)
         self.selected_indices_ = np.concatenate(picked) if picked else np.zeros(0, dtype=int)
         self._finish()
+        self._bootstrap_estimates()
         return self
+
+    def _bootstrap_estimates(self):
+        """``source_overlap_density_interval_`` and ``best_source_share_`` (see the class
+        docstring): thresholds and collected rows resampled together."""
+        k = self.sources_.size
+        B = self._detector.n_resamples
+        self.source_overlap_density_interval_ = np.full((k, 2), np.nan)
+        self.best_source_share_ = np.full(k, np.nan)
+        if not (B and self.detection == "incremental" and self._row_source):
+            return
+        c, s = self._detection.collected()
+        source = np.concatenate(self._row_source)
+        n = source.size
+        densities = np.full((B, k), np.nan)
+        for b, (tau_hard, tau_overlap) in enumerate(self._detection.threshold_resamples(B, self._rng)):
+            idx = self._rng.randint(n, size=n)
+            labels = label_points(c[idx], s[idx], tau_hard, tau_overlap, self._detector.hard_inclusive)
+            seen = np.bincount(source[idx], minlength=k)
+            overlap = np.bincount(source[idx][labels == OVERLAP], minlength=k)
+            densities[b, seen > 0] = overlap[seen > 0] / seen[seen > 0]
+        pulled = self.n_seen_ > 0
+        self.source_overlap_density_interval_[pulled] = np.nanpercentile(
+            densities[:, pulled], [2.5, 97.5], axis=0).T
+        top = np.nan_to_num(densities, nan=-np.inf)
+        best = top == top.max(axis=1, keepdims=True)
+        self.best_source_share_ = np.where(pulled, (best / best.sum(axis=1, keepdims=True)).mean(axis=0), np.nan)
 
     def fit_resample(self, X, y=None, *, groups=None, weak_proba=None):
         """Run :meth:`fit` and return the collected rows (imbalanced-learn style).

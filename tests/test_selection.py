@@ -491,3 +491,43 @@ def test_warnings_raised_in_a_round_reach_the_caller(data, detection):
     # degenerate fits are still summarised in one warning, not passed on one by one
     degenerate = [w for w in caught if issubclass(w.category, DegenerateDataWarning)]
     assert len(degenerate) <= 1
+
+
+# ------------------------------------------------------------ session 7: the bootstrap estimates
+def test_bootstrap_estimates_are_sure_of_a_clear_best_source(data):
+    X, _, groups, proba, _, _ = data
+    sel = UCBSourceSelector(n_rounds=30, random_state=0).fit(X, groups=groups, weak_proba=proba)
+    lo, hi = sel.source_overlap_density_interval_.T
+    pulled = sel.n_seen_ > 0
+    assert np.all(lo[pulled] <= sel.source_overlap_density_[pulled] + 1e-12)
+    assert np.all(sel.source_overlap_density_[pulled] <= hi[pulled] + 1e-12)
+    assert sel.best_source_share_[pulled].sum() == pytest.approx(1.0)
+    best = sel.sources_.tolist().index(sel.best_source_)
+    assert sel.best_source_share_[best] == sel.best_source_share_[pulled].max()
+
+
+def test_bootstrap_estimates_say_when_sources_are_alike():
+    # two sources drawn from one population: no source can be called best with confidence
+    X, y, group, weak_cols = make_overlap_classification(800, 800, 800, random_state=3)
+    proba = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
+    groups = np.random.RandomState(0).randint(2, size=len(y))
+    shares = []
+    for seed in range(3):
+        sel = UCBSourceSelector(n_rounds=20, random_state=seed).fit(X, groups=groups, weak_proba=proba)
+        (lo0, hi0), (lo1, hi1) = sel.source_overlap_density_interval_
+        assert lo0 <= hi1 and lo1 <= hi0  # the intervals overlap
+        shares.append(sel.best_source_share_.max())
+    assert np.mean(shares) < 0.9
+
+
+def test_bootstrap_estimates_off(data):
+    X, _, groups, proba, _, _ = data
+    for params in (dict(detection="full", detector=OverlapDetector(aggregation="max")),
+                   dict(detector=OverlapDetector(n_resamples=0))):
+        sel = UCBSourceSelector(n_rounds=6, random_state=0, **params).fit(X, groups=groups, weak_proba=proba)
+        assert np.isnan(sel.source_overlap_density_interval_).all()
+        assert np.isnan(sel.best_source_share_).all()
+    a = UCBSourceSelector(n_rounds=6, random_state=1).fit(X, groups=groups, weak_proba=proba)
+    b = UCBSourceSelector(n_rounds=6, random_state=1).fit(X, groups=groups, weak_proba=proba)
+    np.testing.assert_array_equal(a.source_overlap_density_interval_, b.source_overlap_density_interval_)
+    np.testing.assert_array_equal(a.best_source_share_, b.best_source_share_)
