@@ -109,7 +109,7 @@ def regret_and_accuracy(seeds, n_rounds):
     regret = {name: np.zeros((seeds, n_rounds)) for name in VARIANTS}
     # acc[name]: (seeds, checkpoints, 2) -- (all rows C=1, non-hard rows C=0.01)
     acc = {name: np.zeros((seeds, len(CHECKPOINTS), 2)) for name in ("UCB (default)", "random", "oracle")}
-    best_share, refs = [], []
+    best_share, refs, sure = [], [], []
     for seed in range(seeds):
         X, y, groups, proba, X_te, y_te, weak_acc = make_task(seed)
         pseudo = proba.argmax(axis=1)
@@ -121,6 +121,8 @@ def regret_and_accuracy(seeds, n_rounds):
             if name == "UCB (default)":
                 late = pulled[int(np.ceil(0.1 * n_rounds)):]
                 best_share.append(np.mean(late == FRACTIONS.argmax()))
+                b = sel.sources_.tolist().index(sel.best_source_)
+                sure.append((b == FRACTIONS.argmax(), sel.best_source_share_[b]))
             if name in acc:
                 for i, t in enumerate(CHECKPOINTS):
                     m = t * sel.batch_size_
@@ -129,7 +131,21 @@ def regret_and_accuracy(seeds, n_rounds):
         idx = sel.selected_indices_
         ceiling = LogisticRegression(max_iter=1000).fit(X[idx], y[idx]).score(X_te, y_te)
         refs.append((weak_acc, ceiling))
+    print_sureness("UCB (default), synthetic sources", sure)
     return regret, np.array(best_share), acc, np.array(refs)
+
+
+def print_sureness(label, sure):
+    """Whether the selector's best source was the true best, against how sure it said it was
+    (``best_source_share_`` of its best source, from the detector's bootstrap)."""
+    right = np.array([r for r, _ in sure], bool)
+    share = np.array([v for _, v in sure], float)
+    cells = [f"right in {right.sum()}/{right.size} seeds"]
+    for name, mask in (("when right", right), ("when wrong", ~right)):
+        if mask.any():
+            cells.append(f"best_source_share_ {name}: median {np.median(share[mask]):.2f} "
+                         f"[{share[mask].min():.2f}, {share[mask].max():.2f}]")
+    print(f"{label}: best source " + "; ".join(cells))
 
 
 TIMED = {
@@ -190,6 +206,7 @@ def truth_report(kind, seeds, n_rounds):
     regret = {name: [] for name in ("UCB (default)", ucb_paper, "random", "oracle")}
     dens = {name: np.zeros((seeds, k)) for name in TRUTH_DETECTORS}
     est = np.zeros((seeds, k))
+    sure = []  # UCB (default): (its best source is the true best, best_source_share_ of it)
     weak_acc = []
     for seed in range(seeds):
         Xs, groups, proba, truth, acc = truth_task(kind, seed)
@@ -204,6 +221,8 @@ def truth_report(kind, seeds, n_rounds):
             regret[name].append(np.sum(true.max() - true[pulled]))
             if name == "UCB (default)":
                 est[seed] = np.nan_to_num(sel.source_overlap_density_)
+                b = sel.sources_.tolist().index(sel.best_source_)
+                sure.append((b == k - 1, sel.best_source_share_[b]))
         for name, make in TRUTH_DETECTORS.items():
             for j in range(k):
                 rows = groups == j
@@ -215,6 +234,7 @@ def truth_report(kind, seeds, n_rounds):
         r = np.asarray(r)
         print(f"  regret at T, {name:52s} {r.mean():6.2f} +- {r.std(ddof=1) / np.sqrt(r.size):.2f}")
     print(f"  UCB's final estimates o_k (mean over seeds): {np.round(est.mean(axis=0), 3).tolist()}")
+    print_sureness("  UCB (default)", sure)
     print("  reading of each whole source (mean +- sd over seeds), best source found, rank correlation with the truth:")
     for name, d in dens.items():
         best = np.mean(d.argmax(axis=1) == k - 1)
