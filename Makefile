@@ -86,6 +86,7 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/resampling_stability.py
 	$(PY) benchmarks/known_truth.py
 	$(PY) benchmarks/trust_probe.py
+	$(PY) benchmarks/residual_probe.py
 	$(PY) benchmarks/auto_train_on.py synthetic digits reviews text --seeds 5
 
 clean:
