@@ -97,6 +97,43 @@ def _build_parser():
     run.add_argument("--random-state", type=int, default=0)
     run.add_argument("--debug", action="store_true",
                      help="raise errors with their traceback (also the one-line errors of bad inputs)")
+    sel = sub.add_parser(
+        "select",
+        help="choose the training rows of your own unlabelled pool",
+        description=(
+            "A pool of unlabelled texts in, a training set for the strong model out: the weak "
+            "model (trained on --gold rows, the VADER lexicon, or your own probabilities) "
+            "pseudolabels the pool, the overlap detector splits it into easy-only, hard-only and "
+            "overlap rows, and train_on='auto' chooses which rows train the strong model by "
+            "validation on the gold rows. Writes pool.<ext>, selected.<ext>, summary.json and "
+            "two figures to --output."
+        ),
+    )
+    sel.add_argument("--pool", required=True, help="the unlabelled pool: CSV, TSV, JSONL or Parquet")
+    sel.add_argument("--gold", default=None,
+                     help="gold-labelled rows (same format), which train the weak model and validate the choice")
+    sel.add_argument("--proba-columns", nargs="+", default=None, metavar="COLUMN",
+                     help="columns of the pool (and of --gold) holding your weak model's probabilities, one "
+                          "per class, named after the class; replaces --weak-model")
+    sel.add_argument("--strong-features", default=None,
+                     help="a .npy array (n_pool x n_features): your own strong-side features of the pool rows, "
+                          "in their order; replaces --strong-model")
+    sel.add_argument("--gold-strong-features", default=None,
+                     help="with --strong-features and --gold: the gold rows' strong features (.npy)")
+    sel.add_argument("--overwrite", action="store_true",
+                     help="write into an --output folder that holds other files")
+    for option in ("--encoding", "--text-column", "--label-column", "--weak-model", "--strong-model",
+                   "--weak-layer", "--strong-layer", "--pooling", "--template", "--C", "--thresholds",
+                   "--batch-size", "--max-length", "--cache-dir", "--no-progress", "--random-state",
+                   "--debug"):
+        action = run._option_string_actions[option]  # the same meaning as in `skw2s run`
+        kwargs = dict(help=action.help, default=action.default, dest=action.dest)
+        if action.nargs == 0:
+            sel.add_argument(option, action="store_true", **kwargs)
+        else:
+            sel.add_argument(option, type=action.type, choices=action.choices, **kwargs)
+    sel.add_argument("--output", default="skw2s_selection",
+                     help="output folder (default: skw2s_selection)")
     return parser
 
 
@@ -120,26 +157,27 @@ def _read_text(p, path, encoding):
         ) from None
 
 
-def _read_table(path, text_column, label_column, encoding="utf-8"):
+def _read_rows(path, encoding="utf-8", option="--data"):
+    """``(rows, columns)`` of a CSV, TSV, JSONL or Parquet file (rows as dicts); CLIError
+    for a missing, unreadable or unsupported file."""
     p = pathlib.Path(path)
     if not p.exists():
         raise CLIError(f"data file not found: {path}")
     if p.is_dir():
-        raise CLIError(f"--data {path} is a folder, not a file")
-    suffix = "".join(p.suffixes[-2:]) if p.suffix in (".gz", ".bz2") else p.suffix
-    suffix = suffix.lower()
-    if suffix.startswith(".csv") or suffix.startswith(".tsv"):
+        raise CLIError(f"{option} {path} is a folder, not a file")
+    suffix = data_format(path)
+    if suffix == ".csv" or suffix == ".tsv":
         import csv
 
         text = _read_text(p, path, encoding)
         try:
             reader = csv.DictReader(io.StringIO(text, newline=""),
-                                    delimiter="\t" if suffix.startswith(".tsv") else ",")
+                                    delimiter="\t" if suffix == ".tsv" else ",")
             rows = list(reader)
             columns = reader.fieldnames or []
         except csv.Error as exc:
             raise CLIError(f"{path} is not a readable CSV file: {exc}") from None
-    elif suffix.startswith(".jsonl") or suffix.startswith(".ndjson") or suffix.startswith(".json"):
+    elif suffix == ".jsonl":
         rows = []
         for i, line in enumerate(io.StringIO(_read_text(p, path, encoding)), 1):
             if line.strip():
@@ -147,8 +185,10 @@ def _read_table(path, text_column, label_column, encoding="utf-8"):
                     rows.append(json.loads(line))
                 except json.JSONDecodeError as exc:
                     raise CLIError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
-        columns = sorted({k for r in rows if isinstance(r, dict) for k in r})
-    elif suffix == ".parquet":
+        if not all(isinstance(r, dict) for r in rows):
+            raise CLIError(f"{path}: every line must be a JSON object (one row)")
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+    else:
         try:
             import pandas as pd
 
@@ -159,13 +199,34 @@ def _read_table(path, text_column, label_column, encoding="utf-8"):
             raise CLIError(f"{path} is not a readable Parquet file: {_first_line(exc)}") from None
         rows = frame.to_dict("records")
         columns = list(frame.columns)
-    else:
-        raise CLIError(f"unsupported data format {p.suffix!r}: use .csv, .tsv, .jsonl or .parquet")
-    for col in (text_column, label_column):
+    return rows, columns
+
+
+def data_format(path):
+    """``.csv``, ``.tsv``, ``.jsonl`` or ``.parquet``: the format of a data file by its name
+    (``.gz`` / ``.bz2`` compressed text formats too); CLIError otherwise."""
+    p = pathlib.Path(path)
+    suffix = ("".join(p.suffixes[-2:]) if p.suffix in (".gz", ".bz2") else p.suffix).lower()
+    for name, prefixes in ((".csv", (".csv",)), (".tsv", (".tsv",)),
+                           (".jsonl", (".jsonl", ".ndjson", ".json"))):
+        if suffix.startswith(prefixes):
+            return name
+    if suffix == ".parquet":
+        return ".parquet"
+    raise CLIError(f"unsupported data format {p.suffix!r}: use .csv, .tsv, .jsonl or .parquet")
+
+
+def require_columns(path, columns, wanted):
+    for col in wanted:
         if col not in columns:
             raise CLIError(
                 f"column {col!r} not found in {path}; columns are: {', '.join(map(str, columns)) or 'none'}"
             )
+
+
+def _read_table(path, text_column, label_column, encoding="utf-8"):
+    rows, columns = _read_rows(path, encoding)
+    require_columns(path, columns, (text_column, label_column))
     texts = [r.get(text_column) for r in rows]
     labels = [r.get(label_column) for r in rows]
     return texts, labels
@@ -318,6 +379,10 @@ def main(argv=None):
         with warnings.catch_warnings():
             if not args.debug:  # one line per warning, without the source line
                 warnings.showwarning = _show_warning
+            if args.command == "select":
+                from ._select import select
+
+                return select(args)
             return run(args)
     except CLIError as exc:
         if args.debug:

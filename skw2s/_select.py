@@ -1,0 +1,401 @@
+"""``skw2s select``: a user's own unlabelled pool in, a training set for the strong model out.
+
+The workflow is :class:`~skw2s.WeakToStrongClassifier` with ``train_on="auto"`` (the rows
+that train the strong model chosen by cross-fitted validation on the gold rows) and its
+:class:`~skw2s.OverlapDetector` (centred strong features, bootstrapped density), fitted on
+the gold rows and the pool together; this module reads the inputs, checks them (each
+failure a :class:`~skw2s.exceptions.CLIError`: one line, exit status 2, nothing written),
+embeds the texts (the cache of ``skw2s run``), and writes the outputs through temporary
+names moved into place.
+"""
+
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+from ._constants import GROUP_NAMES
+from .exceptions import CLIError
+
+#: Files ``skw2s select`` writes; an output folder holding only these may be reused.
+OUTPUT_STEMS = ("pool", "selected", "summary", "confidence_histogram", "groups_2d")
+#: Largest gap from 1 of a row of --proba-columns.
+PROBA_TOLERANCE = 1e-3
+
+
+# ---------------------------------------------------------------------- inputs
+def _check_output_folder(out_dir, overwrite):
+    """Refuse an output folder that holds other files (unless ``--overwrite``)."""
+    from .cli import _check_output
+
+    _check_output(out_dir)
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise CLIError(f"--output {out_dir} is a file, not a folder")
+        foreign = [p.name for p in out_dir.iterdir() if p.stem not in OUTPUT_STEMS]
+        if foreign and not overwrite:
+            raise CLIError(
+                f"--output {out_dir} holds other files ({', '.join(sorted(foreign)[:3])}"
+                f"{', ...' if len(foreign) > 3 else ''}): choose an empty folder or pass --overwrite"
+            )
+
+
+def _texts(rows, column, path):
+    from .cli import _is_missing
+
+    texts = [r.get(column) for r in rows]
+    empty = [i for i, t in enumerate(texts) if _is_missing(t)]
+    if empty:
+        raise CLIError(f"{path}: row {empty[0] + 1} has an empty text in column {column!r} "
+                       f"({len(empty)} of {len(texts)} rows do)")
+    return [str(t) for t in texts]
+
+
+def _proba(rows, columns, path):
+    """The weak probabilities of ``--proba-columns``: floats, each row summing to 1."""
+    try:
+        P = np.array([[float(r.get(c)) for c in columns] for r in rows], dtype=float)
+    except (TypeError, ValueError):
+        raise CLIError(f"{path}: --proba-columns must hold numbers in every row") from None
+    if not np.isfinite(P).all() or (P < 0).any():
+        raise CLIError(f"{path}: --proba-columns must hold finite probabilities >= 0")
+    bad = np.flatnonzero(np.abs(P.sum(axis=1) - 1) > PROBA_TOLERANCE)
+    if bad.size:
+        raise CLIError(f"{path}: the --proba-columns of row {bad[0] + 1} sum to {P[bad[0]].sum():.4g}, not 1 "
+                       f"({bad.size} of {len(P)} rows do not)")
+    return P
+
+
+def _features(path, n, option):
+    p = pathlib.Path(path)
+    if not p.exists():
+        raise CLIError(f"{option} {path}: file not found")
+    try:
+        Z = np.load(p, allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise CLIError(f"{option} {path}: not a readable .npy array ({exc})") from None
+    if Z.ndim != 2 or Z.shape[0] != n or not np.issubdtype(Z.dtype, np.number):
+        raise CLIError(f"{option} {path}: expected a numeric array of shape ({n}, n_features); got {Z.shape}")
+    if not np.isfinite(Z).all():
+        raise CLIError(f"{option} {path}: holds NaN or infinite values")
+    return np.asarray(Z, dtype=np.float64)
+
+
+def read_inputs(args):
+    """Everything ``skw2s select`` reads, checked: a dict (CLIError on bad input)."""
+    from .cli import _is_missing, _read_rows, require_columns
+
+    pool_rows, pool_cols = _read_rows(args.pool, args.encoding, "--pool")
+    if not pool_rows:
+        raise CLIError(f"--pool {args.pool}: the pool has no rows")
+    proba_cols = args.proba_columns or []
+    need_text = not (proba_cols and args.strong_features)
+    require_columns(args.pool, pool_cols, ([args.text_column] if need_text else []) + proba_cols)
+    out = {"pool_rows": pool_rows, "pool_columns": pool_cols, "n_pool": len(pool_rows)}
+    out["pool_texts"] = _texts(pool_rows, args.text_column, args.pool) if need_text else None
+    out["pool_proba"] = _proba(pool_rows, proba_cols, args.pool) if proba_cols else None
+    out["gold_texts"], out["gold_y"], out["gold_proba"] = None, None, None
+    if args.gold is not None:
+        gold_rows, gold_cols = _read_rows(args.gold, args.encoding, "--gold")
+        if not gold_rows:
+            raise CLIError(f"--gold {args.gold}: the gold file has no rows")
+        require_columns(args.gold, gold_cols, ([args.text_column] if need_text else [])
+                        + [args.label_column] + proba_cols)
+        labels = [r.get(args.label_column) for r in gold_rows]
+        missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
+        if missing:
+            raise CLIError(f"--gold {args.gold}: column {args.label_column!r} has missing labels "
+                           f"(first: row {missing[0] + 1})")
+        y = np.asarray([str(lab) for lab in labels])
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise CLIError(f"--gold {args.gold}: the gold labels have a single class ({classes[0]!r}): "
+                           "need at least two")
+        out["gold_y"] = y
+        out["gold_texts"] = _texts(gold_rows, args.text_column, args.gold) if need_text else None
+        if proba_cols:
+            out["gold_proba"] = _proba(gold_rows, proba_cols, args.gold)
+            unknown = sorted(set(classes) - set(proba_cols))
+            if unknown:
+                raise CLIError(f"--gold {args.gold}: label {unknown[0]!r} is not one of the --proba-columns "
+                               f"({', '.join(proba_cols)}): name each column after its class")
+    elif not proba_cols:
+        raise CLIError("without --gold the weak model has nothing to learn from: pass --gold "
+                       "(gold-labelled rows) or --proba-columns (your weak model's probabilities)")
+    n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
+    out["n_gold"] = n_gold
+    if args.strong_features:
+        out["pool_strong"] = _features(args.strong_features, out["n_pool"], "--strong-features")
+        out["gold_strong"] = None
+        if n_gold:
+            if not args.gold_strong_features:
+                raise CLIError("--strong-features with --gold needs --gold-strong-features (the gold rows' "
+                               "strong features, to validate the choice of training rows)")
+            out["gold_strong"] = _features(args.gold_strong_features, n_gold, "--gold-strong-features")
+            if out["gold_strong"].shape[1] != out["pool_strong"].shape[1]:
+                raise CLIError("--gold-strong-features and --strong-features have different numbers of columns")
+    return out
+
+
+# ---------------------------------------------------------------------- the fit
+def fit_selection(data, args, cache_root):
+    """Embed (unless given), fit ``WeakToStrongClassifier(train_on="auto")``; return it and
+    what was embedded: ``(clf, Xs, info)``, ``Xs`` the strong features of gold then pool rows."""
+    from sklearn.base import clone
+
+    from ._study import _Rows, _layer, _probe, embed
+    from .classifier import WeakToStrongClassifier
+    from .detection import OverlapDetector
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    n_gold, n_pool = data["n_gold"], data["n_pool"]
+    texts = (data["gold_texts"] or []) + (data["pool_texts"] or []) if data["pool_texts"] is not None else None
+    info = {"timing_s": {}}
+    for side in ("weak", "strong"):
+        name = getattr(args, f"{side}_model")
+        if name != "vader" and not (side == "strong" and args.strong_features) and not (
+                side == "weak" and data["pool_proba"] is not None):
+            _layer(getattr(args, f"{side}_layer"), name, args.pooling, f"--{side}-layer")
+    if args.strong_model == "vader":
+        raise CLIError("--strong-model vader: the VADER lexicon gives no features; it can only be the weak model")
+    weak_proba = None
+    if data["pool_proba"] is not None:
+        weak = None
+        weak_proba = data["pool_proba"] if not n_gold else np.vstack([data["gold_proba"], data["pool_proba"]])
+        info["weak"] = {"name": "--proba-columns", "columns": list(args.proba_columns)}
+    elif args.weak_model == "vader":
+        from ._study import _check_vader
+        from .weak_labellers import VaderLabeller
+
+        _check_vader(np.unique(data["gold_y"]))
+        weak = make_pipeline(FunctionTransformer(_Rows(texts)), VaderLabeller())
+        info["weak"] = {"name": "vader", "kind": "lexicon labeller (VADER), logistic calibration on the gold rows"}
+    else:
+        print(f"embedding with the weak encoder ({args.weak_model}) ...", flush=True)
+        Xw, tw, emb = embed(texts, "weak", args, cache_root)
+        info["timing_s"]["embed_weak"] = round(tw, 1)
+        weak = make_pipeline(FunctionTransformer(_Rows(Xw)), _probe(args.C))
+        info["weak"] = {"name": args.weak_model, "layer": emb.layer, "dim": int(Xw.shape[1])}
+    if args.strong_features:
+        Xs = data["pool_strong"] if not n_gold else np.vstack([data["gold_strong"], data["pool_strong"]])
+        info["strong"] = {"name": "--strong-features", "dim": int(Xs.shape[1])}
+    else:
+        print(f"embedding with the strong encoder ({args.strong_model}) ...", flush=True)
+        Xs, ts, emb = embed(texts, "strong", args, cache_root)
+        info["timing_s"]["embed_strong"] = round(ts, 1)
+        info["strong"] = {"name": args.strong_model, "layer": emb.layer, "dim": int(Xs.shape[1])}
+    strong_side = FunctionTransformer(_Rows(Xs))
+    detector = OverlapDetector(center=True, confidence_threshold=args.thresholds,
+                               overlap_threshold=args.thresholds, representation=strong_side,
+                               random_state=args.random_state)
+    clf = WeakToStrongClassifier(
+        weak, make_pipeline(clone(strong_side), _probe(args.C)), train_on="auto", detector=detector,
+        classes=list(args.proba_columns) if data["pool_proba"] is not None else None,
+        random_state=args.random_state,
+    )
+    y = np.full(n_gold + n_pool, -1, dtype=object)
+    if n_gold:
+        y[:n_gold] = data["gold_y"]
+    X = np.arange(n_gold + n_pool, dtype=float)[:, None]
+    print(f"choosing the training rows (train_on='auto', {n_gold} gold rows, {n_pool} pool rows) ...", flush=True)
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            clf.fit(X, y, weak_proba=weak_proba)
+        except ValueError as exc:  # e.g. too few gold rows of a class for the folds
+            raise CLIError(str(exc).splitlines()[0]) from None
+    info["timing_s"]["fit"] = round(time.perf_counter() - start, 1)
+    info["warnings"] = list(dict.fromkeys(str(w.message) for w in caught
+                                          if issubclass(w.category, UserWarning)))
+    return clf, Xs, info
+
+
+# ---------------------------------------------------------------------- outputs
+def _jsonable(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def pool_table(clf, data):
+    """Per pool row: the new columns (pseudolabel, weak probabilities, confidence, overlap
+    score, group, selected), in the pool's order."""
+    n_gold = data["n_gold"]
+    det = clf.detector_
+    selected = np.zeros(data["n_pool"], dtype=bool)
+    selected[clf.train_indices_ - n_gold] = True
+    cols = {"pseudolabel": [str(c) for c in clf.pseudolabels_]}
+    for j, c in enumerate(clf.classes_):
+        cols[f"weak_proba_{c}"] = clf.pseudolabel_proba_[:, j].round(6).tolist()
+    cols["confidence"] = det.confidence_.round(6).tolist()
+    cols["overlap_score"] = [None if not np.isfinite(v) else round(float(v), 6) for v in det.overlap_score_]
+    cols["group"] = [GROUP_NAMES[g] for g in det.labels_]
+    cols["selected"] = selected.tolist()
+    return cols, selected
+
+
+def _write_table(path, fmt, rows, columns):
+    if fmt in (".csv", ".tsv"):
+        import csv
+
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns, delimiter="\t" if fmt == ".tsv" else ",",
+                                    extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    elif fmt == ".jsonl":
+        with open(path, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps({c: _jsonable(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+    else:
+        import pandas as pd
+
+        pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns).to_parquet(path)
+
+
+def summary(clf, data, info, args, selected):
+    det = clf.detector_
+    lo, hi = det.overlap_density_interval_
+    counts = {}
+    for g, name in enumerate(GROUP_NAMES):
+        rows = det.labels_ == g
+        counts[name] = {"n": int(rows.sum()),
+                        "by_pseudolabel": {str(c): int(np.sum(clf.pseudolabels_[rows] == c)) for c in clf.classes_}}
+    scores = clf.validation_scores_
+    validation = None
+    if scores:
+        validation = [{"train_on": _jsonable(t), "mean_score": float(m), "gain": float(g), "gain_se": float(se),
+                       "mean_n_rows": float(r)}
+                      for t, m, g, se, r in zip(scores["train_on"], scores["mean_score"], scores["gain"],
+                                                scores["gain_se"], scores["mean_n_rows"])]
+    from . import __version__
+
+    return {
+        "pool": {"path": str(args.pool), "n_rows": data["n_pool"]},
+        "gold": {"path": None if args.gold is None else str(args.gold), "n_rows": data["n_gold"],
+                 "classes": None if data["gold_y"] is None else
+                 {str(c): int(k) for c, k in zip(*np.unique(data["gold_y"], return_counts=True))}},
+        "models": {"weak": info["weak"], "strong": info["strong"], "probe_C": args.C},
+        "groups": counts,
+        "overlap_density": float(det.overlap_density_),
+        "overlap_density_interval": [float(lo), float(hi)],
+        "selected": {"train_on": _jsonable(clf.train_on_), "n_rows": int(selected.sum()),
+                     "why": ("the candidate that validated best on the gold rows (train_on='auto')"
+                             if validation else "no gold row to validate on: every pool row (train_on='all')")},
+        "validation": validation,
+        "warnings": info["warnings"],
+        "timing_s": info["timing_s"],
+        "versions": {"skw2s": __version__, "numpy": np.__version__},
+        "parameters": {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in vars(args).items()
+                       if k not in ("func",)},
+    }
+
+
+def write_figures(clf, Xs, n_gold, tmp, final_dir):
+    """The confidence histogram and the groups in a 2-D projection of the strong space."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.decomposition import PCA
+
+    det = clf.detector_
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(det.confidence_, bins=40, color="0.6")
+    if np.isfinite(det.confidence_threshold_):
+        ax.axvline(det.confidence_threshold_, color="C3", label="hard-only threshold")
+        ax.legend()
+    ax.set(xlabel="weak confidence", ylabel="pool rows", title="Weak confidence of the pool")
+    fig.tight_layout()
+    fig.savefig(tmp / "confidence_histogram.png", dpi=110)
+    plt.close(fig)
+    Z = Xs[n_gold:]
+    P = PCA(2, random_state=0).fit_transform(Z - Z.mean(axis=0)) if Z.shape[1] >= 2 else np.c_[Z, np.zeros(len(Z))]
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    for g, name in enumerate(GROUP_NAMES):
+        rows = det.labels_ == g
+        if rows.any():
+            ax.scatter(P[rows, 0], P[rows, 1], s=6, alpha=0.6, label=f"{name} ({rows.sum()})",
+                       color=("C0", "C3", "C2")[g])
+    ax.set(xlabel="PC 1", ylabel="PC 2", title="Detected groups, strong features (PCA)")
+    ax.legend(markerscale=2, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(tmp / "groups_2d.png", dpi=110)
+    plt.close(fig)
+
+
+def write_outputs(clf, Xs, data, info, args):
+    """Write every output to a temporary folder beside ``--output``, then move each file
+    into place: an interrupted run leaves no half-written file."""
+    from .cli import data_format
+
+    out_dir = pathlib.Path(args.output)
+    fmt = data_format(args.pool)
+    ext = fmt
+    cols, selected = pool_table(clf, data)
+    rows = [dict(r, **{c: v[i] for c, v in cols.items()}) for i, r in enumerate(data["pool_rows"])]
+    new_cols = list(cols)
+    columns = [c for c in data["pool_columns"] if c not in cols] + new_cols
+    chosen = [r for r, s in zip(rows, selected) if s]
+    sel_columns = [c for c in columns if c not in ("confidence", "overlap_score", "group", "selected")]
+    report = summary(clf, data, info, args, selected)
+    out_dir.parent.mkdir(parents=True, exist_ok=True) if out_dir.parent != out_dir else None
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix=".skw2s-select-", dir=out_dir.absolute().parent))
+    try:
+        _write_table(tmp / f"pool{ext}", fmt, rows, columns)
+        _write_table(tmp / f"selected{ext}", fmt, chosen, sel_columns)
+        with open(tmp / "summary.json", "w") as fh:
+            json.dump(report, fh, indent=2, default=_jsonable)
+        write_figures(clf, Xs, data["n_gold"], tmp, out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, out_dir / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return report
+
+
+def print_report(report, out_dir):
+    g = report["groups"]
+    lo, hi = report["overlap_density_interval"]
+    print(f"\npool: {report['pool']['n_rows']} rows; gold: {report['gold']['n_rows']} rows")
+    print("groups: " + ", ".join(f"{name} {g[name]['n']}" for name in GROUP_NAMES))
+    print(f"overlap density: {report['overlap_density']:.3f}  (95% bootstrap interval [{lo:.2f}, {hi:.2f}])")
+    if np.isfinite(lo) and hi - lo > 0.3:
+        print("  a wide interval: the weak confidences do not settle how much of the pool is overlap")
+    sel = report["selected"]
+    print(f"selected: {sel['n_rows']} of {report['pool']['n_rows']} rows, train_on={sel['train_on']!r}: {sel['why']}")
+    for v in report["validation"] or []:
+        print(f"  {str(v['train_on']):22s} gold accuracy {v['mean_score']:.3f}  gain {v['gain']:+.3f} "
+              f"(se {v['gain_se']:.3f})  rows {v['mean_n_rows']:.0f}")
+    for w in report["warnings"][:3]:
+        print(f"  note: {w.splitlines()[0][:150]}")
+    print(f"wrote pool, selected, summary.json and 2 figures to {out_dir}/")
+
+
+def select(args):
+    """``skw2s select``: the whole command; returns the exit status."""
+    from ._packaged import default_cache_dir
+
+    out_dir = pathlib.Path(args.output)
+    _check_output_folder(out_dir, args.overwrite)
+    data = read_inputs(args)
+    cache_root = pathlib.Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    print(f"skw2s select: {data['n_pool']} pool rows from {args.pool}"
+          + (f", {data['n_gold']} gold rows from {args.gold}" if data["n_gold"] else ""), flush=True)
+    clf, Xs, info = fit_selection(data, args, cache_root)
+    report = write_outputs(clf, Xs, data, info, args)
+    print_report(report, out_dir)
+    return 0
+

