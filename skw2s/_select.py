@@ -291,8 +291,7 @@ def summary(clf, data, info, args, selected):
         "overlap_density": float(det.overlap_density_),
         "overlap_density_interval": [float(lo), float(hi)],
         "selected": {"train_on": _jsonable(clf.train_on_), "n_rows": int(selected.sum()),
-                     "why": ("the candidate that validated best on the gold rows (train_on='auto')"
-                             if validation else "no gold row to validate on: every pool row (train_on='all')")},
+                     "why": _why(clf, validation)},
         "validation": validation,
         "warnings": info["warnings"],
         "timing_s": info["timing_s"],
@@ -300,6 +299,15 @@ def summary(clf, data, info, args, selected):
         "parameters": {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in vars(args).items()
                        if k not in ("func",)},
     }
+
+
+def _why(clf, validation):
+    if not validation:
+        return "no gold row to validate on: every pool row (train_on='all')"
+    if clf.train_on_ == "all":
+        return "train_on='auto': no subset validated better than all rows by two standard errors on the gold rows"
+    return ("train_on='auto': of the subsets that beat all rows by more than two standard errors on the "
+            "gold rows, the one that validated best")
 
 
 def write_figures(clf, Xs, n_gold, tmp, final_dir):
@@ -366,22 +374,39 @@ def write_outputs(clf, Xs, data, info, args):
     return report
 
 
+_SHOWN = {"easy": "easy-only", "hard": "hard-only", "overlap": "overlap"}
+
+
 def print_report(report, out_dir):
+    """The terminal summary: one screen."""
     g = report["groups"]
     lo, hi = report["overlap_density_interval"]
+    density = report["overlap_density"]
     print(f"\npool: {report['pool']['n_rows']} rows; gold: {report['gold']['n_rows']} rows")
-    print("groups: " + ", ".join(f"{name} {g[name]['n']}" for name in GROUP_NAMES))
-    print(f"overlap density: {report['overlap_density']:.3f}  (95% bootstrap interval [{lo:.2f}, {hi:.2f}])")
+    print("groups: " + ", ".join(f"{_SHOWN[name]} {g[name]['n']}" for name in GROUP_NAMES))
+    print(f"overlap density: {density:.3f}  (95% bootstrap interval [{lo:.2f}, {hi:.2f}])")
     if np.isfinite(lo) and hi - lo > 0.3:
         print("  a wide interval: the weak confidences do not settle how much of the pool is overlap")
+    elif np.isfinite(lo) and not lo - 1e-9 <= density <= hi + 1e-9:
+        print("  the mean lies outside the interval: a few resamples read the pool very differently "
+              "from the rest (the density is not settled)")
     sel = report["selected"]
-    print(f"selected: {sel['n_rows']} of {report['pool']['n_rows']} rows, train_on={sel['train_on']!r}: {sel['why']}")
+    rule = tuple(sel["train_on"]) if isinstance(sel["train_on"], list) else sel["train_on"]
+    print(f"selected: {sel['n_rows']} of {report['pool']['n_rows']} rows, train_on={rule!r}")
+    print(f"  ({sel['why']})")
+    if report["validation"]:
+        print("  candidate              gold accuracy   gain over all (se)   rows")
     for v in report["validation"] or []:
-        print(f"  {str(v['train_on']):22s} gold accuracy {v['mean_score']:.3f}  gain {v['gain']:+.3f} "
-              f"(se {v['gain_se']:.3f})  rows {v['mean_n_rows']:.0f}")
-    for w in report["warnings"][:3]:
-        print(f"  note: {w.splitlines()[0][:150]}")
-    print(f"wrote pool, selected, summary.json and 2 figures to {out_dir}/")
+        name = str(tuple(v["train_on"]) if isinstance(v["train_on"], list) else v["train_on"])
+        print(f"  {name:22s} {v['mean_score']:13.3f}   {v['gain']:+.3f} ({v['gain_se']:.3f})"
+              f"      {v['mean_n_rows']:6.0f}")
+    notes = {}
+    for w in report["warnings"]:
+        text = w.split("train_on='auto' validation: ")[-1]
+        notes.setdefault(text[:50], text if len(text) <= 110 else text[:107] + "...")
+    for w in list(notes.values())[:3]:
+        print(f"  note: {w}")
+    print(f"wrote pool, selected, summary.json (every note in full) and 2 figures to {out_dir}/")
 
 
 def select(args):

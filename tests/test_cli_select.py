@@ -220,3 +220,22 @@ def test_movie_reviews_pool_with_500_gold_rows(tmp_path, capsys, weak_model):
     assert accuracy > 0.6  # the weak model reads sentiment (MiniLM probe about 0.75, VADER 0.65)
     assert report["models"]["weak"]["name"] == weak_model
     assert report["selected"]["n_rows"] == sum(r["selected"] == "True" for r in rows) > 0
+
+
+def test_options_shared_with_run_keep_their_names_and_meaning():
+    from skw2s.cli import _build_parser
+
+    parser = _build_parser()
+    shared = ["--text-column", "t", "--label-column", "l", "--weak-model", "vader", "--strong-model", "minilm",
+              "--weak-layer", "2", "--strong-layer", "-1", "--pooling", "mean", "--C", "0.5", "--thresholds",
+              "changepoint", "--max-length", "64", "--batch-size", "8", "--cache-dir", "c", "--no-progress",
+              "--random-state", "3", "--debug", "--encoding", "latin-1", "--template", "T: {text}"]
+    run = vars(parser.parse_args(["run", *shared]))
+    sel = vars(parser.parse_args(["select", "--pool", "p.csv", *shared]))
+    for key in ("text_column", "label_column", "weak_model", "strong_model", "weak_layer", "strong_layer",
+                "pooling", "C", "thresholds", "max_length", "batch_size", "cache_dir", "no_progress",
+                "random_state", "debug", "encoding", "template"):
+        assert run[key] == sel[key], key
+    defaults_run = vars(parser.parse_args(["run"]))
+    defaults_sel = vars(parser.parse_args(["select", "--pool", "p.csv"]))
+    assert all(defaults_run[k] == defaults_sel[k] for k in ("weak_model", "strong_model", "C", "random_state"))
