@@ -31,7 +31,7 @@ PROBA_TOLERANCE = 1e-3
 # ---------------------------------------------------------------------- inputs
 def _check_output_folder(out_dir, overwrite):
     """Refuse an output folder that holds other files (unless ``--overwrite``)."""
-    from .cli import _check_output
+    from ._data_files import _check_output
 
     _check_output(out_dir)
     if out_dir.exists():
@@ -46,7 +46,7 @@ def _check_output_folder(out_dir, overwrite):
 
 
 def _texts(rows, column, path):
-    from .cli import _is_missing
+    from ._data_files import _is_missing
 
     texts = [r.get(column) for r in rows]
     empty = [i for i, t in enumerate(texts) if _is_missing(t)]
@@ -88,7 +88,7 @@ def _features(path, n, option):
 
 def read_inputs(args):
     """Everything ``skw2s select`` reads, checked: a dict (CLIError on bad input)."""
-    from .cli import _is_missing, _read_rows, require_columns
+    from ._data_files import _is_missing, _read_rows, require_columns
 
     pool_rows, pool_cols = _read_rows(args.pool, args.encoding, "--pool")
     if not pool_rows:
@@ -346,7 +346,7 @@ def write_figures(clf, Xs, n_gold, tmp, final_dir):
 def write_outputs(clf, Xs, data, info, args):
     """Write every output to a temporary folder beside ``--output``, then move each file
     into place: an interrupted run leaves no half-written file."""
-    from .cli import data_format
+    from ._data_files import data_format
 
     out_dir = pathlib.Path(args.output)
     fmt = data_format(args.pool)

@@ -19,7 +19,6 @@ setting, where the weak side gives probabilities and no features.
 
 import argparse
 import codecs
-import io
 import json
 import os
 import pathlib
@@ -30,7 +29,8 @@ import warnings
 
 import numpy as np
 
-from .exceptions import CLIError, _first_line
+from ._data_files import _check_output, _is_missing, _read_rows, require_columns
+from .exceptions import CLIError
 
 # The names of skw2s.datasets.TEXT_DATASETS, spelled out so that `skw2s -h` imports nothing.
 _DATASET_NAMES = ("movie-reviews", "subjectivity", "tweets", "bbc-news")
@@ -132,116 +132,12 @@ def _build_parser():
 
 
 # ---------------------------------------------------------------------- input data
-def _read_text(p, path, encoding):
-    """The whole (decompressed) file decoded, or a CLIError naming the first undecodable byte."""
-    try:
-        with _opener(p)(p, "rb") as fh:
-            data = fh.read()
-    except (OSError, EOFError) as exc:  # unreadable, or not the gzip / bz2 file it is named
-        raise CLIError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    # utf-8-sig: a byte-order mark is not part of the first column name.
-    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as exc:
-        where = " of the decompressed data" if p.suffix in (".gz", ".bz2") else ""
-        raise CLIError(
-            f"{path} is not {encoding} text: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{where} "
-            "cannot be decoded; pass its encoding with --encoding (e.g. --encoding latin-1)"
-        ) from None
-
-
-def _read_rows(path, encoding="utf-8", option="--data"):
-    """``(rows, columns)`` of a CSV, TSV, JSONL or Parquet file (rows as dicts); CLIError
-    for a missing, unreadable or unsupported file."""
-    p = pathlib.Path(path)
-    if not p.exists():
-        raise CLIError(f"data file not found: {path}")
-    if p.is_dir():
-        raise CLIError(f"{option} {path} is a folder, not a file")
-    suffix = data_format(path)
-    if suffix == ".csv" or suffix == ".tsv":
-        import csv
-
-        text = _read_text(p, path, encoding)
-        try:
-            reader = csv.DictReader(io.StringIO(text, newline=""),
-                                    delimiter="\t" if suffix == ".tsv" else ",")
-            rows = list(reader)
-            columns = reader.fieldnames or []
-        except csv.Error as exc:
-            raise CLIError(f"{path} is not a readable CSV file: {exc}") from None
-    elif suffix == ".jsonl":
-        rows = []
-        for i, line in enumerate(io.StringIO(_read_text(p, path, encoding)), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise CLIError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
-        if not all(isinstance(r, dict) for r in rows):
-            raise CLIError(f"{path}: every line must be a JSON object (one row)")
-        columns = list(dict.fromkeys(k for r in rows for k in r))
-    else:
-        try:
-            import pandas as pd
-
-            frame = pd.read_parquet(p)
-        except ImportError as exc:
-            raise CLIError(f"reading Parquet needs pandas and pyarrow ({exc})") from None
-        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-            raise CLIError(f"{path} is not a readable Parquet file: {_first_line(exc)}") from None
-        rows = frame.to_dict("records")
-        columns = list(frame.columns)
-    return rows, columns
-
-
-def data_format(path):
-    """``.csv``, ``.tsv``, ``.jsonl`` or ``.parquet``: the format of a data file by its name
-    (``.gz`` / ``.bz2`` compressed text formats too); CLIError otherwise."""
-    p = pathlib.Path(path)
-    suffix = ("".join(p.suffixes[-2:]) if p.suffix in (".gz", ".bz2") else p.suffix).lower()
-    for name, prefixes in ((".csv", (".csv",)), (".tsv", (".tsv",)),
-                           (".jsonl", (".jsonl", ".ndjson", ".json"))):
-        if suffix.startswith(prefixes):
-            return name
-    if suffix == ".parquet":
-        return ".parquet"
-    raise CLIError(f"unsupported data format {p.suffix!r}: use .csv, .tsv, .jsonl or .parquet")
-
-
-def require_columns(path, columns, wanted):
-    for col in wanted:
-        if col not in columns:
-            raise CLIError(
-                f"column {col!r} not found in {path}; columns are: {', '.join(map(str, columns)) or 'none'}"
-            )
-
-
 def _read_table(path, text_column, label_column, encoding="utf-8"):
     rows, columns = _read_rows(path, encoding)
     require_columns(path, columns, (text_column, label_column))
     texts = [r.get(text_column) for r in rows]
     labels = [r.get(label_column) for r in rows]
     return texts, labels
-
-
-def _opener(p):
-    if p.suffix == ".gz":
-        import gzip
-
-        return gzip.open
-    if p.suffix == ".bz2":
-        import bz2
-
-        return bz2.open
-    return open
-
-
-def _is_missing(value):
-    return value is None or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
-    )
 
 
 def _check_dataset(texts, labels, text_column, label_column, dropna=False):
@@ -314,17 +210,6 @@ def _check_options(args):
         codecs.lookup(args.encoding)
     except LookupError:
         raise CLIError(f"--encoding {args.encoding}: unknown encoding (e.g. utf-8, latin-1, cp1252)") from None
-
-
-def _check_output(out_dir):
-    """Fail before the study when --output cannot be created or written to (nothing is created)."""
-    existing = out_dir.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise CLIError(f"--output {out_dir}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise CLIError(f"--output {out_dir}: {existing} is not writable")
 
 
 def run(args):
