@@ -71,6 +71,35 @@ def _proba(rows, columns, path):
     return P
 
 
+def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
+    """Weak probabilities from labelling-function votes (``--vote-columns``): a vote is a
+    class name or ``--abstain``; the majority-vote label model of
+    :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, P_gold, classes)``."""
+    from .weak_labellers import majority_vote_proba
+
+    def votes(rows):
+        return [["" if r.get(c) is None else str(r.get(c)).strip() for c in columns] for r in rows]
+
+    pool_votes = votes(pool_rows)
+    gold_votes = votes(gold_rows) if gold_rows is not None else []
+    seen = sorted({v for row in pool_votes + gold_votes for v in row if v != abstain})
+    classes = list(gold_classes) if gold_classes is not None else seen
+    unknown = sorted(set(seen) - set(classes))
+    if unknown:
+        raise CLIError(f"--vote-columns: vote {unknown[0]!r} is neither a class of the gold labels "
+                       f"({', '.join(classes)}) nor the abstain value {abstain!r} (--abstain)")
+    if len(classes) < 2:
+        raise CLIError(f"--vote-columns: the votes name fewer than two classes ({', '.join(classes) or 'none'}); "
+                       f"is --abstain {abstain!r} the value your labelling functions use?")
+    code = {c: i for i, c in enumerate(classes)}
+
+    def proba(rows):
+        codes = np.array([[code.get(v, -1) for v in row] for row in rows], dtype=int)
+        return majority_vote_proba(codes, n_classes=len(classes), abstain=-1)
+
+    return proba(pool_votes), (proba(gold_votes) if gold_rows is not None else None), classes
+
+
 def _features(path, n, option):
     p = pathlib.Path(path)
     if not p.exists():
@@ -93,19 +122,25 @@ def read_inputs(args):
     pool_rows, pool_cols = _read_rows(args.pool, args.encoding, "--pool")
     if not pool_rows:
         raise CLIError(f"--pool {args.pool}: the pool has no rows")
+    if args.proba_columns and args.vote_columns:
+        raise CLIError("--proba-columns and --vote-columns exclude each other: pass one of them")
     proba_cols = args.proba_columns or []
-    need_text = not (proba_cols and args.strong_features)
-    require_columns(args.pool, pool_cols, ([args.text_column] if need_text else []) + proba_cols)
+    vote_cols = args.vote_columns or []
+    given = proba_cols + vote_cols  # the weak side comes from columns of the files
+    need_text = not (given and args.strong_features)
+    require_columns(args.pool, pool_cols, ([args.text_column] if need_text else []) + given)
     out = {"pool_rows": pool_rows, "pool_columns": pool_cols, "n_pool": len(pool_rows)}
     out["pool_texts"] = _texts(pool_rows, args.text_column, args.pool) if need_text else None
     out["pool_proba"] = _proba(pool_rows, proba_cols, args.pool) if proba_cols else None
+    out["classes"] = proba_cols or None
     out["gold_texts"], out["gold_y"], out["gold_proba"] = None, None, None
+    gold_rows = None
     if args.gold is not None:
         gold_rows, gold_cols = _read_rows(args.gold, args.encoding, "--gold")
         if not gold_rows:
             raise CLIError(f"--gold {args.gold}: the gold file has no rows")
         require_columns(args.gold, gold_cols, ([args.text_column] if need_text else [])
-                        + [args.label_column] + proba_cols)
+                        + [args.label_column] + given)
         labels = [r.get(args.label_column) for r in gold_rows]
         missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
         if missing:
@@ -124,9 +159,14 @@ def read_inputs(args):
             if unknown:
                 raise CLIError(f"--gold {args.gold}: label {unknown[0]!r} is not one of the --proba-columns "
                                f"({', '.join(proba_cols)}): name each column after its class")
-    elif not proba_cols:
+    elif not given:
         raise CLIError("without --gold the weak model has nothing to learn from: pass --gold "
-                       "(gold-labelled rows) or --proba-columns (your weak model's probabilities)")
+                       "(gold-labelled rows), --proba-columns (your weak model's probabilities) or "
+                       "--vote-columns (your labelling functions' votes)")
+    if vote_cols:
+        gold_classes = None if out["gold_y"] is None else [str(c) for c in np.unique(out["gold_y"])]
+        out["pool_proba"], out["gold_proba"], out["classes"] = _votes_to_proba(
+            pool_rows, gold_rows, vote_cols, str(args.abstain), gold_classes, args)
     n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
     out["n_gold"] = n_gold
     if args.strong_features:
@@ -168,7 +208,9 @@ def fit_selection(data, args, cache_root):
     if data["pool_proba"] is not None:
         weak = None
         weak_proba = data["pool_proba"] if not n_gold else np.vstack([data["gold_proba"], data["pool_proba"]])
-        info["weak"] = {"name": "--proba-columns", "columns": list(args.proba_columns)}
+        info["weak"] = ({"name": "--proba-columns", "columns": list(args.proba_columns)} if args.proba_columns
+                        else {"name": "--vote-columns", "columns": list(args.vote_columns),
+                              "abstain": args.abstain, "label_model": "majority vote"})
     elif args.weak_model == "vader":
         from ._study import _check_vader
         from .weak_labellers import VaderLabeller
@@ -196,7 +238,7 @@ def fit_selection(data, args, cache_root):
                                random_state=args.random_state)
     clf = WeakToStrongClassifier(
         weak, make_pipeline(clone(strong_side), _probe(args.C)), train_on="auto", detector=detector,
-        classes=list(args.proba_columns) if data["pool_proba"] is not None else None,
+        classes=data["classes"],
         random_state=args.random_state,
     )
     y = np.full(n_gold + n_pool, -1, dtype=object)

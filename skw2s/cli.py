@@ -119,6 +119,11 @@ def _build_parser():
     sel.add_argument("--proba-columns", nargs="+", default=None, metavar="COLUMN",
                      help="columns of the pool (and of --gold) holding your weak model's probabilities, one "
                           "per class, named after the class; replaces --weak-model")
+    sel.add_argument("--vote-columns", nargs="+", default=None, metavar="COLUMN",
+                     help="columns of the pool (and of --gold) holding labelling-function votes (a class name "
+                          "or --abstain); a majority-vote label model turns them into probabilities; replaces "
+                          "--weak-model")
+    sel.add_argument("--abstain", default="-1", help="the abstain value of --vote-columns (default: -1)")
     sel.add_argument("--strong-features", default=None,
                      help="a .npy array (n_pool x n_features): your own strong-side features of the pool rows, "
                           "in their order; replaces --strong-model")

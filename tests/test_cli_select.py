@@ -239,3 +239,31 @@ def test_options_shared_with_run_keep_their_names_and_meaning():
     defaults_run = vars(parser.parse_args(["run"]))
     defaults_sel = vars(parser.parse_args(["select", "--pool", "p.csv"]))
     assert all(defaults_run[k] == defaults_sel[k] for k in ("weak_model", "strong_model", "C", "random_state"))
+
+
+def test_vote_columns_path(tmp_path, capsys):
+    # two labelling functions voting a class name or abstaining; the majority vote is the
+    # label model, the gold rows validate
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    for name in ("pool", "gold"):
+        rows = _read(tmp_path / f"{name}.csv")
+        for r in rows:
+            p = float(r["pos"])
+            r["lf1"] = "pos" if p > 0.7 else ("neg" if p < 0.3 else "ABSTAIN")
+            r["lf2"] = "pos" if p > 0.6 else "ABSTAIN"
+        header = list(rows[0])
+        _write(tmp_path / f"{name}_votes.csv", header, [[r[c] for c in header] for r in rows])
+    out = tmp_path / "out"
+    base = ["select", "--pool", str(tmp_path / "pool_votes.csv"), "--gold", str(tmp_path / "gold_votes.csv"),
+            "--strong-features", zp, "--gold-strong-features", zg, "--output", str(out), "--no-progress"]
+    assert main(base + ["--vote-columns", "lf1", "lf2", "--abstain", "ABSTAIN"]) == 0
+    rows = _read(out / "pool.csv")
+    for r in rows:  # every function abstains: the uniform distribution, confidence 0
+        if r["lf1"] == r["lf2"] == "ABSTAIN":
+            assert float(r["confidence"]) == 0.0
+        elif r["lf1"] == "pos":
+            assert r["pseudolabel"] == "pos"
+    report = json.loads((out / "summary.json").read_text())
+    assert report["models"]["weak"]["name"] == "--vote-columns"
+    # a vote that is neither a gold class nor the abstain value
+    _fails(capsys, base + ["--vote-columns", "lf1", "lf2", "--overwrite"], "is neither a class", tmp_path / "none")
