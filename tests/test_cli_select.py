@@ -267,3 +267,21 @@ def test_vote_columns_path(tmp_path, capsys):
     assert report["models"]["weak"]["name"] == "--vote-columns"
     # a vote that is neither a gold class nor the abstain value
     _fails(capsys, base + ["--vote-columns", "lf1", "lf2", "--overwrite"], "is neither a class", tmp_path / "none")
+
+
+def test_parquet_in_parquet_out(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow (the test extra installs it)")
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    frame = pd.read_csv(pool)
+    frame["id"] = np.arange(len(frame)) * 7  # an integer column keeps its type
+    frame.to_parquet(tmp_path / "pool.parquet")
+    pd.read_csv(gold).to_parquet(tmp_path / "gold.parquet")
+    out = tmp_path / "out"
+    assert main(["select", "--pool", str(tmp_path / "pool.parquet"), "--gold", str(tmp_path / "gold.parquet"),
+                 "--proba-columns", "neg", "pos", "--strong-features", zp, "--gold-strong-features", zg,
+                 "--output", str(out), "--no-progress"]) == 0
+    result = pd.read_parquet(out / "pool.parquet")
+    assert len(result) == 300 and (result["id"].to_numpy() == frame["id"].to_numpy()).all()
+    assert result["id"].dtype.kind == "i" and result["selected"].dtype == bool
+    assert len(pd.read_parquet(out / "selected.parquet")) == int(result["selected"].sum())
