@@ -187,15 +187,17 @@ def fit_selection(data, args, cache_root):
     """Embed (unless given), fit ``WeakToStrongClassifier(train_on="auto")``; return it and
     what was embedded: ``(clf, Xs, info)``, ``Xs`` the strong features of gold then pool rows."""
     from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
 
     from ._study import _Rows, _layer, _probe, embed
     from .classifier import WeakToStrongClassifier
     from .detection import OverlapDetector
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer
 
     n_gold, n_pool = data["n_gold"], data["n_pool"]
-    texts = (data["gold_texts"] or []) + (data["pool_texts"] or []) if data["pool_texts"] is not None else None
+    texts = None  # gold rows first, then the pool: the row order of X below
+    if data["pool_texts"] is not None:
+        texts = (data["gold_texts"] or []) + data["pool_texts"]
     info = {"timing_s": {}}
     for side in ("weak", "strong"):
         name = getattr(args, f"{side}_model")
@@ -352,7 +354,7 @@ def _why(clf, validation):
             "gold rows, the one that validated best")
 
 
-def write_figures(clf, Xs, n_gold, tmp, final_dir):
+def write_figures(clf, Xs, n_gold, folder):
     """The confidence histogram and the groups in a 2-D projection of the strong space."""
     import matplotlib
 
@@ -368,7 +370,7 @@ def write_figures(clf, Xs, n_gold, tmp, final_dir):
         ax.legend()
     ax.set(xlabel="weak confidence", ylabel="pool rows", title="Weak confidence of the pool")
     fig.tight_layout()
-    fig.savefig(tmp / "confidence_histogram.png", dpi=110)
+    fig.savefig(folder / "confidence_histogram.png", dpi=110)
     plt.close(fig)
     Z = Xs[n_gold:]
     P = PCA(2, random_state=0).fit_transform(Z - Z.mean(axis=0)) if Z.shape[1] >= 2 else np.c_[Z, np.zeros(len(Z))]
@@ -381,7 +383,7 @@ def write_figures(clf, Xs, n_gold, tmp, final_dir):
     ax.set(xlabel="PC 1", ylabel="PC 2", title="Detected groups, strong features (PCA)")
     ax.legend(markerscale=2, fontsize=8)
     fig.tight_layout()
-    fig.savefig(tmp / "groups_2d.png", dpi=110)
+    fig.savefig(folder / "groups_2d.png", dpi=110)
     plt.close(fig)
 
 
@@ -391,8 +393,7 @@ def write_outputs(clf, Xs, data, info, args):
     from ._data_files import data_format
 
     out_dir = pathlib.Path(args.output)
-    fmt = data_format(args.pool)
-    ext = fmt
+    fmt = ext = data_format(args.pool)
     cols, selected = pool_table(clf, data)
     rows = [dict(r, **{c: v[i] for c, v in cols.items()}) for i, r in enumerate(data["pool_rows"])]
     new_cols = list(cols)
@@ -400,14 +401,15 @@ def write_outputs(clf, Xs, data, info, args):
     chosen = [r for r, s in zip(rows, selected) if s]
     sel_columns = [c for c in columns if c not in ("confidence", "overlap_score", "group", "selected")]
     report = summary(clf, data, info, args, selected)
-    out_dir.parent.mkdir(parents=True, exist_ok=True) if out_dir.parent != out_dir else None
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix=".skw2s-select-", dir=out_dir.absolute().parent))
+    parent = out_dir.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix=".skw2s-select-", dir=parent))
     try:
         _write_table(tmp / f"pool{ext}", fmt, rows, columns)
         _write_table(tmp / f"selected{ext}", fmt, chosen, sel_columns)
         with open(tmp / "summary.json", "w") as fh:
             json.dump(report, fh, indent=2, default=_jsonable)
-        write_figures(clf, Xs, data["n_gold"], tmp, out_dir)
+        write_figures(clf, Xs, data["n_gold"], tmp)
         out_dir.mkdir(parents=True, exist_ok=True)
         for f in tmp.iterdir():
             os.replace(f, out_dir / f.name)
