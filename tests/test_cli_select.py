@@ -285,3 +285,29 @@ def test_parquet_in_parquet_out(tmp_path, capsys):
     assert len(result) == 300 and (result["id"].to_numpy() == frame["id"].to_numpy()).all()
     assert result["id"].dtype.kind == "i" and result["selected"].dtype == bool
     assert len(pd.read_parquet(out / "selected.parquet")) == int(result["selected"].sum())
+
+
+def test_three_classes_and_changepoint_thresholds(tmp_path, capsys):
+    rng = np.random.RandomState(2)
+    n_pool, n_gold = 240, 90
+    y = rng.randint(3, size=n_pool + n_gold)
+    logits = 2.0 * np.eye(3)[y] + rng.normal(size=(n_pool + n_gold, 3))
+    P = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    Z = np.c_[np.eye(3)[y] * 2 + rng.normal(size=(len(y), 3)), rng.normal(size=(len(y), 4))]
+    names = ["a", "b", "c"]
+    pool = _write(tmp_path / "pool.csv", ("text", *names), [(f"r{i}", *map(str, P[i])) for i in range(n_pool)])
+    gold = _write(tmp_path / "gold.csv", ("text", "label", *names),
+                  [(f"g{i}", names[y[i]], *map(str, P[i])) for i in range(n_pool, n_pool + n_gold)])
+    np.save(tmp_path / "p.npy", Z[:n_pool])
+    np.save(tmp_path / "g.npy", Z[n_pool:])
+    out = tmp_path / "out"
+    assert main(["select", "--pool", pool, "--gold", gold, "--proba-columns", *names,
+                 "--strong-features", str(tmp_path / "p.npy"), "--gold-strong-features", str(tmp_path / "g.npy"),
+                 "--thresholds", "changepoint", "--output", str(out), "--no-progress"]) == 0
+    rows = _read(out / "pool.csv")
+    assert {f"weak_proba_{c}" for c in names} <= set(rows[0])
+    assert {r["pseudolabel"] for r in rows} <= set(names)
+    report = json.loads((out / "summary.json").read_text())
+    assert report["groups"]["hard"]["n"] > 0  # the change point always cuts
+    assert set(report["groups"]["overlap"]["by_pseudolabel"]) == set(names)
+    assert report["parameters"]["thresholds"] == "changepoint"
