@@ -100,6 +100,17 @@ def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
     return proba(pool_votes), (proba(gold_votes) if gold_rows is not None else None), classes
 
 
+def _prefixed(rows, columns, path):
+    """The strong features held in the columns named by ``--strong-prefix``."""
+    try:
+        Z = np.array([[float(r.get(c)) for c in columns] for r in rows], dtype=float)
+    except (TypeError, ValueError):
+        raise CLIError(f"{path}: the --strong-prefix columns must hold numbers in every row") from None
+    if not np.isfinite(Z).all():
+        raise CLIError(f"{path}: the --strong-prefix columns hold NaN or infinite values")
+    return Z
+
+
 def _features(path, n, option):
     p = pathlib.Path(path)
     if not p.exists():
@@ -127,7 +138,7 @@ def read_inputs(args):
     proba_cols = args.proba_columns or []
     vote_cols = args.vote_columns or []
     given = proba_cols + vote_cols  # the weak side comes from columns of the files
-    need_text = not (given and args.strong_features)
+    need_text = not (given and (args.strong_features or args.strong_prefix))
     require_columns(args.pool, pool_cols, ([args.text_column] if need_text else []) + given)
     out = {"pool_rows": pool_rows, "pool_columns": pool_cols, "n_pool": len(pool_rows)}
     out["pool_texts"] = _texts(pool_rows, args.text_column, args.pool) if need_text else None
@@ -169,7 +180,18 @@ def read_inputs(args):
             pool_rows, gold_rows, vote_cols, str(args.abstain), gold_classes, args)
     n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
     out["n_gold"] = n_gold
-    if args.strong_features:
+    if args.strong_prefix:
+        if args.strong_features:
+            raise CLIError("--strong-features and --strong-prefix exclude each other: pass one of them")
+        cols = [c for c in pool_cols if str(c).startswith(args.strong_prefix)]
+        if not cols:
+            raise CLIError(f"--strong-prefix {args.strong_prefix!r}: no column of {args.pool} starts with it")
+        out["pool_strong"] = _prefixed(pool_rows, cols, args.pool)
+        out["gold_strong"] = None
+        if n_gold:
+            require_columns(args.gold, gold_cols, cols)
+            out["gold_strong"] = _prefixed(gold_rows, cols, args.gold)
+    elif args.strong_features:
         out["pool_strong"] = _features(args.strong_features, out["n_pool"], "--strong-features")
         out["gold_strong"] = None
         if n_gold:
@@ -201,7 +223,7 @@ def fit_selection(data, args, cache_root):
     info = {"timing_s": {}}
     for side in ("weak", "strong"):
         name = getattr(args, f"{side}_model")
-        if name != "vader" and not (side == "strong" and args.strong_features) and not (
+        if name != "vader" and not (side == "strong" and data.get("pool_strong") is not None) and not (
                 side == "weak" and data["pool_proba"] is not None):
             _layer(getattr(args, f"{side}_layer"), name, args.pooling, f"--{side}-layer")
     if args.strong_model == "vader":
@@ -226,9 +248,10 @@ def fit_selection(data, args, cache_root):
         info["timing_s"]["embed_weak"] = round(tw, 1)
         weak = make_pipeline(FunctionTransformer(_Rows(Xw)), _probe(args.C))
         info["weak"] = {"name": args.weak_model, "layer": emb.layer, "dim": int(Xw.shape[1])}
-    if args.strong_features:
+    if data.get("pool_strong") is not None:
         Xs = data["pool_strong"] if not n_gold else np.vstack([data["gold_strong"], data["pool_strong"]])
-        info["strong"] = {"name": "--strong-features", "dim": int(Xs.shape[1])}
+        info["strong"] = {"name": "--strong-prefix" if args.strong_prefix else "--strong-features",
+                          "dim": int(Xs.shape[1])}
     else:
         print(f"embedding with the strong encoder ({args.strong_model}) ...", flush=True)
         Xs, ts, emb = embed(texts, "strong", args, cache_root)

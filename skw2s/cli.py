@@ -127,6 +127,9 @@ def _build_parser():
     sel.add_argument("--strong-features", default=None,
                      help="a .npy array (n_pool x n_features): your own strong-side features of the pool rows, "
                           "in their order; replaces --strong-model")
+    sel.add_argument("--strong-prefix", default=None, metavar="PREFIX",
+                     help="columns of the pool (and of --gold) whose names start with PREFIX hold your own "
+                          "strong-side features (e.g. emb_); replaces --strong-model")
     sel.add_argument("--gold-strong-features", default=None,
                      help="with --strong-features and --gold: the gold rows' strong features (.npy)")
     sel.add_argument("--overwrite", action="store_true",

@@ -311,3 +311,21 @@ def test_three_classes_and_changepoint_thresholds(tmp_path, capsys):
     assert report["groups"]["hard"]["n"] > 0  # the change point always cuts
     assert set(report["groups"]["overlap"]["by_pseudolabel"]) == set(names)
     assert report["parameters"]["thresholds"] == "changepoint"
+
+
+def test_strong_features_from_prefixed_columns(tmp_path, capsys):
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    for name, Z in (("pool", np.load(zp)), ("gold", np.load(zg))):
+        rows = _read(tmp_path / f"{name}.csv")
+        header = list(rows[0]) + [f"emb_{j}" for j in range(Z.shape[1])]
+        _write(tmp_path / f"{name}_emb.csv", header,
+               [[r[c] for c in rows[0]] + [repr(float(v)) for v in z] for r, z in zip(rows, Z)])
+    argv = ["select", "--pool", str(tmp_path / "pool_emb.csv"), "--gold", str(tmp_path / "gold_emb.csv"),
+            "--proba-columns", "neg", "pos", "--no-progress"]
+    assert main(argv + ["--strong-prefix", "emb_", "--output", str(tmp_path / "a")]) == 0
+    assert main(_proba_argv(tmp_path, tmp_path / "b")) == 0  # the same data, features from the .npy files
+    same = [(r["selected"], r["group"]) for r in _read(tmp_path / "a" / "pool.csv")]
+    assert same == [(r["selected"], r["group"]) for r in _read(tmp_path / "b" / "pool.csv")]  # = the .npy path
+    report = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert report["models"]["strong"] == {"name": "--strong-prefix", "dim": 8}
+    _fails(capsys, argv + ["--strong-prefix", "zzz_", "--output", str(tmp_path / "c")], "no column", tmp_path / "c")
