@@ -171,9 +171,10 @@ class IncrementalDetection:
 
     def threshold_resamples(self, n_resamples, rng):
         """``n_resamples`` threshold pairs ``(hard-only, overlap)``, each refitted on a
-        bootstrap resample of the histories the current thresholds were fitted on (the
-        confidences, and the stored non-hard rows scored against the current
-        reference), mixture rules warm-started from the current fits."""
+        bootstrap resample of the histories as they stand now (the confidences, and the
+        stored non-hard rows scored against the current reference; with
+        ``refit_growth > 0`` the current thresholds may have been fitted on a shorter
+        history), mixture rules warm-started from the current fits."""
         conf = self.conf.values
         reference = self._current_reference()
         history = None

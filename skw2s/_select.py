@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 from ._constants import GROUP_NAMES
-from .exceptions import CLIError
+from .exceptions import CLIError, _first_line
 
 #: Files ``skw2s select`` writes; an output folder holding only these may be reused.
 OUTPUT_STEMS = ("pool", "selected", "summary", "confidence_histogram", "groups_2d")
@@ -29,20 +29,36 @@ PROBA_TOLERANCE = 1e-3
 
 
 # ---------------------------------------------------------------------- inputs
-def _check_output_folder(out_dir, overwrite):
-    """Refuse an output folder that holds other files (unless ``--overwrite``)."""
+#: Prefix of the temporary folder the outputs are written to, inside ``--output``.
+TMP_PREFIX = ".skw2s-select-"
+#: Columns ``skw2s select`` adds to the pool's (``weak_proba_<class>`` too).
+NEW_COLUMNS = ("pseudolabel", "confidence", "overlap_score", "group", "selected")
+
+
+def _check_output_folder(args):
+    """Refuse an output folder that holds other files (unless ``--overwrite``) or an input."""
     from ._data_files import _check_output
 
+    out_dir = pathlib.Path(args.output)
     _check_output(out_dir)
     if out_dir.exists():
         if not out_dir.is_dir():
             raise CLIError(f"--output {out_dir} is a file, not a folder")
-        foreign = [p.name for p in out_dir.iterdir() if p.stem not in OUTPUT_STEMS]
-        if foreign and not overwrite:
+        if not os.access(out_dir, os.W_OK | os.X_OK):
+            raise CLIError(f"--output {out_dir} is not writable")
+        foreign = [p.name for p in out_dir.iterdir()
+                   if p.stem not in OUTPUT_STEMS and not p.name.startswith(TMP_PREFIX)]
+        if foreign and not args.overwrite:
             raise CLIError(
                 f"--output {out_dir} holds other files ({', '.join(sorted(foreign)[:3])}"
                 f"{', ...' if len(foreign) > 3 else ''}): choose an empty folder or pass --overwrite"
             )
+    resolved = out_dir.resolve()
+    for option in ("pool", "gold", "strong_features", "gold_strong_features"):
+        path = getattr(args, option)
+        if path is not None and resolved in pathlib.Path(path).resolve().parents:
+            raise CLIError(f"--{option.replace('_', '-')} {path} lies inside --output {out_dir}: "
+                           "the outputs would overwrite it; choose another output folder")
 
 
 def _texts(rows, column, path):
@@ -75,10 +91,11 @@ def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
     """Weak probabilities from labelling-function votes (``--vote-columns``): a vote is a
     class name or ``--abstain``; the majority-vote label model of
     :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, P_gold, classes)``."""
+    from ._data_files import _is_missing
     from .weak_labellers import majority_vote_proba
 
-    def votes(rows):
-        return [["" if r.get(c) is None else str(r.get(c)).strip() for c in columns] for r in rows]
+    def votes(rows):  # a missing vote (empty cell, null) is an abstention
+        return [[abstain if _is_missing(r.get(c)) else str(r.get(c)).strip() for c in columns] for r in rows]
 
     pool_votes = votes(pool_rows)
     gold_votes = votes(gold_rows) if gold_rows is not None else []
@@ -117,10 +134,14 @@ def _features(path, n, option):
         raise CLIError(f"{option} {path}: file not found")
     try:
         Z = np.load(p, allow_pickle=False)
-    except (ValueError, OSError) as exc:
-        raise CLIError(f"{option} {path}: not a readable .npy array ({exc})") from None
-    if Z.ndim != 2 or Z.shape[0] != n or not np.issubdtype(Z.dtype, np.number):
-        raise CLIError(f"{option} {path}: expected a numeric array of shape ({n}, n_features); got {Z.shape}")
+    except (ValueError, OSError, EOFError) as exc:
+        raise CLIError(f"{option} {path}: not a readable .npy array ({_first_line(exc) or 'empty file'})") from None
+    if not isinstance(Z, np.ndarray):  # an .npz archive
+        raise CLIError(f"{option} {path}: expected one array saved with numpy.save (.npy), not an .npz archive")
+    real = np.issubdtype(Z.dtype, np.integer) or np.issubdtype(Z.dtype, np.floating)
+    if Z.ndim != 2 or Z.shape[0] != n or Z.shape[1] < 1 or not real:
+        raise CLIError(f"{option} {path}: expected a real-valued array of shape ({n}, n_features); "
+                       f"got {Z.dtype} {Z.shape}")
     if not np.isfinite(Z).all():
         raise CLIError(f"{option} {path}: holds NaN or infinite values")
     return np.asarray(Z, dtype=np.float64)
@@ -157,7 +178,7 @@ def read_inputs(args):
         if missing:
             raise CLIError(f"--gold {args.gold}: column {args.label_column!r} has missing labels "
                            f"(first: row {missing[0] + 1})")
-        y = np.asarray([str(lab) for lab in labels])
+        y = np.asarray([str(lab).strip() for lab in labels])
         classes = np.unique(y)
         if classes.size < 2:
             raise CLIError(f"--gold {args.gold}: the gold labels have a single class ({classes[0]!r}): "
@@ -180,10 +201,17 @@ def read_inputs(args):
             pool_rows, gold_rows, vote_cols, str(args.abstain), gold_classes, args)
     n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
     out["n_gold"] = n_gold
+    if args.gold_strong_features and not args.strong_features:
+        raise CLIError("--gold-strong-features goes with --strong-features (the pool's): pass both")
+    clash = [c for c in pool_cols if c in NEW_COLUMNS or str(c).startswith("weak_proba_")]
+    if clash:
+        raise CLIError(f"--pool {args.pool}: column {clash[0]!r} has the name of an output column of skw2s "
+                       "select; rename it")
     if args.strong_prefix:
         if args.strong_features:
             raise CLIError("--strong-features and --strong-prefix exclude each other: pass one of them")
-        cols = [c for c in pool_cols if str(c).startswith(args.strong_prefix)]
+        taken = set(given) | {args.text_column, args.label_column}
+        cols = [c for c in pool_cols if str(c).startswith(args.strong_prefix) and c not in taken]
         if not cols:
             raise CLIError(f"--strong-prefix {args.strong_prefix!r}: no column of {args.pool} starts with it")
         out["pool_strong"] = _prefixed(pool_rows, cols, args.pool)
@@ -285,6 +313,11 @@ def fit_selection(data, args, cache_root):
 
 
 # ---------------------------------------------------------------------- outputs
+def _finite(value):
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
 def _jsonable(value):
     if isinstance(value, (np.integer,)):
         return int(value)
@@ -321,14 +354,10 @@ def _write_table(path, fmt, rows, columns):
                                     extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
-    elif fmt == ".jsonl":
+    else:  # .jsonl (Parquet keeps the pool's own table: _write_parquet_like_pool)
         with open(path, "w", encoding="utf-8") as fh:
             for r in rows:
                 fh.write(json.dumps({c: _jsonable(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
-    else:
-        import pandas as pd
-
-        pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns).to_parquet(path)
 
 
 def summary(clf, data, info, args, selected):
@@ -342,8 +371,8 @@ def summary(clf, data, info, args, selected):
     scores = clf.validation_scores_
     validation = None
     if scores:
-        validation = [{"train_on": _jsonable(t), "mean_score": float(m), "gain": float(g), "gain_se": float(se),
-                       "mean_n_rows": float(r)}
+        validation = [{"train_on": _jsonable(t), "mean_score": _finite(m), "gain": _finite(g),
+                       "gain_se": _finite(se), "mean_n_rows": _finite(r)}
                       for t, m, g, se, r in zip(scores["train_on"], scores["mean_score"], scores["gain"],
                                                 scores["gain_se"], scores["mean_n_rows"])]
     from . import __version__
@@ -355,8 +384,8 @@ def summary(clf, data, info, args, selected):
                  {str(c): int(k) for c, k in zip(*np.unique(data["gold_y"], return_counts=True))}},
         "models": {"weak": info["weak"], "strong": info["strong"], "probe_C": args.C},
         "groups": counts,
-        "overlap_density": float(det.overlap_density_),
-        "overlap_density_interval": [float(lo), float(hi)],
+        "overlap_density": _finite(det.overlap_density_),
+        "overlap_density_interval": [_finite(lo), _finite(hi)],  # null without the bootstrap
         "selected": {"train_on": _jsonable(clf.train_on_), "n_rows": int(selected.sum()),
                      "why": _why(clf, validation)},
         "validation": validation,
@@ -410,30 +439,50 @@ def write_figures(clf, Xs, n_gold, folder):
     plt.close(fig)
 
 
+def _write_parquet_like_pool(path, pool_path, cols, keep=None, drop=()):
+    """The pool's own Parquet table (column types kept) with the new columns, rows ``keep``."""
+    import pandas as pd
+
+    frame = pd.read_parquet(pool_path)
+    for name, values in cols.items():
+        frame[name] = values
+    frame = frame.drop(columns=list(drop))
+    if keep is not None:
+        frame = frame[keep].reset_index(drop=True)
+    frame.to_parquet(path)
+
+
 def write_outputs(clf, Xs, data, info, args):
-    """Write every output to a temporary folder beside ``--output``, then move each file
-    into place: an interrupted run leaves no half-written file."""
+    """Write every output to a temporary folder inside ``--output``, then move each file
+    into place: an interrupted run leaves no half-written file (only the temporary
+    folder, which the next run ignores). Outputs of an earlier run in another format
+    are removed."""
     from ._data_files import data_format
 
     out_dir = pathlib.Path(args.output)
     fmt = ext = data_format(args.pool)
     cols, selected = pool_table(clf, data)
-    rows = [dict(r, **{c: v[i] for c, v in cols.items()}) for i, r in enumerate(data["pool_rows"])]
-    new_cols = list(cols)
-    columns = [c for c in data["pool_columns"] if c not in cols] + new_cols
-    chosen = [r for r, s in zip(rows, selected) if s]
-    sel_columns = [c for c in columns if c not in ("confidence", "overlap_score", "group", "selected")]
+    columns = list(data["pool_columns"]) + list(cols)
+    dropped = ("confidence", "overlap_score", "group", "selected")  # not in selected.<ext>
+    sel_columns = [c for c in columns if c not in dropped]
     report = summary(clf, data, info, args, selected)
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix=".skw2s-select-", dir=parent))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out_dir))
     try:
-        _write_table(tmp / f"pool{ext}", fmt, rows, columns)
-        _write_table(tmp / f"selected{ext}", fmt, chosen, sel_columns)
+        if fmt == ".parquet":
+            _write_parquet_like_pool(tmp / "pool.parquet", args.pool, cols)
+            _write_parquet_like_pool(tmp / "selected.parquet", args.pool, cols, keep=selected, drop=dropped)
+        else:
+            rows = [dict(r, **{c: v[i] for c, v in cols.items()}) for i, r in enumerate(data["pool_rows"])]
+            _write_table(tmp / f"pool{ext}", fmt, rows, columns)
+            _write_table(tmp / f"selected{ext}", fmt, [r for r, s in zip(rows, selected) if s], sel_columns)
         with open(tmp / "summary.json", "w") as fh:
-            json.dump(report, fh, indent=2, default=_jsonable)
+            json.dump(report, fh, indent=2, default=_jsonable, allow_nan=False)
         write_figures(clf, Xs, data["n_gold"], tmp)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        written = {f.name for f in tmp.iterdir()}
+        for f in out_dir.iterdir():  # an earlier run's outputs in another format
+            if f.is_file() and f.stem in OUTPUT_STEMS and f.name not in written:
+                f.unlink()
         for f in tmp.iterdir():
             os.replace(f, out_dir / f.name)
     finally:
@@ -444,6 +493,10 @@ def write_outputs(clf, Xs, data, info, args):
 _SHOWN = {"easy": "easy-only", "hard": "hard-only", "overlap": "overlap"}
 
 
+def _num(value, spec):
+    return "n/a" if value is None else format(value, spec)
+
+
 def print_report(report, out_dir):
     """The terminal summary: one screen."""
     g = report["groups"]
@@ -451,10 +504,10 @@ def print_report(report, out_dir):
     density = report["overlap_density"]
     print(f"\npool: {report['pool']['n_rows']} rows; gold: {report['gold']['n_rows']} rows")
     print("groups: " + ", ".join(f"{_SHOWN[name]} {g[name]['n']}" for name in GROUP_NAMES))
-    print(f"overlap density: {density:.3f}  (95% bootstrap interval [{lo:.2f}, {hi:.2f}])")
-    if np.isfinite(lo) and hi - lo > 0.3:
+    print(f"overlap density: {_num(density, '.3f')}  (95% bootstrap interval [{_num(lo, '.2f')}, {_num(hi, '.2f')}])")
+    if lo is not None and hi - lo > 0.3:
         print("  a wide interval: the weak confidences do not settle how much of the pool is overlap")
-    elif np.isfinite(lo) and not lo - 1e-9 <= density <= hi + 1e-9:
+    elif lo is not None and density is not None and not lo - 1e-9 <= density <= hi + 1e-9:
         print("  the mean lies outside the interval: a few resamples read the pool very differently "
               "from the rest (the density is not settled)")
     sel = report["selected"]
@@ -465,8 +518,8 @@ def print_report(report, out_dir):
         print("  candidate              gold accuracy   gain over all (se)   rows")
     for v in report["validation"] or []:
         name = str(tuple(v["train_on"]) if isinstance(v["train_on"], list) else v["train_on"])
-        print(f"  {name:22s} {v['mean_score']:13.3f}   {v['gain']:+.3f} ({v['gain_se']:.3f})"
-              f"      {v['mean_n_rows']:6.0f}")
+        print(f"  {name:22s} {_num(v['mean_score'], '13.3f')}   {_num(v['gain'], '+.3f')} "
+              f"({_num(v['gain_se'], '.3f')})      {_num(v['mean_n_rows'], '6.0f')}")
     notes = {}
     for w in report["warnings"]:
         text = w.split("train_on='auto' validation: ")[-1]
@@ -481,7 +534,7 @@ def select(args):
     from ._packaged import default_cache_dir
 
     out_dir = pathlib.Path(args.output)
-    _check_output_folder(out_dir, args.overwrite)
+    _check_output_folder(args)
     data = read_inputs(args)
     cache_root = pathlib.Path(args.cache_dir) if args.cache_dir else default_cache_dir()
     print(f"skw2s select: {data['n_pool']} pool rows from {args.pool}"

@@ -202,13 +202,8 @@ def _load_packaged(name, random_state):
 
 
 # --------------------------------------------------------------------------- main
-def _check_options(args):
-    if args.n_weak < 2:
-        raise CLIError("--n-weak must be at least 2")
-    if not 0 < args.test_size < 1:
-        raise CLIError("--test-size must lie strictly between 0 and 1")
-    if args.seeds < 1:
-        raise CLIError("--seeds must be at least 1")
+def check_common_options(args):
+    """Checks of the options ``run`` and ``select`` share (CLIError)."""
     if not args.C > 0:
         raise CLIError("--C must be positive")
     for option in ("batch_size", "max_length"):
@@ -218,6 +213,16 @@ def _check_options(args):
         codecs.lookup(args.encoding)
     except LookupError:
         raise CLIError(f"--encoding {args.encoding}: unknown encoding (e.g. utf-8, latin-1, cp1252)") from None
+
+
+def _check_options(args):
+    if args.n_weak < 2:
+        raise CLIError("--n-weak must be at least 2")
+    if not 0 < args.test_size < 1:
+        raise CLIError("--test-size must lie strictly between 0 and 1")
+    if args.seeds < 1:
+        raise CLIError("--seeds must be at least 1")
+    check_common_options(args)
 
 
 def run(args):
@@ -269,6 +274,7 @@ def main(argv=None):
             if args.command == "select":
                 from ._select import select
 
+                check_common_options(args)
                 return select(args)
             return run(args)
     except CLIError as exc:

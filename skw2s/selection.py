@@ -135,10 +135,12 @@ class UCBSourceSelector(BaseEstimator):
     best_source_ : object
         The pulled source with the largest ``o_k`` (None before any pull).
     source_overlap_density_interval_ : ndarray of shape (n_sources, 2)
-        (:meth:`fit`, ``detection="incremental"``) 95% percentile bootstrap interval of
-        each ``o_k``: the detector's ``n_resamples`` times, both thresholds are refitted
-        on a resample of the histories they were fitted on (warm-started, scores held
-        at the final reference) and a resample of the collected rows is judged by them;
+        (:meth:`fit`, ``detection="incremental"``; not updated by :meth:`partial_fit`)
+        95% percentile bootstrap interval of each ``o_k``: the detector's
+        ``n_resamples`` times, both thresholds are refitted on a resample of the
+        histories as they stand after the last round (warm-started; the stored non-hard
+        rows scored against the final reference) and an independent resample of the
+        collected rows is judged by them;
         ``o_k`` of each resample is its share of source k's resampled rows detected
         overlap. It holds what the detector's own interval holds (how much the reading
         moves with the data), not whether the reading is right. NaN for a source never
@@ -484,15 +486,21 @@ class UCBSourceSelector(BaseEstimator):
         source = np.concatenate(self._row_source)
         n = source.size
         densities = np.full((B, k), np.nan)
+        # The draws leave the selector's generator as they found it: a later next_source /
+        # partial_fit draws what it drew before these estimates existed.
+        state = self._rng.get_state()
         for b, (tau_hard, tau_overlap) in enumerate(self._detection.threshold_resamples(B, self._rng)):
             idx = self._rng.randint(n, size=n)
             labels = label_points(c[idx], s[idx], tau_hard, tau_overlap, self._detector.hard_inclusive)
             seen = np.bincount(source[idx], minlength=k)
             overlap = np.bincount(source[idx][labels == OVERLAP], minlength=k)
             densities[b, seen > 0] = overlap[seen > 0] / seen[seen > 0]
+        self._rng.set_state(state)
         pulled = self.n_seen_ > 0
-        self.source_overlap_density_interval_[pulled] = np.nanpercentile(
-            densities[:, pulled], [2.5, 97.5], axis=0).T
+        with warnings.catch_warnings():  # a small source missing from every resample: NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.source_overlap_density_interval_[pulled] = np.nanpercentile(
+                densities[:, pulled], [2.5, 97.5], axis=0).T
         top = np.nan_to_num(densities, nan=-np.inf)
         best = top == top.max(axis=1, keepdims=True)
         self.best_source_share_ = np.where(pulled, (best / best.sum(axis=1, keepdims=True)).mean(axis=0), np.nan)

@@ -102,7 +102,7 @@ def test_a_second_run_replaces_its_own_outputs_and_is_deterministic(tmp_path, ca
     first = (out / "pool.csv").read_text()
     assert main(argv) == 0  # the folder holds only skw2s select's files: no --overwrite needed
     assert (out / "pool.csv").read_text() == first
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".skw2s-select-")]  # no temporary left
+    assert not [p for p in out.iterdir() if p.name.startswith(".skw2s-select-")]  # no temporary left
 
 
 def test_jsonl_in_jsonl_out(tmp_path, capsys):
@@ -329,3 +329,48 @@ def test_strong_features_from_prefixed_columns(tmp_path, capsys):
     report = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert report["models"]["strong"] == {"name": "--strong-prefix", "dim": 8}
     _fails(capsys, argv + ["--strong-prefix", "zzz_", "--output", str(tmp_path / "c")], "no column", tmp_path / "c")
+
+
+def test_more_bad_inputs(tmp_path, capsys):
+    # found in review: each was a traceback or a silent surprise
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    out = tmp_path / "out"
+    proba = ["--proba-columns", "neg", "pos"]
+    feats = ["--strong-features", zp, "--gold-strong-features", zg]
+    base = ["select", "--pool", pool, "--gold", gold, "--output", str(out), "--no-progress"]
+    _fails(capsys, base + proba + feats + ["--encoding", "bogus"], "unknown encoding", out)
+    _fails(capsys, base + proba + feats + ["--C", "0"], "--C must be positive", out)
+    np.savez(tmp_path / "f.npz", a=np.load(zp))
+    _fails(capsys, base + proba + ["--strong-features", str(tmp_path / "f.npz"), "--gold-strong-features", zg],
+           "not an .npz archive", out)
+    (tmp_path / "empty.npy").write_bytes(b"")
+    _fails(capsys, base + proba + ["--strong-features", str(tmp_path / "empty.npy"), "--gold-strong-features", zg],
+           "not a readable .npy", out)
+    _fails(capsys, base + proba + ["--gold-strong-features", zg], "goes with --strong-features", out)
+    clash = _write(tmp_path / "clash.csv", ("text", "neg", "pos", "group"), [("a", "0.5", "0.5", "x")])
+    _fails(capsys, ["select", "--pool", clash, "--gold", gold, *proba, *feats, "--output", str(out)],
+           "column 'group' has the name of an output column", out)
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    (inside / "pool.csv").write_text(open(pool).read())
+    _fails(capsys, ["select", "--pool", str(inside / "pool.csv"), "--gold", gold, *proba, *feats,
+                    "--output", str(inside)], "lies inside --output", tmp_path / "never")
+    assert (inside / "pool.csv").read_text() == open(pool).read()
+
+
+def test_a_missing_vote_abstains_and_stale_outputs_go(tmp_path, capsys):
+    pool, gold, zp, zg = _feature_task(tmp_path)
+    for name in ("pool", "gold"):
+        rows = _read(tmp_path / f"{name}.csv")
+        for r in rows:
+            r["lf"] = "pos" if float(r["pos"]) > 0.6 else ("neg" if float(r["pos"]) < 0.4 else "")
+        _write(tmp_path / f"{name}_v.csv", list(rows[0]), [list(r.values()) for r in rows])
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "pool.parquet").write_bytes(b"an earlier run's output")
+    assert main(["select", "--pool", str(tmp_path / "pool_v.csv"), "--gold", str(tmp_path / "gold_v.csv"),
+                 "--vote-columns", "lf", "--strong-features", zp, "--gold-strong-features", zg,
+                 "--output", str(out), "--no-progress"]) == 0
+    rows = _read(out / "pool.csv")
+    assert all(float(r["confidence"]) == 0.0 for r in rows if r["lf"] == "")  # empty cell = abstain
+    assert not (out / "pool.parquet").exists()  # the earlier run's other-format output is gone

@@ -531,3 +531,14 @@ def test_bootstrap_estimates_off(data):
     b = UCBSourceSelector(n_rounds=6, random_state=1).fit(X, groups=groups, weak_proba=proba)
     np.testing.assert_array_equal(a.source_overlap_density_interval_, b.source_overlap_density_interval_)
     np.testing.assert_array_equal(a.best_source_share_, b.best_source_share_)
+
+
+def test_bootstrap_estimates_leave_the_generator_as_they_found_it(data):
+    # a fit followed by ask/tell draws what it drew before the estimates existed
+    X, _, groups, proba, _, _ = data
+    picks = []
+    for n_resamples in (0, 30):
+        sel = UCBSourceSelector(detector=OverlapDetector(n_resamples=n_resamples), strategy="random",
+                                n_rounds=4, random_state=0).fit(X, groups=groups, weak_proba=proba)
+        picks.append([sel.next_source() for _ in range(1)] + [sel._rng.randint(10**6) for _ in range(3)])
+    assert picks[0] == picks[1]
