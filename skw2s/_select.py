@@ -98,8 +98,7 @@ def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
         return [[abstain if _is_missing(r.get(c)) else str(r.get(c)).strip() for c in columns] for r in rows]
 
     pool_votes = votes(pool_rows)
-    gold_votes = votes(gold_rows) if gold_rows is not None else []
-    seen = sorted({v for row in pool_votes + gold_votes for v in row if v != abstain})
+    seen = sorted({v for row in pool_votes for v in row if v != abstain})
     classes = list(gold_classes) if gold_classes is not None else seen
     unknown = sorted(set(seen) - set(classes))
     if unknown:
@@ -114,7 +113,9 @@ def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
         codes = np.array([[code.get(v, -1) for v in row] for row in rows], dtype=int)
         return majority_vote_proba(codes, n_classes=len(classes), abstain=-1)
 
-    return proba(pool_votes), (proba(gold_votes) if gold_rows is not None else None), classes
+    # the gold rows' weak probabilities are not read (see read_inputs): uniform
+    gold = None if gold_rows is None else np.full((len(gold_rows), len(classes)), 1 / len(classes))
+    return proba(pool_votes), gold, classes
 
 
 def _prefixed(rows, columns, path):
@@ -171,8 +172,9 @@ def read_inputs(args):
         gold_rows, gold_cols = _read_rows(args.gold, args.encoding, "--gold")
         if not gold_rows:
             raise CLIError(f"--gold {args.gold}: the gold file has no rows")
-        require_columns(args.gold, gold_cols, ([args.text_column] if need_text else [])
-                        + [args.label_column] + given)
+        # The gold rows need no weak columns: with a fixed weak side they only score the
+        # candidates (WeakToStrongClassifier reads the pool rows' probabilities).
+        require_columns(args.gold, gold_cols, ([args.text_column] if need_text else []) + [args.label_column])
         labels = [r.get(args.label_column) for r in gold_rows]
         missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
         if missing:
@@ -186,7 +188,7 @@ def read_inputs(args):
         out["gold_y"] = y
         out["gold_texts"] = _texts(gold_rows, args.text_column, args.gold) if need_text else None
         if proba_cols:
-            out["gold_proba"] = _proba(gold_rows, proba_cols, args.gold)
+            out["gold_proba"] = np.full((len(gold_rows), len(proba_cols)), 1 / len(proba_cols))
             unknown = sorted(set(classes) - set(proba_cols))
             if unknown:
                 raise CLIError(f"--gold {args.gold}: label {unknown[0]!r} is not one of the --proba-columns "

@@ -117,10 +117,10 @@ def _build_parser():
     sel.add_argument("--gold", default=None,
                      help="gold-labelled rows (same format), which train the weak model and validate the choice")
     sel.add_argument("--proba-columns", nargs="+", default=None, metavar="COLUMN",
-                     help="columns of the pool (and of --gold) holding your weak model's probabilities, one "
-                          "per class, named after the class; replaces --weak-model")
+                     help="columns of the pool holding your weak model's probabilities, one per class, named "
+                          "after the class; replaces --weak-model")
     sel.add_argument("--vote-columns", nargs="+", default=None, metavar="COLUMN",
-                     help="columns of the pool (and of --gold) holding labelling-function votes (a class name "
+                     help="columns of the pool holding labelling-function votes (a class name "
                           "or --abstain); a majority-vote label model turns them into probabilities; replaces "
                           "--weak-model")
     sel.add_argument("--abstain", default="-1", help="the abstain value of --vote-columns (default: -1)")

@@ -374,3 +374,30 @@ def test_a_missing_vote_abstains_and_stale_outputs_go(tmp_path, capsys):
     rows = _read(out / "pool.csv")
     assert all(float(r["confidence"]) == 0.0 for r in rows if r["lf"] == "")  # empty cell = abstain
     assert not (out / "pool.parquet").exists()  # the earlier run's other-format output is gone
+
+
+def test_gold_rows_need_no_weak_columns(tmp_path, capsys):
+    # With a fixed weak side the gold rows only score the candidates: WeakToStrongClassifier
+    # reads the pool rows' probabilities only, which is why skw2s select does not ask the
+    # gold file for --proba-columns / --vote-columns (it passes uniform rows there).
+    from sklearn.linear_model import LogisticRegression
+
+    from skw2s import OverlapDetector, WeakToStrongClassifier
+    from skw2s.datasets import make_overlap_classification
+
+    X, y, _, weak_cols = make_overlap_classification(300, 300, 300, random_state=1)
+    y_fit = y.copy()
+    y_fit[150:] = -1
+    P = LogisticRegression().fit(X[:150, weak_cols], y[:150]).predict_proba(X[:, weak_cols])
+    P_uniform_gold = P.copy()
+    P_uniform_gold[:150] = 0.5
+    fits = [WeakToStrongClassifier(train_on="auto", detector=OverlapDetector(random_state=0), random_state=0)
+            .fit(X, y_fit, weak_proba=p) for p in (P, P_uniform_gold)]
+    np.testing.assert_array_equal(fits[0].train_indices_, fits[1].train_indices_)
+    np.testing.assert_array_equal(fits[0].validation_scores_["mean_score"], fits[1].validation_scores_["mean_score"])
+    # and the command runs on a gold file without them
+    rows = _read(_feature_task(tmp_path)[1])
+    bare = _write(tmp_path / "gold_bare.csv", ("text", "label"), [(r["text"], r["label"]) for r in rows])
+    argv = _proba_argv(tmp_path, tmp_path / "out")
+    argv[argv.index("--gold") + 1] = bare
+    assert main(argv) == 0
