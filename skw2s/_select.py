@@ -309,8 +309,13 @@ def fit_selection(data, args, cache_root):
         except ValueError as exc:  # e.g. too few gold rows of a class for the folds
             raise CLIError(str(exc).splitlines()[0]) from None
     info["timing_s"]["fit"] = round(time.perf_counter() - start, 1)
+    # The fit's warnings (degenerate splits, the validation's notes) go to summary.json and,
+    # shortened, to the terminal summary; any other kind reaches the user as raised.
     info["warnings"] = list(dict.fromkeys(str(w.message) for w in caught
                                           if issubclass(w.category, UserWarning)))
+    for w in caught:
+        if not issubclass(w.category, UserWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return clf, Xs, info
 
 
