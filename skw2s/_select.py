@@ -26,13 +26,13 @@ from .exceptions import CLIError, _first_line
 OUTPUT_STEMS = ("pool", "selected", "summary", "confidence_histogram", "groups_2d")
 #: Largest gap from 1 of a row of --proba-columns.
 PROBA_TOLERANCE = 1e-3
-
-
-# ---------------------------------------------------------------------- inputs
 #: Prefix of the temporary folder the outputs are written to, inside ``--output``.
 TMP_PREFIX = ".skw2s-select-"
 #: Columns ``skw2s select`` adds to the pool's (``weak_proba_<class>`` too).
 NEW_COLUMNS = ("pseudolabel", "confidence", "overlap_score", "group", "selected")
+
+
+# ---------------------------------------------------------------------- inputs
 
 
 def _check_output_folder(args):
@@ -40,12 +40,8 @@ def _check_output_folder(args):
     from ._data_files import _check_output
 
     out_dir = pathlib.Path(args.output)
-    _check_output(out_dir)
+    _check_output(out_dir)  # a folder (or none yet) that can be written to
     if out_dir.exists():
-        if not out_dir.is_dir():
-            raise CLIError(f"--output {out_dir} is a file, not a folder")
-        if not os.access(out_dir, os.W_OK | os.X_OK):
-            raise CLIError(f"--output {out_dir} is not writable")
         foreign = [p.name for p in out_dir.iterdir()
                    if p.stem not in OUTPUT_STEMS and not p.name.startswith(TMP_PREFIX)]
         if foreign and not args.overwrite:
@@ -72,14 +68,22 @@ def _texts(rows, column, path):
     return [str(t) for t in texts]
 
 
-def _proba(rows, columns, path):
-    """The weak probabilities of ``--proba-columns``: floats, each row summing to 1."""
+def _numbers(rows, columns, path, what):
+    """The ``columns`` of ``rows`` as a finite float matrix (CLIError naming ``what``)."""
     try:
-        P = np.array([[float(r.get(c)) for c in columns] for r in rows], dtype=float)
+        M = np.array([[float(r.get(c)) for c in columns] for r in rows], dtype=float)
     except (TypeError, ValueError):
-        raise CLIError(f"{path}: --proba-columns must hold numbers in every row") from None
-    if not np.isfinite(P).all() or (P < 0).any():
-        raise CLIError(f"{path}: --proba-columns must hold finite probabilities >= 0")
+        raise CLIError(f"{path}: {what} must hold numbers in every row") from None
+    if not np.isfinite(M).all():
+        raise CLIError(f"{path}: {what} must not hold NaN or infinite values")
+    return M
+
+
+def _proba(rows, columns, path):
+    """The weak probabilities of ``--proba-columns``: numbers >= 0, each row summing to 1."""
+    P = _numbers(rows, columns, path, "--proba-columns")
+    if (P < 0).any():
+        raise CLIError(f"{path}: --proba-columns must hold probabilities >= 0")
     bad = np.flatnonzero(np.abs(P.sum(axis=1) - 1) > PROBA_TOLERANCE)
     if bad.size:
         raise CLIError(f"{path}: the --proba-columns of row {bad[0] + 1} sum to {P[bad[0]].sum():.4g}, not 1 "
@@ -87,10 +91,10 @@ def _proba(rows, columns, path):
     return P
 
 
-def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
+def _votes_to_proba(pool_rows, columns, abstain, gold_classes):
     """Weak probabilities from labelling-function votes (``--vote-columns``): a vote is a
     class name or ``--abstain``; the majority-vote label model of
-    :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, P_gold, classes)``."""
+    :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, classes)``."""
     from ._data_files import _is_missing
     from .weak_labellers import majority_vote_proba
 
@@ -108,25 +112,8 @@ def _votes_to_proba(pool_rows, gold_rows, columns, abstain, gold_classes, args):
         raise CLIError(f"--vote-columns: the votes name fewer than two classes ({', '.join(classes) or 'none'}); "
                        f"is --abstain {abstain!r} the value your labelling functions use?")
     code = {c: i for i, c in enumerate(classes)}
-
-    def proba(rows):
-        codes = np.array([[code.get(v, -1) for v in row] for row in rows], dtype=int)
-        return majority_vote_proba(codes, n_classes=len(classes), abstain=-1)
-
-    # the gold rows' weak probabilities are not read (see read_inputs): uniform
-    gold = None if gold_rows is None else np.full((len(gold_rows), len(classes)), 1 / len(classes))
-    return proba(pool_votes), gold, classes
-
-
-def _prefixed(rows, columns, path):
-    """The strong features held in the columns named by ``--strong-prefix``."""
-    try:
-        Z = np.array([[float(r.get(c)) for c in columns] for r in rows], dtype=float)
-    except (TypeError, ValueError):
-        raise CLIError(f"{path}: the --strong-prefix columns must hold numbers in every row") from None
-    if not np.isfinite(Z).all():
-        raise CLIError(f"{path}: the --strong-prefix columns hold NaN or infinite values")
-    return Z
+    codes = np.array([[code.get(v, -1) for v in row] for row in pool_votes], dtype=int)
+    return majority_vote_proba(codes, n_classes=len(classes), abstain=-1), classes
 
 
 def _features(path, n, option):
@@ -167,13 +154,10 @@ def read_inputs(args):
     out["pool_proba"] = _proba(pool_rows, proba_cols, args.pool) if proba_cols else None
     out["classes"] = proba_cols or None
     out["gold_texts"], out["gold_y"], out["gold_proba"] = None, None, None
-    gold_rows = None
     if args.gold is not None:
         gold_rows, gold_cols = _read_rows(args.gold, args.encoding, "--gold")
         if not gold_rows:
             raise CLIError(f"--gold {args.gold}: the gold file has no rows")
-        # The gold rows need no weak columns: with a fixed weak side they only score the
-        # candidates (WeakToStrongClassifier reads the pool rows' probabilities).
         require_columns(args.gold, gold_cols, ([args.text_column] if need_text else []) + [args.label_column])
         labels = [r.get(args.label_column) for r in gold_rows]
         missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
@@ -188,7 +172,6 @@ def read_inputs(args):
         out["gold_y"] = y
         out["gold_texts"] = _texts(gold_rows, args.text_column, args.gold) if need_text else None
         if proba_cols:
-            out["gold_proba"] = np.full((len(gold_rows), len(proba_cols)), 1 / len(proba_cols))
             unknown = sorted(set(classes) - set(proba_cols))
             if unknown:
                 raise CLIError(f"--gold {args.gold}: label {unknown[0]!r} is not one of the --proba-columns "
@@ -199,10 +182,15 @@ def read_inputs(args):
                        "--vote-columns (your labelling functions' votes)")
     if vote_cols:
         gold_classes = None if out["gold_y"] is None else [str(c) for c in np.unique(out["gold_y"])]
-        out["pool_proba"], out["gold_proba"], out["classes"] = _votes_to_proba(
-            pool_rows, gold_rows, vote_cols, str(args.abstain), gold_classes, args)
+        out["pool_proba"], out["classes"] = _votes_to_proba(pool_rows, vote_cols, str(args.abstain), gold_classes)
     n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
     out["n_gold"] = n_gold
+    if given and n_gold:
+        # With a fixed weak side the gold rows only score the candidates: nothing reads
+        # their weak probabilities (WeakToStrongClassifier uses the pool rows'), so they
+        # get uniform rows and the gold file needs no weak columns.
+        k = len(out["classes"])
+        out["gold_proba"] = np.full((n_gold, k), 1 / k)
     if args.gold_strong_features and not args.strong_features:
         raise CLIError("--gold-strong-features goes with --strong-features (the pool's): pass both")
     clash = [c for c in pool_cols if c in NEW_COLUMNS or str(c).startswith("weak_proba_")]
@@ -216,11 +204,11 @@ def read_inputs(args):
         cols = [c for c in pool_cols if str(c).startswith(args.strong_prefix) and c not in taken]
         if not cols:
             raise CLIError(f"--strong-prefix {args.strong_prefix!r}: no column of {args.pool} starts with it")
-        out["pool_strong"] = _prefixed(pool_rows, cols, args.pool)
+        out["pool_strong"] = _numbers(pool_rows, cols, args.pool, "the --strong-prefix columns")
         out["gold_strong"] = None
         if n_gold:
             require_columns(args.gold, gold_cols, cols)
-            out["gold_strong"] = _prefixed(gold_rows, cols, args.gold)
+            out["gold_strong"] = _numbers(gold_rows, cols, args.gold, "the --strong-prefix columns")
     elif args.strong_features:
         out["pool_strong"] = _features(args.strong_features, out["n_pool"], "--strong-features")
         out["gold_strong"] = None

@@ -475,7 +475,8 @@ class UCBSourceSelector(BaseEstimator):
 
     def _bootstrap_estimates(self):
         """``source_overlap_density_interval_`` and ``best_source_share_`` (see the class
-        docstring): thresholds and collected rows resampled together."""
+        docstring): each resample pairs refitted thresholds with a resample of the
+        collected rows."""
         k = self.sources_.size
         B = self._detector.n_resamples
         self.source_overlap_density_interval_ = np.full((k, 2), np.nan)
