@@ -8,7 +8,7 @@ from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from .classifier import WeakToStrongClassifier
 from .detection import OverlapDetector, OverlapResampler
 from .embedding import HFEmbedder
-from .exceptions import DegenerateDataWarning
+from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .selection import UCBSourceSelector
 from . import datasets, experiments, metrics, selection, thresholds, weak_labellers
 
@@ -19,6 +19,7 @@ __all__ = [
     "GROUP_NAMES",
     "HARD",
     "OVERLAP",
+    "DegenerateDataError",
     "DegenerateDataWarning",
     "HFEmbedder",
     "OverlapDetector",

@@ -1,11 +1,10 @@
 """Data files of the command line: reading CSV, TSV, JSONL and Parquet tables, checking an
 output folder. Shared by ``skw2s run`` (:mod:`skw2s.cli`) and ``skw2s select``
-(:mod:`skw2s._select`); every problem with a file is a :class:`~skw2s.exceptions.CLIError`."""
+(:mod:`skw2s._select`); the output folder is :mod:`skw2s._output_folder`'s. Every problem with a file is a :class:`~skw2s.exceptions.CLIError`."""
 
 import codecs
 import io
 import json
-import os
 import pathlib
 
 import numpy as np
@@ -115,14 +114,3 @@ def _is_missing(value):
     return value is None or (isinstance(value, float) and np.isnan(value)) or (
         isinstance(value, str) and not value.strip()
     )
-
-
-def _check_output(out_dir):
-    """Fail before the study when --output cannot be created or written to (nothing is created)."""
-    existing = out_dir.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise CLIError(f"--output {out_dir}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise CLIError(f"--output {out_dir}: {existing} is not writable")

@@ -10,51 +10,64 @@ names moved into place.
 """
 
 import json
-import os
 import pathlib
-import shutil
-import tempfile
+import re
 import time
 import warnings
 
 import numpy as np
 
 from ._constants import GROUP_NAMES
-from .exceptions import CLIError, _first_line
+from .exceptions import CLIError, DegenerateDataError, _first_line
 
-#: Files ``skw2s select`` writes; an output folder holding only these may be reused.
-OUTPUT_STEMS = ("pool", "selected", "summary", "confidence_histogram", "groups_2d")
+#: Figures ``skw2s select`` writes (with matplotlib).
+FIGURES = ("confidence_histogram.png", "groups_2d.png")
 #: Largest gap from 1 of a row of --proba-columns.
 PROBA_TOLERANCE = 1e-3
-#: Prefix of the temporary folder the outputs are written to, inside ``--output``.
-TMP_PREFIX = ".skw2s-select-"
 #: Columns ``skw2s select`` adds to the pool's (``weak_proba_<class>`` too).
 NEW_COLUMNS = ("pseudolabel", "confidence", "overlap_score", "group", "selected")
+#: ``group`` of the pool rows that train nothing, by why: every labelling function
+#: abstained, the weak probabilities tie at the top, the text is also a gold row's.
+EXCLUDED = {"abstained": "every labelling function abstains",
+            "tie": "the weak probabilities tie at the top",
+            "in-gold": "the same text is a gold row"}
+
+
+def output_names(pool_path):
+    """The files ``skw2s select`` writes for a pool file (the figures need matplotlib)."""
+    from ._data_files import data_format
+
+    ext = data_format(pool_path)
+    return (f"pool{ext}", f"selected{ext}", "summary.json") + FIGURES
+
+
+def _label(value):
+    """A label or vote as text, as the user wrote it; a number with an integer value
+    loses its decimal zeros (``1.0`` and ``"1.0"`` are ``"1"``), so that a float column
+    of votes names the classes of an integer column of labels."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    text = str(value).strip()
+    if re.fullmatch(r"[+-]?\d+\.0*", text):
+        return str(int(float(text)))
+    return text
 
 
 # ---------------------------------------------------------------------- inputs
 
 
 def _check_output_folder(args):
-    """Refuse an output folder that holds other files (unless ``--overwrite``) or an input."""
-    from ._data_files import _check_output
+    """Refuse an output folder the run may not write into (see :mod:`skw2s._output_folder`)."""
+    from ._output_folder import check_output_folder
 
-    out_dir = pathlib.Path(args.output)
-    _check_output(out_dir)  # a folder (or none yet) that can be written to
-    if out_dir.exists():
-        foreign = [p.name for p in out_dir.iterdir()
-                   if p.stem not in OUTPUT_STEMS and not p.name.startswith(TMP_PREFIX)]
-        if foreign and not args.overwrite:
-            raise CLIError(
-                f"--output {out_dir} holds other files ({', '.join(sorted(foreign)[:3])}"
-                f"{', ...' if len(foreign) > 3 else ''}): choose an empty folder or pass --overwrite"
-            )
-    resolved = out_dir.resolve()
-    for option in ("pool", "gold", "strong_features", "gold_strong_features"):
-        path = getattr(args, option)
-        if path is not None and resolved in pathlib.Path(path).resolve().parents:
-            raise CLIError(f"--{option.replace('_', '-')} {path} lies inside --output {out_dir}: "
-                           "the outputs would overwrite it; choose another output folder")
+    inputs = [(f"--{o.replace('_', '-')}", getattr(args, o))
+              for o in ("pool", "gold", "strong_features", "gold_strong_features")]
+    check_output_folder(pathlib.Path(args.output), output_names(args.pool), overwrite=args.overwrite,
+                        inputs=inputs)
 
 
 def _texts(rows, column, path):
@@ -94,12 +107,15 @@ def _proba(rows, columns, path):
 def _votes_to_proba(pool_rows, columns, abstain, gold_classes):
     """Weak probabilities from labelling-function votes (``--vote-columns``): a vote is a
     class name or ``--abstain``; the majority-vote label model of
-    :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, classes)``."""
+    :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, classes,
+    abstained)``, ``abstained`` the rows on which every function abstains."""
     from ._data_files import _is_missing
     from .weak_labellers import majority_vote_proba
 
+    abstain = _label(abstain)
+
     def votes(rows):  # a missing vote (empty cell, null) is an abstention
-        return [[abstain if _is_missing(r.get(c)) else str(r.get(c)).strip() for c in columns] for r in rows]
+        return [[abstain if _is_missing(r.get(c)) else _label(r.get(c)) for c in columns] for r in rows]
 
     pool_votes = votes(pool_rows)
     seen = sorted({v for row in pool_votes for v in row if v != abstain})
@@ -113,7 +129,27 @@ def _votes_to_proba(pool_rows, columns, abstain, gold_classes):
                        f"is --abstain {abstain!r} the value your labelling functions use?")
     code = {c: i for i, c in enumerate(classes)}
     codes = np.array([[code.get(v, -1) for v in row] for row in pool_votes], dtype=int)
-    return majority_vote_proba(codes, n_classes=len(classes), abstain=-1), classes
+    P = majority_vote_proba(codes, n_classes=len(classes), abstain=-1)
+    return P, classes, (codes == -1).all(axis=1)
+
+
+def _exclusions(data, abstained, gold_texts_all):
+    """Why each pool row trains nothing ("" for the rows that can train): see
+    :data:`EXCLUDED`. A tie is an exact tie of the top weak probabilities (no
+    information on which class; the first would win silently)."""
+    n = data["n_pool"]
+    reason = np.full(n, "", dtype=object)
+    P = data["pool_proba"]
+    if P is not None:
+        top = P.max(axis=1, keepdims=True)
+        reason[(np.abs(P - top) <= 1e-12).sum(axis=1) > 1] = "tie"
+    if abstained is not None:
+        reason[abstained] = "abstained"
+    pool_texts = data["pool_text_values"]
+    if gold_texts_all is not None and pool_texts is not None:
+        gold = {str(t).strip() for t in gold_texts_all if t is not None}
+        reason[[str(t).strip() in gold if t is not None else False for t in pool_texts]] = "in-gold"
+    return reason
 
 
 def _features(path, n, option):
@@ -151,6 +187,9 @@ def read_inputs(args):
     require_columns(args.pool, pool_cols, ([args.text_column] if need_text else []) + given)
     out = {"pool_rows": pool_rows, "pool_columns": pool_cols, "n_pool": len(pool_rows)}
     out["pool_texts"] = _texts(pool_rows, args.text_column, args.pool) if need_text else None
+    out["pool_text_values"] = ([r.get(args.text_column) for r in pool_rows]
+                               if args.text_column in pool_cols else None)
+    gold_text_values = None
     out["pool_proba"] = _proba(pool_rows, proba_cols, args.pool) if proba_cols else None
     out["classes"] = proba_cols or None
     out["gold_texts"], out["gold_y"], out["gold_proba"] = None, None, None
@@ -164,25 +203,32 @@ def read_inputs(args):
         if missing:
             raise CLIError(f"--gold {args.gold}: column {args.label_column!r} has missing labels "
                            f"(first: row {missing[0] + 1})")
-        y = np.asarray([str(lab).strip() for lab in labels])
-        classes = np.unique(y)
-        if classes.size < 2:
-            raise CLIError(f"--gold {args.gold}: the gold labels have a single class ({classes[0]!r}): "
-                           "need at least two")
-        out["gold_y"] = y
-        out["gold_texts"] = _texts(gold_rows, args.text_column, args.gold) if need_text else None
-        if proba_cols:
-            unknown = sorted(set(classes) - set(proba_cols))
+        y = [_label(lab) for lab in labels]
+        if proba_cols:  # each gold label names a column (1.0 names the column "1")
+            column_of = {_label(c): c for c in proba_cols}
+            unknown = sorted({lab for lab in y if lab not in column_of})
             if unknown:
                 raise CLIError(f"--gold {args.gold}: label {unknown[0]!r} is not one of the --proba-columns "
                                f"({', '.join(proba_cols)}): name each column after its class")
+            y = [column_of[lab] for lab in y]
+        y = np.asarray(y, dtype=object)
+        classes = sorted(set(y.tolist()))
+        if len(classes) < 2:
+            raise CLIError(f"--gold {args.gold}: the gold labels have a single class ({str(classes[0])!r}): "
+                           "need at least two")
+        out["gold_y"] = y
+        out["gold_texts"] = _texts(gold_rows, args.text_column, args.gold) if need_text else None
+        if args.text_column in gold_cols:
+            gold_text_values = [r.get(args.text_column) for r in gold_rows]
     elif not given:
         raise CLIError("without --gold the weak model has nothing to learn from: pass --gold "
                        "(gold-labelled rows), --proba-columns (your weak model's probabilities) or "
                        "--vote-columns (your labelling functions' votes)")
+    abstained = None
     if vote_cols:
-        gold_classes = None if out["gold_y"] is None else [str(c) for c in np.unique(out["gold_y"])]
-        out["pool_proba"], out["classes"] = _votes_to_proba(pool_rows, vote_cols, str(args.abstain), gold_classes)
+        gold_classes = None if out["gold_y"] is None else sorted(set(out["gold_y"].tolist()))
+        out["pool_proba"], out["classes"], abstained = _votes_to_proba(
+            pool_rows, vote_cols, args.abstain, gold_classes)
     n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
     out["n_gold"] = n_gold
     if given and n_gold:
@@ -219,6 +265,18 @@ def read_inputs(args):
             out["gold_strong"] = _features(args.gold_strong_features, n_gold, "--gold-strong-features")
             if out["gold_strong"].shape[1] != out["pool_strong"].shape[1]:
                 raise CLIError("--gold-strong-features and --strong-features have different numbers of columns")
+    out["excluded"] = _exclusions(out, abstained, gold_text_values)
+    out["keep"] = np.flatnonzero(out["excluded"] == "")
+    if out["keep"].size < 2:
+        counts = ", ".join(f"{k} {EXCLUDED[r]}" for r, k in zip(*np.unique(
+            out["excluded"][out["excluded"] != ""].astype(str), return_counts=True)))
+        raise CLIError(f"--pool {args.pool}: {out['keep'].size} of {out['n_pool']} pool rows can train the "
+                       f"strong model ({counts}): a pool needs at least two")
+    if out["pool_proba"] is not None:
+        pseudo = np.unique(np.argmax(out["pool_proba"][out["keep"]], axis=1))
+        if pseudo.size < 2:
+            raise CLIError(f"--pool {args.pool}: the weak side gives every pool row the class "
+                           f"{str(out['classes'][pseudo[0]])!r}: the strong model cannot learn from one class")
     return out
 
 
@@ -249,7 +307,8 @@ def fit_selection(data, args, cache_root):
     weak_proba = None
     if data["pool_proba"] is not None:
         weak = None
-        weak_proba = data["pool_proba"] if not n_gold else np.vstack([data["gold_proba"], data["pool_proba"]])
+        pool_proba = data["pool_proba"][data["keep"]]  # the rows that can train (X below)
+        weak_proba = pool_proba if not n_gold else np.vstack([data["gold_proba"], pool_proba])
         info["weak"] = ({"name": "--proba-columns", "columns": list(args.proba_columns)} if args.proba_columns
                         else {"name": "--vote-columns", "columns": list(args.vote_columns),
                               "abstain": args.abstain, "label_model": "majority vote"})
@@ -284,18 +343,23 @@ def fit_selection(data, args, cache_root):
         classes=data["classes"],
         random_state=args.random_state,
     )
-    y = np.full(n_gold + n_pool, -1, dtype=object)
+    # X is the index column: gold rows 0 .. n_gold - 1, then the pool rows that can train
+    # (pool row j is n_gold + j); the excluded pool rows are not in the fit.
+    keep = data["keep"]
+    y = np.full(n_gold + keep.size, -1, dtype=object)
     if n_gold:
         y[:n_gold] = data["gold_y"]
-    X = np.arange(n_gold + n_pool, dtype=float)[:, None]
-    print(f"choosing the training rows (train_on='auto', {n_gold} gold rows, {n_pool} pool rows) ...", flush=True)
+    X = np.concatenate([np.arange(n_gold), n_gold + keep]).astype(float)[:, None]
+    excluded = n_pool - keep.size
+    print(f"choosing the training rows (train_on='auto', {n_gold} gold rows, {keep.size} pool rows"
+          + (f", {excluded} excluded" if excluded else "") + ") ...", flush=True)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             clf.fit(X, y, weak_proba=weak_proba)
-        except ValueError as exc:  # e.g. too few gold rows of a class for the folds
-            raise CLIError(str(exc).splitlines()[0]) from None
+        except DegenerateDataError as exc:  # what the data hold (e.g. a class with one gold row);
+            raise CLIError(_first_line(exc)) from None  # any other error is a bug
     info["timing_s"]["fit"] = round(time.perf_counter() - start, 1)
     # The fit's warnings (degenerate splits, the validation's notes) go to summary.json and,
     # shortened, to the terminal summary; any other kind reaches the user as raised.
@@ -325,17 +389,28 @@ def _jsonable(value):
 
 def pool_table(clf, data):
     """Per pool row: the new columns (pseudolabel, weak probabilities, confidence, overlap
-    score, group, selected), in the pool's order."""
-    n_gold = data["n_gold"]
+    score, group, selected), in the pool's order. An excluded row (see :data:`EXCLUDED`)
+    has no pseudolabel, probabilities, confidence or score, and its reason as group."""
+    n_gold, n_pool, keep = data["n_gold"], data["n_pool"], data["keep"]
     det = clf.detector_
-    selected = np.zeros(data["n_pool"], dtype=bool)
-    selected[clf.train_indices_ - n_gold] = True
-    cols = {"pseudolabel": [str(c) for c in clf.pseudolabels_]}
+    selected = np.zeros(n_pool, dtype=bool)
+    selected[keep[clf.train_indices_ - n_gold]] = True  # fit rows n_gold.. are the kept pool rows
+
+    def spread(values):  # values of the kept rows, None for the excluded ones
+        full = [None] * n_pool
+        for j, v in zip(keep.tolist(), values):
+            full[j] = v
+        return full
+
+    cols = {"pseudolabel": spread(str(c) for c in clf.pseudolabels_)}
     for j, c in enumerate(clf.classes_):
-        cols[f"weak_proba_{c}"] = clf.pseudolabel_proba_[:, j].round(6).tolist()
-    cols["confidence"] = det.confidence_.round(6).tolist()
-    cols["overlap_score"] = [None if not np.isfinite(v) else round(float(v), 6) for v in det.overlap_score_]
-    cols["group"] = [GROUP_NAMES[g] for g in det.labels_]
+        cols[f"weak_proba_{c}"] = spread(clf.pseudolabel_proba_[:, j].round(6).tolist())
+    cols["confidence"] = spread(det.confidence_.round(6).tolist())
+    cols["overlap_score"] = spread(None if not np.isfinite(v) else round(float(v), 6) for v in det.overlap_score_)
+    group = list(data["excluded"])
+    for j, g in zip(keep.tolist(), det.labels_):
+        group[j] = GROUP_NAMES[g]
+    cols["group"] = group
     cols["selected"] = selected.tolist()
     return cols, selected
 
@@ -379,12 +454,14 @@ def summary(clf, data, info, args, selected):
                  {str(c): int(k) for c, k in zip(*np.unique(data["gold_y"], return_counts=True))}},
         "models": {"weak": info["weak"], "strong": info["strong"], "probe_C": args.C},
         "groups": counts,
+        "excluded": {reason: int(np.sum(data["excluded"] == reason)) for reason in EXCLUDED},
         "overlap_density": _finite(det.overlap_density_),
         "overlap_density_interval": [_finite(lo), _finite(hi)],  # null without the bootstrap
         "selected": {"train_on": _jsonable(clf.train_on_), "n_rows": int(selected.sum()),
                      "why": _why(clf, validation)},
         "validation": validation,
         "warnings": info["warnings"],
+        "figures": info.get("figures", []),
         "timing_s": info["timing_s"],
         "versions": {"skw2s": __version__, "numpy": np.__version__},
         "parameters": {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in vars(args).items()
@@ -401,25 +478,21 @@ def _why(clf, validation):
             "gold rows, the one that validated best")
 
 
-def write_figures(clf, Xs, n_gold, folder):
-    """The confidence histogram and the groups in a 2-D projection of the strong space."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def write_figures(clf, Xs, data, folder):
+    """The confidence histogram and the groups in a 2-D projection of the strong space;
+    the names written ([] without matplotlib: the figures are optional)."""
     from sklearn.decomposition import PCA
 
+    from ._figures import confidence_counts, pyplot, write_confidence_histogram
+
+    plt = pyplot()
+    if plt is None:
+        return []
     det = clf.detector_
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist(det.confidence_, bins=40, color="0.6")
-    if np.isfinite(det.confidence_threshold_):
-        ax.axvline(det.confidence_threshold_, color="C3", label="hard-only threshold")
-        ax.legend()
-    ax.set(xlabel="weak confidence", ylabel="pool rows", title="Weak confidence of the pool")
-    fig.tight_layout()
-    fig.savefig(folder / "confidence_histogram.png", dpi=110)
-    plt.close(fig)
-    Z = Xs[n_gold:]
+    counts, edges = confidence_counts(det.confidence_)
+    write_confidence_histogram(folder / "confidence_histogram.png", counts, edges, det.confidence_threshold_,
+                               "your pool", plt)
+    Z = Xs[data["n_gold"] + data["keep"]]
     P = PCA(2, random_state=0).fit_transform(Z - Z.mean(axis=0)) if Z.shape[1] >= 2 else np.c_[Z, np.zeros(len(Z))]
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
     for g, name in enumerate(GROUP_NAMES):
@@ -432,6 +505,7 @@ def write_figures(clf, Xs, n_gold, folder):
     fig.tight_layout()
     fig.savefig(folder / "groups_2d.png", dpi=110)
     plt.close(fig)
+    return list(FIGURES)
 
 
 def _write_parquet_like_pool(path, pool_path, cols, keep=None, drop=()):
@@ -448,11 +522,11 @@ def _write_parquet_like_pool(path, pool_path, cols, keep=None, drop=()):
 
 
 def write_outputs(clf, Xs, data, info, args):
-    """Write every output to a temporary folder inside ``--output``, then move each file
-    into place: an interrupted run leaves no half-written file (only the temporary
-    folder, which the next run ignores). Outputs of an earlier run in another format
-    are removed."""
+    """Write every output to a temporary folder inside ``--output``, then move them into
+    place (:mod:`skw2s._output_folder`: an interrupted run leaves no half-written file,
+    and no file skw2s did not write is replaced or removed)."""
     from ._data_files import data_format
+    from ._output_folder import commit, staged
 
     out_dir = pathlib.Path(args.output)
     fmt = ext = data_format(args.pool)
@@ -460,10 +534,9 @@ def write_outputs(clf, Xs, data, info, args):
     columns = list(data["pool_columns"]) + list(cols)
     dropped = ("confidence", "overlap_score", "group", "selected")  # not in selected.<ext>
     sel_columns = [c for c in columns if c not in dropped]
-    report = summary(clf, data, info, args, selected)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out_dir))
-    try:
+    with staged(out_dir) as tmp:
+        info["figures"] = write_figures(clf, Xs, data, tmp)
+        report = summary(clf, data, info, args, selected)
         if fmt == ".parquet":
             _write_parquet_like_pool(tmp / "pool.parquet", args.pool, cols)
             _write_parquet_like_pool(tmp / "selected.parquet", args.pool, cols, keep=selected, drop=dropped)
@@ -473,15 +546,7 @@ def write_outputs(clf, Xs, data, info, args):
             _write_table(tmp / f"selected{ext}", fmt, [r for r, s in zip(rows, selected) if s], sel_columns)
         with open(tmp / "summary.json", "w") as fh:
             json.dump(report, fh, indent=2, default=_jsonable, allow_nan=False)
-        write_figures(clf, Xs, data["n_gold"], tmp)
-        written = {f.name for f in tmp.iterdir()}
-        for f in out_dir.iterdir():  # an earlier run's outputs in another format
-            if f.is_file() and f.stem in OUTPUT_STEMS and f.name not in written:
-                f.unlink()
-        for f in tmp.iterdir():
-            os.replace(f, out_dir / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        commit(tmp, out_dir, overwrite=args.overwrite)
     return report
 
 
@@ -521,7 +586,13 @@ def print_report(report, out_dir):
         notes.setdefault(text[:50], text if len(text) <= 110 else text[:107] + "...")
     for w in list(notes.values())[:3]:
         print(f"  note: {w}")
-    print(f"wrote pool, selected, summary.json (every note in full) and 2 figures to {out_dir}/")
+    excluded = {r: k for r, k in report["excluded"].items() if k}
+    if excluded:
+        print("excluded from training (not in selected, group says why): "
+              + "; ".join(f"{k} rows: {EXCLUDED[r]}" for r, k in excluded.items()))
+    figures = ("and 2 figures" if report["figures"] else
+               "(no figures: matplotlib is not installed; pip install matplotlib)")
+    print(f"wrote pool, selected, summary.json (every note in full) {figures} to {out_dir}/")
 
 
 def select(args):

@@ -353,7 +353,9 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     slope = float(np.polyfit(q, mean, 1)[0]) if q.size > 1 else float("nan")
     # Confidence histogram and thresholds of the first seed's pool, for the figure.
     det = partitions[0]["detector"]
-    counts, edges = np.histogram(det.confidence_, bins=40, range=(0.0, 1.0))
+    from ._figures import confidence_counts
+
+    counts, edges = confidence_counts(det.confidence_)
     return {
         "summary": {
             "n_seeds": args.seeds,
@@ -387,14 +389,11 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
 
 
 def write_figures(results, out_dir):
-    """mixing_curve.png and confidence_histogram.png (needs matplotlib; skipped otherwise)."""
-    try:
-        import matplotlib
+    """mixing_curve.png and confidence_histogram.png; the names written ([] without matplotlib)."""
+    from ._figures import pyplot, write_confidence_histogram
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no figures written")
+    plt = pyplot()
+    if plt is None:
         return []
     from .experiments import plot_overlap_curve
 
@@ -404,18 +403,8 @@ def write_figures(results, out_dir):
     fig.savefig(out_dir / "mixing_curve.png", dpi=120, bbox_inches="tight")
     plt.close(fig)
     hist = results["confidence_histogram"]
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    edges = np.asarray(hist["edges"])
-    ax.bar(edges[:-1], hist["counts"], width=np.diff(edges), align="edge", color="0.6")
-    if np.isfinite(hist["threshold"]):
-        ax.axvline(hist["threshold"], color="C3", label=f"threshold {hist['threshold']:.3f}")
-        ax.set_title(f"hard-only points lie left of the threshold (pool of seed {hist.get('seed', 0)})")
-        ax.legend()
-    else:  # the detector found one group of confidences: no hard-only point
-        ax.set_title(f"one group of confidences: no hard-only point (pool of seed {hist.get('seed', 0)})")
-    ax.set(xlabel="weak-model confidence on the pool", ylabel="texts")
-    fig.savefig(out_dir / "confidence_histogram.png", dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    write_confidence_histogram(out_dir / "confidence_histogram.png", hist["counts"], hist["edges"],
+                               hist["threshold"], f"pool of seed {hist.get('seed', 0)}", plt)
     return ["mixing_curve.png", "confidence_histogram.png"]
 
 
@@ -474,5 +463,6 @@ def print_summary(results, out_dir):
         from ._study_groups import format_groups
 
         print("\n".join(format_groups(results["groups"])))
-    print(f"results: {out_dir / 'results.json'}; figures: mixing_curve.png, confidence_histogram.png; "
-          f"{results['elapsed_s']:.0f} s")
+    figures = results.get("figures") or []
+    shown = ", ".join(figures) if figures else "none (matplotlib is not installed: pip install matplotlib)"
+    print(f"results: {out_dir / 'results.json'}; figures: {shown}; {results['elapsed_s']:.0f} s")

@@ -4,6 +4,7 @@ the confidence of each prediction (method step 1). One code path for every estim
 import numpy as np
 
 from ._utils import as_label_array, is_frozen, labelled_targets
+from .exceptions import DegenerateDataError
 
 CONFIDENCE_METHODS = ("normalized_max", "margin")
 
@@ -118,7 +119,7 @@ def fit_weak_proba(owner, estimator, X, y, weak_proba, *, rows=None, fit_rows=No
     n_classes = np.unique(y_fit).size
     if n_classes < 2:
         what = "no labelled row" if n_classes == 0 else "only one class among its labelled rows"
-        raise ValueError(
+        raise DegenerateDataError(
             f"y has {what}: the weak estimator needs at least two classes. Pass "
             "weak_proba, or a fitted weak_estimator wrapped in sklearn.frozen.FrozenEstimator."
         )

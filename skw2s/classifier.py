@@ -10,7 +10,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.utils import get_tags
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -42,7 +42,7 @@ from ._training_rows import (
 )
 from ._utils import as_label_array, is_unlabelled, labelled_targets
 from .detection import OverlapDetector
-from .exceptions import DegenerateDataWarning
+from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .metrics import _labelled_accuracy
 
 __all__ = ["WeakToStrongClassifier"]
@@ -91,7 +91,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         adds the diagnostics ``pool_labels_`` and ``overlap_density_``. A detector
         already fitted on the pool rows of ``X`` (in their order, with these weak
         probabilities) and wrapped in :class:`sklearn.frozen.FrozenEstimator` is used as
-        it is, without a second fit.
+        it is, without a second fit (except in the validation folds of
+        ``train_on="auto"``, where a clone of it partitions each fold's pool with that
+        fold's probabilities: the frozen partition saw every labelled row).
     train_on : {"all", "overlap", "nonhard", "auto"}, float or tuple, default="all"
         Which pseudolabelled pool rows train the strong estimator:
 
@@ -135,11 +137,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         Class labels of the columns of a precomputed ``weak_proba``, in column order
         (see :meth:`fit`). Without it they are the sorted labels of the labelled rows
         when there are any, else ``range(k)``. ``classes_`` is always sorted, as in
-        scikit-learn: the columns of ``weak_proba`` are reordered to match. Ignored when
-        a weak estimator is used.
+        scikit-learn: the columns of ``weak_proba`` are reordered to match. Every label
+        of the labelled rows must be one of them (a ``ValueError`` otherwise: 1 and
+        ``"1"`` differ). Ignored when a weak estimator is used.
     random_state : int, RandomState instance or None, default=None
-        Draws the subset when ``train_on`` is a float, and shuffles the folds of
-        ``train_on="auto"`` (an int ``cv``). Pass an int for reproducible fits.
+        Draws the subset when ``train_on`` is a float, shuffles the folds of
+        ``train_on="auto"`` (an int ``cv``), and seeds the detector's bootstrap when the
+        detector's own ``random_state`` is None (the default detector included). Pass an
+        int for reproducible fits: the same ``random_state`` gives the same fit, bit for
+        bit.
 
     Attributes
     ----------
@@ -206,7 +212,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       learns the chosen rows, as for a fixed ``train_on``. With a fixed weak side
       (a frozen weak estimator or ``weak_proba``) there is nothing to cross-fit: each
       candidate is trained once on the final pseudolabels and scored on every
-      labelled row, and the chosen one is kept as the final strong estimator.
+      labelled row, and the chosen one is kept as the final strong estimator. **No
+      leak:** a candidate never trains on a row that scores it. When ``y`` holds no
+      -1 (the pool is every row, labelled ones included) each fold's pool leaves out
+      the held-out rows, also on a fixed weak side (which then uses the folds too).
 
       **Choice:** among the candidates whose gain over ``"all"`` exceeds two
       standard errors (``validation_scores_["gain_se"]``), the one with the highest
@@ -354,6 +363,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                     f"classes must list {k} distinct labels, one per column of weak_proba; "
                     f"got {self.classes!r}."
                 )
+            unknown = [c for c in np.unique(y_lab).tolist() if c not in set(classes.tolist())]
+            if unknown:
+                raise ValueError(
+                    f"classes={classes.tolist()!r} name the columns of weak_proba, but the "
+                    f"labelled rows of y hold the label {unknown[0]!r}, which is not one of "
+                    "them: every label of y must be a class (same values and types, e.g. 1 "
+                    "and '1' differ)."
+                )
             return classes
         if y_lab.size:
             classes = np.unique(y_lab)
@@ -487,7 +504,13 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         detector = self._detector()
         if detector is None:
             return None
-        if isinstance(detector, FrozenEstimator):  # already fitted on these pool rows: used as it is
+        if isinstance(detector, FrozenEstimator) and labels_only:
+            # A validation fold: the frozen partition was made with the weak model of
+            # every labelled row, so the held-out fold's labels shaped it. The fold gets
+            # its own partition, from the frozen detector's settings and its own
+            # probabilities (no leak).
+            detector = detector.estimator
+        elif isinstance(detector, FrozenEstimator):  # fitted on these pool rows: used as it is
             if _num_samples(detector.labels_) != pool_idx.size:
                 raise ValueError(
                     f"The frozen detector labelled {_num_samples(detector.labels_)} "
@@ -496,7 +519,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 )
             return detector
         params = _check_method_params(X, routed.detector.fit, pool_idx)
-        detector = clone(detector)
+        detector = self._seeded(clone(detector))
         if labels_only:
             detector.set_params(n_resamples=0)
         return detector.fit(X_pool, weak_proba=proba, **params)
@@ -521,7 +544,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             classes, counts = np.unique(y_lab, return_counts=True)
             smallest = int(counts.min())
             if smallest < 2:
-                raise ValueError(
+                raise DegenerateDataError(
                     f"train_on='auto' cross-fits the weak estimator on cv={cv} stratified "
                     "folds of the labelled rows, which needs at least 2 labelled rows per "
                     f"class; class {classes[counts.argmin()].tolist()!r} has {smallest}. Label more "
@@ -573,10 +596,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         X_lab = _safe_indexing(X, lab_idx)
         strong_params = routed.strong_estimator.fit
         n_cand = len(AUTO_CANDIDATES)
-        folds = np.zeros(y_lab.size, dtype=int) if fixed else self._folds(y_lab)
+        # With no -1 row the pool is every row, labelled ones included: a candidate must
+        # then never train on the rows that score it, so the folds are used even on a
+        # fixed weak side (each fold's pool leaves out its held-out rows).
+        shared = np.isin(pool_idx, lab_idx)
+        direct = fixed and not shared.any()
+        folds = np.zeros(y_lab.size, dtype=int) if direct else self._folds(y_lab)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if fixed:  # nothing to cross-fit: train each candidate once, score on all labelled rows
+            if direct:  # nothing to cross-fit: train each candidate once, score on all labelled rows
                 correct, n_rows, models = self._score_candidates(
                     X, X_lab, y_lab, pool_idx, proba, self.pseudolabels_, self.detector_,
                     strong_params)
@@ -587,7 +615,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 n_rows = np.zeros((n_cand, n_folds))
                 for k in range(n_folds):
                     train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
-                    proba_k = self._fold_proba(X, y, lab_idx[train], pool_idx, routed)
+                    proba_k = proba if fixed else self._fold_proba(X, y, lab_idx[train], pool_idx, routed)
+                    keep = ~np.isin(pool_idx, lab_idx[test])  # the held-out rows never train
+                    pool_k, proba_k = pool_idx[keep], proba_k[keep]
                     labels_k = self.classes_[np.argmax(proba_k, axis=1)]
                     if np.unique(labels_k).size < 2 and self.pseudolabels == "hard":
                         only = labels_k[0]
@@ -600,10 +630,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                         )
                         correct[:, test], n_rows[:, k] = (y_lab[test] == only), np.nan
                         continue
-                    detector_k = self._fit_detector(X, X_pool, pool_idx, proba_k, routed,
+                    X_pool_k = X_pool if keep.all() else _safe_indexing(X, pool_k)
+                    detector_k = self._fit_detector(X, X_pool_k, pool_k, proba_k, routed,
                                                     labels_only=True)
                     c, m, _ = self._score_candidates(
-                        X, _safe_indexing(X_lab, test), y_lab[test], pool_idx, proba_k,
+                        X, _safe_indexing(X_lab, test), y_lab[test], pool_k, proba_k,
                         labels_k, detector_k, strong_params)
                     correct[:, test], n_rows[:, k] = c, m
                 models = None
@@ -656,6 +687,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return OverlapDetector()
         return self.detector
 
+    def _seeded(self, detector):
+        """The (cloned) detector with its bootstrap seeded from ``random_state`` when its
+        own ``random_state`` is None, so that one ``random_state`` makes the whole fit
+        reproducible (as scikit-learn's ensembles seed their sub-estimators)."""
+        if self.random_state is not None and detector.get_params().get("random_state", 0) is None:
+            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            detector.set_params(random_state=seed)
+        return detector
+
     def _fit_strong(self, X, pool_idx, chosen, proba, pseudolabels, params, rule):
         """A clone of the strong estimator fitted on the pool positions ``chosen``."""
         strong = clone(self._est("strong_estimator"))
@@ -663,7 +703,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         if self.pseudolabels == "hard":
             y_fit = pseudolabels[chosen]
             if np.unique(y_fit).size < 2:
-                raise ValueError(
+                raise DegenerateDataError(
                     f"The {rows.size} pseudolabelled rows chosen by train_on={rule!r} "
                     "all carry the same class: the strong estimator cannot learn from a "
                     "single class. Use pseudolabels='soft', another train_on, or a "

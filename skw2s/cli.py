@@ -29,9 +29,11 @@ import warnings
 
 import numpy as np
 
-from ._data_files import _check_output, _is_missing, _read_rows, require_columns
+from ._data_files import _is_missing, _read_rows, require_columns
 from .exceptions import CLIError
 
+#: What ``skw2s run`` writes into --output (the figures need matplotlib).
+RUN_OUTPUTS = ("results.json", "mixing_curve.png", "confidence_histogram.png")
 # The names of skw2s.datasets.TEXT_DATASETS, spelled out so that `skw2s -h` imports nothing.
 _DATASET_NAMES = ("movie-reviews", "subjectivity", "tweets", "bbc-news")
 
@@ -75,6 +77,9 @@ def _build_parser():
     common.add_argument("--cache-dir", default=None,
                      help="embedding and model cache (default: $SKW2S_CACHE or ~/.cache/skw2s)")
     common.add_argument("--no-progress", action="store_true", help="no progress bars")
+    common.add_argument("--overwrite", action="store_true",
+                     help="write into an --output folder that holds files skw2s did not write (they are "
+                          "kept; a file whose name an output would take is refused all the same)")
     common.add_argument("--random-state", type=int, default=0)
     common.add_argument("--debug", action="store_true",
                      help="raise errors with their traceback (also the one-line errors of bad inputs)")
@@ -132,8 +137,6 @@ def _build_parser():
                           "strong-side features (e.g. emb_); replaces --strong-model")
     sel.add_argument("--gold-strong-features", default=None,
                      help="with --strong-features and --gold: the gold rows' strong features (.npy)")
-    sel.add_argument("--overwrite", action="store_true",
-                     help="write into an --output folder that holds other files")
     sel.add_argument("--output", default="skw2s_selection",
                      help="output folder (default: skw2s_selection)")
     return parser
@@ -227,9 +230,11 @@ def _check_options(args):
 
 def run(args):
     started = time.perf_counter()
+    from ._output_folder import check_output_folder
+
     out_dir = pathlib.Path(args.output)
     _check_options(args)
-    _check_output(out_dir)
+    check_output_folder(out_dir, RUN_OUTPUTS, overwrite=args.overwrite, inputs=[("--data", args.data)])
     if args.data is None:
         texts, y, source = _load_packaged(args.dataset or "movie-reviews", args.random_state)
     elif args.dataset is not None:
@@ -243,12 +248,14 @@ def run(args):
 
     results = run_study(texts, y, args, source=source)  # raises CLIError for bad inputs only
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / "results.json", "w") as fh:
-        json.dump(results, fh, indent=2)
+    from ._output_folder import commit, staged
     from ._study import print_summary, write_figures
 
-    write_figures(results, out_dir)
+    with staged(out_dir) as tmp:  # every output written, then moved into place
+        results["figures"] = write_figures(results, tmp)
+        with open(tmp / "results.json", "w") as fh:
+            json.dump(results, fh, indent=2)
+        commit(tmp, out_dir, overwrite=args.overwrite)
     print_summary(results, out_dir)
     return 0
 

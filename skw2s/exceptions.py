@@ -10,6 +10,17 @@ class DegenerateDataWarning(UserWarning):
     """
 
 
+class DegenerateDataError(ValueError):
+    """The data cannot support the fit: a ``ValueError`` raised for what the data hold,
+    not for a wrong parameter.
+
+    Raised, for example, when every chosen pseudolabel carries one class (no strong
+    estimator can learn from it) or when a class has a single labelled row, too few for
+    the cross-fitted folds of ``train_on="auto"``. The command line reports it as a bad
+    input (one line, exit status 2); any other exception of a fit is a bug.
+    """
+
+
 class CLIError(Exception):
     """A bad input: reported as one line, exit status 2.
 

@@ -71,7 +71,7 @@ def test_proba_columns_path_writes_every_output(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert _digest(tmp_path / "pool.csv") == before  # the input is never modified
     assert sorted(p.name for p in out.iterdir()) == [
-        "confidence_histogram.png", "groups_2d.png", "pool.csv", "selected.csv", "summary.json"]
+        ".skw2s-outputs.json", "confidence_histogram.png", "groups_2d.png", "pool.csv", "selected.csv", "summary.json"]
     pool = _read(out / "pool.csv")
     assert len(pool) == 300 and [r["text"] for r in pool] == [f"row {i}" for i in range(300)]  # same order
     for r in pool:
@@ -102,7 +102,7 @@ def test_a_second_run_replaces_its_own_outputs_and_is_deterministic(tmp_path, ca
     first = (out / "pool.csv").read_text()
     assert main(argv) == 0  # the folder holds only skw2s select's files: no --overwrite needed
     assert (out / "pool.csv").read_text() == first
-    assert not [p for p in out.iterdir() if p.name.startswith(".skw2s-select-")]  # no temporary left
+    assert not [p for p in out.iterdir() if p.name.startswith(".skw2s-tmp-")]  # no temporary left
 
 
 def test_jsonl_in_jsonl_out(tmp_path, capsys):
@@ -162,7 +162,7 @@ def test_bad_inputs_give_one_line_and_write_nothing(tmp_path, capsys):
     _fails(capsys, ["select", "--pool", pool, *base], "without --gold", out)
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    _fails(capsys, ["select", "--pool", pool, "--gold", gold, *proba, *base], "holds other files", out)
+    _fails(capsys, ["select", "--pool", pool, "--gold", gold, *proba, *base], "holds files skw2s did not write", out)
     assert main(["select", "--pool", pool, "--gold", gold, *proba, *base, "--overwrite"]) == 0
     assert (out / "notes.txt").read_text() == "mine" and (out / "pool.csv").exists()
 
@@ -258,9 +258,9 @@ def test_vote_columns_path(tmp_path, capsys):
             "--strong-features", zp, "--gold-strong-features", zg, "--output", str(out), "--no-progress"]
     assert main(base + ["--vote-columns", "lf1", "lf2", "--abstain", "ABSTAIN"]) == 0
     rows = _read(out / "pool.csv")
-    for r in rows:  # every function abstains: the uniform distribution, confidence 0
+    for r in rows:  # every function abstains: no information, so the row trains nothing
         if r["lf1"] == r["lf2"] == "ABSTAIN":
-            assert float(r["confidence"]) == 0.0
+            assert (r["group"], r["selected"], r["confidence"]) == ("abstained", "False", "")
         elif r["lf1"] == "pos":
             assert r["pseudolabel"] == "pos"
     report = json.loads((out / "summary.json").read_text())
@@ -366,14 +366,23 @@ def test_a_missing_vote_abstains_and_stale_outputs_go(tmp_path, capsys):
             r["lf"] = "pos" if float(r["pos"]) > 0.6 else ("neg" if float(r["pos"]) < 0.4 else "")
         _write(tmp_path / f"{name}_v.csv", list(rows[0]), [list(r.values()) for r in rows])
     out = tmp_path / "out"
-    (out).mkdir()
-    (out / "pool.parquet").write_bytes(b"an earlier run's output")
+    # an earlier run, on the Parquet copy of the pool, wrote pool.parquet and selected.parquet
+    import pandas as pd
+
+    pd.DataFrame(_read(tmp_path / "pool_v.csv")).to_parquet(tmp_path / "pool_v.parquet")
+    votes = ["--vote-columns", "lf", "--strong-features", zp, "--gold-strong-features", zg,
+             "--output", str(out), "--no-progress"]
+    assert main(["select", "--pool", str(tmp_path / "pool_v.parquet"), "--gold", str(tmp_path / "gold_v.csv"),
+                 *votes]) == 0
+    assert (out / "pool.parquet").exists()
     assert main(["select", "--pool", str(tmp_path / "pool_v.csv"), "--gold", str(tmp_path / "gold_v.csv"),
-                 "--vote-columns", "lf", "--strong-features", zp, "--gold-strong-features", zg,
-                 "--output", str(out), "--no-progress"]) == 0
+                 *votes]) == 0
     rows = _read(out / "pool.csv")
-    assert all(float(r["confidence"]) == 0.0 for r in rows if r["lf"] == "")  # empty cell = abstain
+    no_vote = [r for r in rows if r["lf"] == ""]  # an empty cell abstains: the row has no information
+    assert no_vote and all(r["group"] == "abstained" and r["selected"] == "False" and r["pseudolabel"] == ""
+                           for r in no_vote)
     assert not (out / "pool.parquet").exists()  # the earlier run's other-format output is gone
+    assert json.loads((out / "summary.json").read_text())["excluded"]["abstained"] == len(no_vote)
 
 
 def test_gold_rows_need_no_weak_columns(tmp_path, capsys):
