@@ -885,3 +885,96 @@ def test_auto_with_soft_pseudolabels_and_routed_weights():
     # the final models saw the weights of the rows they trained on
     np.testing.assert_array_equal(clf.weak_estimator_.seen_weight_, weight[:100])
     np.testing.assert_array_equal(clf.strong_estimator_.seen_weight_, weight[clf.train_indices_])
+
+
+# ------------------------------------------------------------ issue 24: defects of 3cc44f0
+def _labelled_task(seed=0):
+    from skw2s.datasets import make_overlap_classification
+
+    X, y, _, weak_cols = make_overlap_classification(200, 200, 200, random_state=seed)
+    y_fit = y.copy()
+    y_fit[150:] = -1
+    P = LogisticRegression().fit(X[:150, weak_cols], y[:150]).predict_proba(X[:, weak_cols])
+    return X, y, y_fit, P
+
+
+def test_classes_must_name_the_labels_of_y():
+    X, _, y_fit, P = _labelled_task()
+    clf = WeakToStrongClassifier(train_on="auto", classes=["a", "b"], random_state=0)
+    with pytest.raises(ValueError, match="label 0, which is not one of them"):
+        clf.fit(X, y_fit, weak_proba=P)
+    with pytest.raises(ValueError, match="label 0, which is not one of them"):
+        WeakToStrongClassifier(classes=["0", "1"]).fit(X, y_fit, weak_proba=P)  # '0' is not 0
+    fitted = WeakToStrongClassifier(classes=[1, 0]).fit(X, y_fit, weak_proba=P[:, ::-1])
+    assert fitted.classes_.tolist() == [0, 1]
+
+
+def test_one_random_state_makes_the_default_detector_reproducible():
+    X, _, y_fit, P = _labelled_task()
+    fits = [WeakToStrongClassifier(train_on="nonhard", random_state=0).fit(X, y_fit, weak_proba=P)
+            for _ in range(3)]
+    intervals = {tuple(f.detector_.overlap_density_interval_) for f in fits}
+    assert len(intervals) == 1 and len({f.overlap_density_ for f in fits}) == 1
+    assert fits[0].detector_.random_state is not None
+    # a detector with its own seed keeps it
+    own = WeakToStrongClassifier(train_on="nonhard", detector=OverlapDetector(random_state=7),
+                                 random_state=0).fit(X, y_fit, weak_proba=P)
+    assert own.detector_.random_state == 7
+    # auto too: the same validation table, bit for bit
+    autos = [WeakToStrongClassifier(LogisticRegression(), train_on="auto", cv=3, random_state=1).fit(X, y_fit)
+             for _ in range(2)]
+    for key in autos[0].validation_scores_:
+        assert np.array_equal(np.asarray(autos[0].validation_scores_[key], dtype=object),
+                              np.asarray(autos[1].validation_scores_[key], dtype=object))
+    assert autos[0].overlap_density_ == autos[1].overlap_density_
+
+
+def test_auto_with_a_frozen_detector_does_not_leak_into_its_folds():
+    # The frozen partition was made with the weak model of every labelled row; each
+    # validation fold must partition its pool with its own probabilities, exactly as
+    # an unfrozen detector of the same settings does.
+    from sklearn.frozen import FrozenEstimator
+
+    X, y, y_fit, _ = _labelled_task(seed=2)
+    weak = LogisticRegression()
+    det = OverlapDetector(n_resamples=0)
+    plain = WeakToStrongClassifier(weak, train_on="auto", detector=det, cv=3, random_state=0).fit(X, y_fit)
+    frozen_det = clone(det).fit(X[plain.pool_indices_], weak_proba=plain.pseudolabel_proba_)
+    frozen = WeakToStrongClassifier(weak, train_on="auto", detector=FrozenEstimator(frozen_det), cv=3,
+                                    random_state=0).fit(X, y_fit)
+    for key in ("mean_score", "gain", "mean_n_rows"):
+        np.testing.assert_array_equal(frozen.validation_scores_[key], plain.validation_scores_[key])
+    np.testing.assert_array_equal(frozen.pool_labels_, plain.pool_labels_)
+
+
+class _RowRecorder(ClassifierMixin, BaseEstimator):
+    """A logistic regression on X[:, 1:] that records the ids (X[:, 0]) it trains on and
+    predicts: the validation of train_on='auto' must never score a row a candidate saw."""
+
+    log = []
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        self.trained_ = set(X[:, 0].tolist())
+        return self
+
+    def predict(self, X):
+        _RowRecorder.log.append((self.trained_, set(X[:, 0].tolist())))
+        return self.model_.predict(X[:, 1:])
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_auto_without_unlabelled_rows_never_scores_a_row_it_trained_on(fixed):
+    X, y, _, P = _labelled_task(seed=3)
+    X = np.c_[np.arange(len(y)), X][:300]  # every row labelled: the pool is every row
+    y, P = y[:300], P[:300]
+    _RowRecorder.log = []
+    weak = make_pipeline(FunctionTransformer(lambda Z: Z[:, 1:]), LogisticRegression())
+    clf = WeakToStrongClassifier(weak, _RowRecorder(), train_on="auto", cv=3, random_state=0)
+    with pytest.warns(DegenerateDataWarning, match="no unlabelled row"):
+        clf.fit(X, y, weak_proba=P if fixed else None)
+    assert _RowRecorder.log  # the validation predicted
+    for trained, scored in _RowRecorder.log:
+        assert not trained & scored
+    assert "split2_score" in clf.validation_scores_  # cross-fitted, also on a fixed weak side
