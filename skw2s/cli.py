@@ -181,7 +181,7 @@ def _check_dataset(texts, labels, text_column, label_column, dropna=False):
     y = np.asarray([str(lab) for lab in labels])
     classes = np.unique(y)
     if classes.size < 2:
-        raise CLIError(f"column {label_column!r} has a single class ({classes[0]!r}): need at least two")
+        raise CLIError(f"column {label_column!r} has a single class ({str(classes[0])!r}): need at least two")
     return texts, y
 
 
