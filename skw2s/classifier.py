@@ -36,9 +36,8 @@ from ._training_rows import (
     AUTO_CANDIDATES,
     check_train_on,
     needs_detector,
-    pick_candidate,
+    needs_strong_view,
     select_rows,
-    validation_table,
 )
 from ._utils import as_label_array, is_unlabelled, labelled_targets
 from .detection import OverlapDetector
@@ -107,9 +106,18 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
           pseudolabel class (``n_c`` rows) with the highest weak confidence (the
           detector's ``confidence`` measure). Ranking within each class keeps the
           pool's pseudolabel class proportions. Needs no detector;
+        * ``"confident_learning"``: the strong side's view. The strong estimator is
+          trained on the pool's hard pseudolabels in 5 stratified folds; the rows that
+          confident learning (``cleanlab.filter.find_label_issues`` with its defaults,
+          on those out-of-fold probabilities) flags as label issues are dropped. Uses
+          no gold label; needs a strong estimator with ``predict_proba``;
+        * ``("strong", q)`` with q in (0, 1]: the ``ceil(q n_c)`` rows of each
+          pseudolabel class whose out-of-fold strong probability of their own
+          pseudolabel is highest (same view as ``"confident_learning"``);
         * ``"auto"`` (recommended where labelled rows exist): the candidate among
-          ``"all"``, ``"nonhard"``, ``"overlap"`` and ``("confident", q)`` for q in
-          (0.75, 0.5, 0.25) that validates best on the labelled rows; see the Notes.
+          ``"all"``, ``"nonhard"``, ``"overlap"``, ``("confident", 0.5)``,
+          ``"confident_learning"``, ``("strong", 0.8)`` and ``("strong", 0.6)`` that
+          the labelled rows certify as better than ``"all"``; see the Notes.
 
         When the chosen subset is empty (no overlap point, say) a
         :class:`~skw2s.DegenerateDataWarning` is emitted and every pool row is used.
@@ -132,7 +140,20 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         has fewer labelled rows than ``cv`` (but at least 2), that many folds are used,
         with a :class:`~skw2s.DegenerateDataWarning`; a class with a single labelled row
         is a ``ValueError``. A splitter is used as it is (``split(X, y)`` on the labelled
-        rows); each of its training folds must hold every class.
+        rows); each of its training folds must hold every class, and every labelled
+        row must be a test row at least once. A repeated splitter
+        (``RepeatedStratifiedKFold``) is repeated cross-fitting: a row's probabilities
+        are averaged over its repeats before it is scored.
+    scoring : {"brier", "log_loss", "accuracy"}, default="brier"
+        The per-row score of ``train_on="auto"``'s decision: the Brier score (sum of
+        squared errors of the class probabilities), the log-loss (probabilities floored
+        at 1e-4) or the 0/1 error of the strong model's prediction of each labelled
+        row. ``"accuracy"`` is used when the strong estimator has no
+        ``predict_proba``. Accuracy is reported in ``validation_scores_`` either way.
+    margin : float, default=0.0
+        A candidate of ``train_on="auto"`` is certified when the simultaneous lower
+        confidence bound of its gain over ``"all"`` (in the units of ``scoring``)
+        exceeds ``margin``. Raise it to ask a subset for a larger gain.
     classes : array-like or None, default=None
         Class labels of the columns of a precomputed ``weak_proba``, in column order
         (see :meth:`fit`). Without it they are the sorted labels of the labelled rows
@@ -175,19 +196,25 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         chosen subset was empty and every pool row was used instead. It is a valid
         ``train_on``: ``clone(clf).set_params(train_on=clf.train_on_)`` makes the
         same choice without validating.
+    strong_oof_proba_ : ndarray of shape (n_pool, n_classes) or None
+        The strong side's out-of-fold probabilities of the pool rows (trained on the
+        final hard pseudolabels; columns ``classes_``) when the rule used reads them
+        (``"confident_learning"``, ``("strong", q)``); None otherwise.
     validation_scores_ : dict or None
         With ``train_on="auto"`` (None otherwise, and when no row is labelled): one
         entry per candidate, in the style of ``GridSearchCV.cv_results_`` (a
         ``pandas.DataFrame(validation_scores_)`` is a table). Keys: ``"train_on"``
         (the candidates), ``"mean_score"`` (accuracy over every labelled row, out of
-        fold when cross-fitted: the fold accuracies weighted by fold size),
-        ``"split{k}_score"`` (each fold; one split on a fixed weak side),
-        ``"std_score"`` (over folds), ``"gain"`` (``mean_score`` minus that of
-        ``"all"``), ``"gain_se"`` (standard error of the gain: that of the paired
-        per-row difference in correctness, or, when larger, that of the fold gains
-        across folds, which also sees how the fitted models vary from fold to fold),
-        ``"mean_n_rows"`` (pool rows trained on, mean over folds) and
-        ``"rank_score"``.
+        fold when cross-fitted), ``"split{k}_score"`` (accuracy on each split's test
+        rows; one split on a fixed weak side), ``"std_score"`` (over splits),
+        ``"accuracy_gain"`` (``mean_score`` minus that of ``"all"``),
+        ``"mean_<scoring>"`` (the mean per-row loss of ``scoring``), ``"gain"`` (the
+        mean per-row decrease of that loss against ``"all"``: positive is better),
+        ``"gain_se"`` (its paired standard error), ``"gain_lower"`` (the simultaneous
+        lower confidence bound of the gain, NaN for ``"all"`` and for a candidate
+        equal to it on every row), ``"certified"`` (``gain_lower > margin``),
+        ``"mean_n_rows"`` (pool rows trained on, mean over splits) and
+        ``"rank_score"`` (by accuracy).
     train_indices_ : ndarray of int
         Row indices of ``X`` the strong estimator trained on (each once, also with
         soft pseudolabels).
@@ -212,25 +239,28 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       learns the chosen rows, as for a fixed ``train_on``. With a fixed weak side
       (a frozen weak estimator or ``weak_proba``) there is nothing to cross-fit: each
       candidate is trained once on the final pseudolabels and scored on every
-      labelled row, and the chosen one is kept as the final strong estimator. **No
-      leak:** a candidate never trains on a row that scores it. When ``y`` holds no
+      labelled row, and the chosen one is kept as the final strong estimator. The
+      strong-side candidates read the out-of-fold strong view of each fold's own
+      pseudolabels. **No leak:** a candidate never trains on a row that scores it. When ``y`` holds no
       -1 (the pool is every row, labelled ones included) each fold's pool leaves out
       the held-out rows, also on a fixed weak side (which then uses the folds too).
 
-      **Choice:** among the candidates whose gain over ``"all"`` exceeds two
-      standard errors (``validation_scores_["gain_se"]``), the one with the highest
-      ``mean_score``; ``"all"`` when none does (equal scores included): a subset
-      must show that it helps. Two, not one: the best of five subsets is biased
-      upwards, and on pools where no subset helps (300 labelled rows, 30 seeds, cv=3
-      and 5: 60 fits) a margin of one standard error chose a subset in 20 fits, two
-      in none.
+      **Choice, with a known error rate:** each labelled row is scored by every
+      candidate (``scoring``, per row), and the paired per-row gains over ``"all"``
+      give each candidate's mean gain and standard error. A max-T bootstrap over the
+      labelled rows (2,000 resamples) gives simultaneous 95% lower confidence bounds
+      (the correction for picking the best of seven correlated candidates); the
+      certified candidate (bound above ``margin``, and an accuracy on the labelled
+      rows not below that of ``"all"``) with the largest gain is chosen, ``"all"``
+      when none is. On pools where no subset helps a subset is chosen in
+      about 5% of the fits (``benchmarks/selection_anchors.py``).
 
       **Cost** beyond ``train_on="all"`` (one weak fit, one strong fit): with
       ``cv=K`` folds, ``K + 1`` weak fits, ``K + 1`` detector fits (none for a frozen
-      detector, which is then used as it is in every fold) and at most ``6 K + 1``
-      strong fits (6 candidates; a candidate whose rows equal an earlier one's in a
-      fold is not fitted again); on a fixed weak side, no weak fit, one detector fit
-      and at most 6 strong fits. Warnings raised by the validation fits are passed on
+      detector) and per fold 5 strong fits for the out-of-fold strong view plus at
+      most 7 (a candidate whose rows equal an earlier one's is not fitted again),
+      and 5 more at the end when the chosen rule reads the strong view; on a fixed
+      weak side, no weak fit, one detector fit and at most 12 strong fits. Warnings raised by the validation fits are passed on
       once each, prefixed ``"train_on='auto' validation:"``.
 
       **No labelled row** (weak supervision with ``weak_proba`` or a frozen weak
@@ -290,11 +320,13 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     >>> auto = WeakToStrongClassifier(weak, LogisticRegression(C=0.01), train_on="auto",
     ...                               cv=3, random_state=0).fit(X, y_train)
-    >>> auto.train_on_                   # dropping the hard-only rows validates best
-    'nonhard'
-    >>> scores = auto.validation_scores_   # every candidate's validation accuracy
-    >>> [name for name, gain in zip(scores["train_on"], scores["gain"]) if gain > 0.1]
-    ['nonhard', 'overlap']
+    >>> auto.train_on_                   # the hard-only rows' pseudolabels are noise
+    'overlap'
+    >>> scores = auto.validation_scores_   # every candidate's validation scores
+    >>> [name for name, gain in zip(scores["train_on"], scores["accuracy_gain"]) if gain > 0.1]
+    ['nonhard', 'overlap', ('strong', 0.6)]
+    >>> bool(scores["certified"][1] and scores["gain_lower"][1] > 0)   # nonhard: certified too
+    True
     """
 
     def __init__(
@@ -306,6 +338,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         train_on="all",
         pseudolabels="hard",
         cv=5,
+        scoring="brier",
+        margin=0.0,
         classes=None,
         random_state=None,
     ):
@@ -315,6 +349,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.train_on = train_on
         self.pseudolabels = pseudolabels
         self.cv = cv
+        self.scoring = scoring
+        self.margin = margin
         self.classes = classes
         self.random_state = random_state
 
@@ -349,6 +385,12 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             )
         if isinstance(cv, numbers.Integral) and cv < 2:
             raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
+        from ._auto_train_on import SCORINGS
+
+        if self.scoring not in SCORINGS:
+            raise ValueError(f"scoring must be one of {SCORINGS}; got {self.scoring!r}.")
+        if isinstance(self.margin, bool) or not isinstance(self.margin, numbers.Real) or not np.isfinite(self.margin):
+            raise TypeError(f"margin must be a finite real number (a gain of the scoring); got {self.margin!r}.")
         if self.pseudolabels not in PSEUDOLABELS:
             raise ValueError(
                 f"pseudolabels must be one of {PSEUDOLABELS}; got {self.pseudolabels!r}."
@@ -479,13 +521,16 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             self.overlap_density_ = float(self.detector_.overlap_density_)
 
         # --- which rows: train_on, or the candidate that "auto" validates best
-        rule, strong = train_on, None
+        rule, strong, view = train_on, None, None
         self.validation_scores_ = None
         if train_on == "auto":
             fixed = weak_proba is not None or frozen
-            rule, strong = self._choose_auto(
+            rule, strong, view = self._choose_auto(
                 X, X_pool, y, y_lab, lab_idx, pool_idx, proba, fixed, routed)
-        rows, added, self.train_on_ = self._select(rule, self.detector_, proba, self.pseudolabels_)
+        if view is None and needs_strong_view(rule):
+            view = self._strong_view(X, pool_idx, self.pseudolabels_, routed.strong_estimator.fit)
+        self.strong_oof_proba_ = view
+        rows, added, self.train_on_ = self._select(rule, self.detector_, proba, self.pseudolabels_, view)
         self.coverage_indices_ = pool_idx[added]
         self.train_indices_ = pool_idx[rows]
 
@@ -524,7 +569,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             detector.set_params(n_resamples=0)
         return detector.fit(X_pool, weak_proba=proba, **params)
 
-    def _select(self, rule, detector, proba, pseudolabels):
+    def _select(self, rule, detector, proba, pseudolabels, strong_proba=None):
         """``(rows, added, used)`` of :func:`skw2s._training_rows.select_rows` for ``rule``."""
         labels = None if detector is None else np.asarray(detector.labels_)
         score = None if detector is None else detector.overlap_score_
@@ -534,11 +579,25 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return select_rows(
             rule, labels=labels, overlap_score=score, confidence=weak_confidence(proba, method),
             pseudolabels=pseudolabels, random_state=self.random_state,
+            strong_proba=strong_proba, classes=self.classes_,
+        )
+
+    def _strong_view(self, X, pool_idx, pseudolabels, params):
+        """Out-of-fold strong probabilities of the pool rows ``pool_idx`` trained on their
+        hard ``pseudolabels`` (:func:`skw2s._strong_view.strong_oof_proba`)."""
+        from ._strong_view import strong_oof_proba
+
+        return strong_oof_proba(
+            self._est("strong_estimator"), _safe_indexing(X, pool_idx), pseudolabels, self.classes_,
+            random_state=self.random_state, safe_indexing=_safe_indexing,
+            fit_params=lambda positions: _check_method_params(X, params, pool_idx[positions]),
         )
 
     # ------------------------------------------------------------ train_on="auto"
-    def _folds(self, y_lab):
-        """Fold of each labelled row (stratified), and the number of folds."""
+    def _splits(self, y_lab):
+        """``(train, test)`` positions of the labelled rows for the cross-fitting: an int
+        ``cv`` gives stratified folds; a splitter may repeat (each row then scored once per
+        repeat, its probabilities averaged)."""
         cv = self.cv
         if isinstance(cv, numbers.Integral):
             classes, counts = np.unique(y_lab, return_counts=True)
@@ -563,27 +622,31 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 )
                 n_splits = smallest
             cv = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
-        folds = np.full(y_lab.size, -1)
-        for k, (_, test) in enumerate(cv.split(np.zeros((y_lab.size, 1)), y_lab)):
-            folds[test] = k
-        if np.any(folds < 0) or folds.max() < 1:
+        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(np.zeros((y_lab.size, 1)), y_lab)]
+        tested = np.zeros(y_lab.size, dtype=int)
+        for _, te in splits:
+            tested[te] += 1
+        if len(splits) < 2 or tested.min() < 1:
             raise ValueError(
-                "cv must split the labelled rows into at least 2 folds that together hold "
-                f"every labelled row (each once as a test fold); got {self.cv!r}."
+                "cv must split the labelled rows into at least 2 folds in which every labelled "
+                f"row is a test row at least once; got {self.cv!r}."
             )
         n_classes = np.unique(y_lab).size
-        for k in range(folds.max() + 1):
-            if np.unique(y_lab[folds != k]).size < n_classes:
+        for k, (tr, _) in enumerate(splits):
+            if np.unique(y_lab[tr]).size < n_classes:
                 raise ValueError(
                     f"cv={self.cv!r}: the training part of fold {k} misses a class of the "
                     "labelled rows, so its weak estimator could not pseudolabel it. Use a "
                     "stratified splitter (an int cv is one)."
                 )
-        return folds
+        return splits
 
     def _choose_auto(self, X, X_pool, y, y_lab, lab_idx, pool_idx, proba, fixed, routed):
-        """The ``train_on`` that validates best on the labelled rows, and, on a fixed
-        weak side, its strong estimator (already fitted as the final one)."""
+        """The ``train_on`` that validates best on the labelled rows (see
+        :mod:`skw2s._auto_train_on`) and, on a fixed weak side validated directly, its
+        strong estimator (already fitted as the final one) and strong view."""
+        from ._auto_train_on import decide, row_losses, validation_table
+
         if y_lab.size == 0:
             warnings.warn(
                 "train_on='auto' validates each candidate subset on the labelled rows, and "
@@ -592,29 +655,27 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 DegenerateDataWarning,
                 stacklevel=3,
             )
-            return "all", None
+            return "all", None, None
         X_lab = _safe_indexing(X, lab_idx)
         strong_params = routed.strong_estimator.fit
-        n_cand = len(AUTO_CANDIDATES)
+        candidates = AUTO_CANDIDATES
+        n_cand, k = len(candidates), self.classes_.size
         # With no -1 row the pool is every row, labelled ones included: a candidate must
         # then never train on the rows that score it, so the folds are used even on a
         # fixed weak side (each fold's pool leaves out its held-out rows).
-        shared = np.isin(pool_idx, lab_idx)
-        direct = fixed and not shared.any()
-        folds = np.zeros(y_lab.size, dtype=int) if direct else self._folds(y_lab)
+        direct = fixed and not np.isin(pool_idx, lab_idx).any()
+        splits = [(np.zeros(0, dtype=int), np.arange(y_lab.size))] if direct else self._splits(y_lab)
+        P = np.zeros((n_cand, y_lab.size, k))
+        n_scored = np.zeros(y_lab.size)
+        split_scores = np.full((n_cand, len(splits)), np.nan)
+        n_rows = np.full((n_cand, len(splits)), np.nan)
+        models = strong_view = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if direct:  # nothing to cross-fit: train each candidate once, score on all labelled rows
-                correct, n_rows, models = self._score_candidates(
-                    X, X_lab, y_lab, pool_idx, proba, self.pseudolabels_, self.detector_,
-                    strong_params)
-                n_rows = n_rows[:, None]
-            else:
-                n_folds = folds.max() + 1
-                correct = np.zeros((n_cand, y_lab.size), dtype=bool)
-                n_rows = np.zeros((n_cand, n_folds))
-                for k in range(n_folds):
-                    train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+            for s, (train, test) in enumerate(splits):
+                if direct:  # nothing to cross-fit: each candidate once, scored on every labelled row
+                    pool_k, proba_k, labels_k, detector_k = pool_idx, proba, self.pseudolabels_, self.detector_
+                else:
                     proba_k = proba if fixed else self._fold_proba(X, y, lab_idx[train], pool_idx, routed)
                     keep = ~np.isin(pool_idx, lab_idx[test])  # the held-out rows never train
                     pool_k, proba_k = pool_idx[keep], proba_k[keep]
@@ -628,55 +689,86 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                             "class (the fold cannot tell them apart).",
                             DegenerateDataWarning,
                         )
-                        correct[:, test], n_rows[:, k] = (y_lab[test] == only), np.nan
+                        P[:, test, np.flatnonzero(self.classes_ == only)[0]] += 1.0
+                        n_scored[test] += 1
+                        split_scores[:, s] = np.mean(y_lab[test] == only)
                         continue
                     X_pool_k = X_pool if keep.all() else _safe_indexing(X, pool_k)
-                    detector_k = self._fit_detector(X, X_pool_k, pool_k, proba_k, routed,
-                                                    labels_only=True)
-                    c, m, _ = self._score_candidates(
-                        X, _safe_indexing(X_lab, test), y_lab[test], pool_k, proba_k,
-                        labels_k, detector_k, strong_params)
-                    correct[:, test], n_rows[:, k] = c, m
-                models = None
+                    detector_k = self._fit_detector(X, X_pool_k, pool_k, proba_k, routed, labels_only=True)
+                view = None
+                if any(needs_strong_view(c) for c in candidates):
+                    view = self._strong_view(X, pool_k, labels_k, strong_params)
+                Pc, m, fitted = self._predict_candidates(
+                    X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
+                    strong_params)
+                P[:, test] += Pc
+                n_scored[test] += 1
+                split_scores[:, s] = (np.argmax(Pc, axis=2) == self._codes(y_lab[test])).mean(axis=1)
+                n_rows[:, s] = m
+                if direct:
+                    models, strong_view = fitted, view
         seen = set()
         for w in caught:  # each distinct warning of the validation fits, once
             key = (w.category, str(w.message))
             if key not in seen:
                 seen.add(key)
                 warnings.warn(f"train_on='auto' validation: {w.message}", w.category, stacklevel=3)
-        self.validation_scores_ = validation_table(AUTO_CANDIDATES, correct, folds, n_rows)
-        chosen = pick_candidate(self.validation_scores_)
-        return chosen, None if models is None else models[AUTO_CANDIDATES.index(chosen)]
+        P /= n_scored[None, :, None]
+        scoring = self.scoring if hasattr(self._est("strong_estimator"), "predict_proba") else "accuracy"
+        loss = np.stack([row_losses(P[c], y_lab, self.classes_, scoring) for c in range(n_cand)])
+        errors = np.stack([row_losses(P[c], y_lab, self.classes_, "accuracy") for c in range(n_cand)])
+        chosen, stats = decide(loss, accuracy_gain=errors[0].mean() - errors.mean(axis=1), margin=self.margin,
+                               random_state=check_random_state(self.random_state))
+        self.validation_scores_ = validation_table(candidates, loss, errors, split_scores, n_rows, stats, scoring)
+        return candidates[chosen], None if models is None else models[chosen], strong_view
+
+    def _codes(self, labels):
+        """Positions of ``labels`` in ``classes_`` (-1 for a label that is not a class)."""
+        position = {c: i for i, c in enumerate(self.classes_.tolist())}
+        return np.array([position.get(c, -1) for c in np.asarray(labels).tolist()])
 
     def _fold_proba(self, X, y, fit_rows, pool_idx, routed):
         """Pool probabilities of the weak estimator fitted on ``fit_rows`` only (every
-        class is there: see :meth:`_folds`)."""
+        class is there: see :meth:`_splits`)."""
         return fit_weak_proba(
             "WeakToStrongClassifier", self.weak_estimator, X, y, None,
             rows=pool_idx, fit_rows=fit_rows, fit_params=routed.weak_estimator.fit,
         )[0]
 
-    def _score_candidates(self, X, X_test, y_test, pool_idx, proba, pseudolabels, detector, params):
-        """Fit the strong estimator on each candidate's rows, predict ``X_test``.
+    def _predict_candidates(self, X, X_test, pool_idx, proba, pseudolabels, detector, view, params):
+        """Fit the strong estimator on each candidate's rows and predict ``X_test``.
 
-        Returns whether each prediction is right (n_candidates, n_test), each
-        candidate's number of training rows, and the fitted models (a candidate whose
-        rows equal an earlier one's shares its model: no second fit).
+        Returns the class probabilities (n_candidates, n_test, n_classes), columns in
+        ``classes_`` order (a one-hot row of the prediction for a strong estimator without
+        ``predict_proba``), each candidate's number of training rows, and the fitted
+        models (a candidate whose rows equal an earlier one's shares its model: no second
+        fit).
         """
-        correct = np.zeros((len(AUTO_CANDIDATES), y_test.size), dtype=bool)
+        n_test, k = _num_samples(X_test), self.classes_.size
+        P = np.zeros((len(AUTO_CANDIDATES), n_test, k))
         n_rows = np.zeros(len(AUTO_CANDIDATES))
         models, fitted = [], {}
         for i, rule in enumerate(AUTO_CANDIDATES):
-            rows, _, _ = self._select(rule, detector, proba, pseudolabels)
+            rows, _, _ = self._select(rule, detector, proba, pseudolabels, view)
             key = rows.tobytes()
             if key not in fitted:
                 model = self._fit_strong(X, pool_idx, rows, proba, pseudolabels, params, rule)
-                pred = as_label_array(np.asarray(model.predict(X_test)))
-                fitted[key] = (model, pred == y_test)
+                fitted[key] = (model, self._proba_of(model, X_test, n_test))
             models.append(fitted[key][0])
-            correct[i] = fitted[key][1]
+            P[i] = fitted[key][1]
             n_rows[i] = rows.size
-        return correct, n_rows, models
+        return P, n_rows, models
+
+    def _proba_of(self, model, X_test, n_test):
+        """``model``'s class probabilities of ``X_test`` in ``classes_`` order."""
+        out = np.zeros((n_test, self.classes_.size))
+        if hasattr(model, "predict_proba"):
+            cols = self._codes(np.asarray(model.classes_))
+            out[:, cols] = model.predict_proba(X_test)
+        else:
+            pred = self._codes(as_label_array(np.asarray(model.predict(X_test))))
+            out[np.arange(n_test)[pred >= 0], pred[pred >= 0]] = 1.0
+        return out
 
     def _est(self, name):
         est = getattr(self, name)

@@ -1,0 +1,93 @@
+"""The strong side's view of each pseudolabel: out-of-fold strong probabilities.
+
+The strong estimator is trained on the pool's hard pseudolabels in ``K`` stratified
+folds; each pool row's probabilities come from the model that did not see it. From them:
+
+* ``"confident_learning"``: the rows that confident learning (Northcutt, Jiang and
+  Chuang, JAIR 2021) does *not* flag as label issues, with the ``cleanlab`` package's
+  ``cleanlab.filter.find_label_issues(pseudolabels, proba)`` and its defaults
+  (``filter_by="prune_by_noise_rate"``); ``cleanlab`` is a dependency of skw2s, so the
+  result never depends on what happens to be installed;
+* ``("strong", q)``: the ``ceil(q n_c)`` rows of each pseudolabel class (``n_c`` rows)
+  whose out-of-fold strong probability of their own pseudolabel is highest (per class,
+  so the pool's class proportions are kept).
+
+No gold label is used. See ``WeakToStrongClassifier(train_on=...)``.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from .exceptions import DegenerateDataWarning
+
+#: Folds of the out-of-fold strong probabilities (cleanlab's recommendation).
+STRONG_FOLDS = 5
+
+
+def strong_oof_proba(strong, X_pool, pseudolabels, classes, *, random_state=None, safe_indexing,
+                     fit_params=None):
+    """Out-of-fold probabilities ``(n_pool, n_classes)`` of the strong estimator trained on
+    the hard ``pseudolabels``, columns in ``classes`` order.
+
+    ``K = min(STRONG_FOLDS, smallest pseudolabel class)`` stratified folds (shuffled with
+    ``random_state``). ``fit_params(positions)``: the metadata of the strong estimator's
+    ``fit`` for those pool positions (None: none). Returns None, with a
+    :class:`~skw2s.DegenerateDataWarning`, when
+    a pseudolabel class has a single row or the estimator has no ``predict_proba``.
+    """
+    present, counts = np.unique(pseudolabels, return_counts=True)
+    if not hasattr(strong, "predict_proba"):
+        warnings.warn(
+            f"the strong estimator ({type(strong).__name__}) has no predict_proba: the strong side's "
+            "view of the pseudolabels (train_on='confident_learning' or ('strong', q)) cannot be read, "
+            "so those rules use every pool row.",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+        return None
+    if present.size < 2 or counts.min() < 2:
+        warnings.warn(
+            "the strong side's out-of-fold view of the pseudolabels needs at least 2 pool rows of "
+            "each of at least 2 pseudolabel classes; the rules reading it use every pool row.",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+        return None
+    n_splits = int(min(STRONG_FOLDS, counts.min()))
+    cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+    position = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
+    P = np.zeros((pseudolabels.size, len(position)))
+    for train, test in cv.split(np.zeros((pseudolabels.size, 1)), pseudolabels):
+        params = {} if fit_params is None else fit_params(train)
+        model = clone(strong).fit(safe_indexing(X_pool, train), pseudolabels[train], **params)
+        cols = [position[c] for c in np.asarray(model.classes_).tolist()]
+        P[np.ix_(test, cols)] = model.predict_proba(safe_indexing(X_pool, test))
+    return P
+
+
+def confident_learning_rows(pseudolabels, proba, classes):
+    """Pool positions that ``cleanlab.filter.find_label_issues`` does not flag."""
+    from cleanlab.filter import find_label_issues
+
+    code = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
+    labels = np.array([code[c] for c in pseudolabels.tolist()], dtype=int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cleanlab's notes on tiny classes
+        issues = find_label_issues(labels, proba, n_jobs=1)
+    return np.flatnonzero(~np.asarray(issues, dtype=bool))
+
+
+def strong_ranked_rows(pseudolabels, proba, classes, q):
+    """The ``ceil(q n_c)`` rows of each pseudolabel class with the highest out-of-fold
+    strong probability of their pseudolabel (ties keep the earlier row); sorted."""
+    col = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
+    own = proba[np.arange(pseudolabels.size), [col[c] for c in pseudolabels.tolist()]]
+    keep = []
+    for c in np.unique(pseudolabels).tolist():
+        rows = np.flatnonzero(pseudolabels == c)
+        m = int(np.ceil(float(q) * rows.size - 1e-9))
+        keep.append(rows[np.argsort(-own[rows], kind="stable")[:m]])
+    return np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=int)
