@@ -13,12 +13,12 @@ trap 'rm -rf "$work"' EXIT
 ls "$work/dist"
 "$PYTHON" -m venv "$work/user-env"
 "$work/user-env/bin/python" -m pip install -q "$work"/dist/*.whl
-# The README's quick example, taken from README.md so that the two cannot drift apart.
+# The README's recommended recipe, taken from README.md so that the two cannot drift apart.
 "$PYTHON" - "$work/quick.py" <<'PY'
 import re, sys
 text = open("README.md", encoding="utf-8").read()
-block = re.search(r"## Quick example[^\n]*\n```python\n(.*?)```", text, re.S)
-assert block, "README.md has no '## Quick example' python block"
+block = re.search(r"## The recommended recipe[^`]*```python\n(.*?)```", text, re.S)
+assert block, "README.md has no '## The recommended recipe' python block"
 open(sys.argv[1], "w").write(block.group(1))
 PY
 cd "$work"  # away from the source tree: the installed wheel is what gets imported
@@ -32,4 +32,4 @@ for absent in ("torch", "transformers", "dask"):
 print("skw2s", skw2s.__version__, "from", skw2s.__file__)
 PY
 "$work/user-env/bin/python" "$work/quick.py"
-echo "dist-check: sdist + wheel built; wheel installed (core only) and the README quick example ran"
+echo "dist-check: sdist + wheel built; wheel installed (core only) and the README recipe ran"

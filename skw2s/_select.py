@@ -441,10 +441,12 @@ def summary(clf, data, info, args, selected):
     scores = clf.validation_scores_
     validation = None
     if scores:
-        validation = [{"train_on": _jsonable(t), "mean_score": _finite(m), "gain": _finite(g),
-                       "gain_se": _finite(se), "mean_n_rows": _finite(r)}
-                      for t, m, g, se, r in zip(scores["train_on"], scores["mean_score"], scores["gain"],
-                                                scores["gain_se"], scores["mean_n_rows"])]
+        validation = [{"train_on": _jsonable(t), "mean_score": _finite(m), "accuracy_gain": _finite(a),
+                       "gain": _finite(g), "gain_se": _finite(se), "gain_lower": _finite(lo),
+                       "certified": bool(ok), "mean_n_rows": _finite(r)}
+                      for t, m, a, g, se, lo, ok, r in zip(
+                          scores["train_on"], scores["mean_score"], scores["accuracy_gain"], scores["gain"],
+                          scores["gain_se"], scores["gain_lower"], scores["certified"], scores["mean_n_rows"])]
     from . import __version__
 
     return {
@@ -473,9 +475,10 @@ def _why(clf, validation):
     if not validation:
         return "no gold row to validate on: every pool row (train_on='all')"
     if clf.train_on_ == "all":
-        return "train_on='auto': no subset validated better than all rows by two standard errors on the gold rows"
-    return ("train_on='auto': of the subsets that beat all rows by more than two standard errors on the "
-            "gold rows, the one that validated best")
+        return ("train_on='auto': the gold rows certified no subset as better than all rows "
+                "(simultaneous 95% lower bounds of the gains)")
+    return ("train_on='auto': of the subsets the gold rows certified as better than all rows "
+            "(simultaneous 95% lower bounds of the gains), the one with the largest gain")
 
 
 def write_figures(clf, Xs, data, folder):
@@ -575,11 +578,12 @@ def print_report(report, out_dir):
     print(f"selected: {sel['n_rows']} of {report['pool']['n_rows']} rows, train_on={rule!r}")
     print(f"  ({sel['why']})")
     if report["validation"]:
-        print("  candidate              gold accuracy   gain over all (se)   rows")
+        print("  candidate              gold accuracy   Brier gain (lower bound)   certified   rows")
     for v in report["validation"] or []:
         name = str(tuple(v["train_on"]) if isinstance(v["train_on"], list) else v["train_on"])
         print(f"  {name:22s} {_num(v['mean_score'], '13.3f')}   {_num(v['gain'], '+.3f')} "
-              f"({_num(v['gain_se'], '.3f')})      {_num(v['mean_n_rows'], '6.0f')}")
+              f"({_num(v['gain_lower'], '+.3f'):>6s})          {'yes' if v['certified'] else 'no ':3s}"
+              f"         {_num(v['mean_n_rows'], '6.0f')}")
     notes = {}
     for w in report["warnings"]:
         text = w.split("train_on='auto' validation: ")[-1]

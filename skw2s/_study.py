@@ -277,9 +277,11 @@ def _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector):
     test = part["test"]
     acc = float(np.mean(clf.predict(test[:, None].astype(float)) == y[test]))
     scores = clf.validation_scores_ or {}
-    table = {str(c): {"mean_score": float(m), "gain": float(g), "gain_se": float(se)}
-             for c, m, g, se in zip(scores.get("train_on", []), scores.get("mean_score", []),
-                                    scores.get("gain", []), scores.get("gain_se", []))}
+    table = {str(c): {"mean_score": float(m), "gain": float(g), "gain_se": float(se),
+                      "gain_lower": None if np.isnan(lo) else float(lo), "certified": bool(ok)}
+             for c, m, g, se, lo, ok in zip(scores.get("train_on", []), scores.get("mean_score", []),
+                                            scores.get("gain", []), scores.get("gain_se", []),
+                                            scores.get("gain_lower", []), scores.get("certified", []))}
     return acc, str(clf.train_on_), table
 
 
