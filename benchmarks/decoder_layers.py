@@ -46,7 +46,7 @@ def main(argv=None):
     from sklearn.preprocessing import StandardScaler
 
     from skw2s._packaged import default_cache_dir, packaged_model
-    from skw2s._study import _stratified_sample
+    from skw2s._cli_run import _stratified_sample
     from skw2s.datasets import load_movie_reviews
     from skw2s.embedding import HFEmbedder
 

@@ -74,7 +74,7 @@ def _args(dataset, weak, strong, opts):
 def run_config(dataset, weak, strong, opts):
     """One ``skw2s run`` study; returns its results dict (records included)."""
     from skw2s.cli import _load_packaged
-    from skw2s._study import run_study
+    from skw2s._cli_run import run_study
 
     args = _args(dataset, weak, strong, opts)
     texts, y, source = _load_packaged(dataset, args.random_state)

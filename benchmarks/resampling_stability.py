@@ -36,7 +36,8 @@ DATASETS = ("movie-reviews", "tweets")
 
 def _features(dataset, opts):
     """Weak (MiniLM) and strong (mpnet) activations and labels of ``skw2s run``'s sample."""
-    from skw2s._study import _stratified_sample, embed
+    from skw2s._cli_models import embed
+    from skw2s._cli_run import _stratified_sample
     from skw2s.cli import _build_parser, _load_packaged
     from skw2s._packaged import default_cache_dir
 

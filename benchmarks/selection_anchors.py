@@ -74,7 +74,7 @@ def _probe(C=0.01):
 
 
 def _side(values, est=None):
-    from skw2s._study import _Rows
+    from skw2s._cli_models import Rows as _Rows
 
     lookup = FunctionTransformer(_Rows(values))
     return lookup if est is None else make_pipeline(lookup, est)

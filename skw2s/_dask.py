@@ -26,7 +26,7 @@ import sys
 import numpy as np
 
 from ._weak import check_proba, weak_confidence
-from ._labelling import label_points
+from ._partition import label_points
 from ._utils import is_frozen
 
 _INSTALL = 'pip install "skw2s[dask]"'

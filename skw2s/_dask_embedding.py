@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from ._dask import _import_dask, is_dask_collection
-from ._hf_utils import check_params
+from ._hf_runtime import check_params
 from ._utils import check_int, check_texts
 
 # Worker-local embedders, keyed by the embedder's parameters: each worker process loads a

@@ -1,6 +1,6 @@
 """Data files of the command line: reading CSV, TSV, JSONL and Parquet tables, checking an
 output folder. Shared by ``skw2s run`` (:mod:`skw2s.cli`) and ``skw2s select``
-(:mod:`skw2s._select`); the output folder is :mod:`skw2s._output_folder`'s. Every problem with a file is a :class:`~skw2s.exceptions.CLIError`."""
+(:mod:`skw2s._cli_select`); the output folder is :mod:`skw2s._output_folder`'s. Every problem with a file is a :class:`~skw2s.exceptions.CLIError`."""
 
 import codecs
 import io

@@ -3,7 +3,7 @@
 Two ways to label each round's batch: :class:`IncrementalDetection` (running thresholds and
 a running reference, bounded cost per round) and :class:`FullHistoryDetection` (the
 authors': the detector refitted on the whole history each round). Both label points with
-the detector's own code (:mod:`skw2s._labelling`).
+the detector's own code (:mod:`skw2s._partition`).
 """
 
 import warnings
@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._constants import EASY
-from ._labelling import WarmSplit, confidence_cut, hard_mask, label_points, overlap_cut
+from ._partition import WarmSplit, confidence_cut, hard_mask, label_points, overlap_cut
 from ._similarity import _normalize_rows, rms_scores
 from .exceptions import DegenerateDataWarning
 

@@ -117,7 +117,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         * ``"auto"`` (recommended where labelled rows exist): the candidate among
           ``"all"``, ``"nonhard"``, ``"overlap"``, ``("confident", 0.5)``,
           ``"confident_learning"``, ``("strong", 0.8)`` and ``("strong", 0.6)`` that
-          the labelled rows certify as better than ``"all"``; see the Notes.
+          the labelled rows certify as better than ``"confident_learning"`` (the
+          reference, kept when none is); see the Notes.
 
         When the chosen subset is empty (no overlap point, say) a
         :class:`~skw2s.DegenerateDataWarning` is emitted and every pool row is used.
@@ -207,12 +208,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         (the candidates), ``"mean_score"`` (accuracy over every labelled row, out of
         fold when cross-fitted), ``"split{k}_score"`` (accuracy on each split's test
         rows; one split on a fixed weak side), ``"std_score"`` (over splits),
-        ``"accuracy_gain"`` (``mean_score`` minus that of ``"all"``),
+        ``"accuracy_gain"`` (``mean_score`` minus that of the reference),
         ``"mean_<scoring>"`` (the mean per-row loss of ``scoring``), ``"gain"`` (the
-        mean per-row decrease of that loss against ``"all"``: positive is better),
-        ``"gain_se"`` (its paired standard error), ``"gain_lower"`` (the simultaneous
-        lower confidence bound of the gain, NaN for ``"all"`` and for a candidate
-        equal to it on every row), ``"certified"`` (``gain_lower > margin``),
+        mean per-row decrease of that loss against the reference: positive is
+        better), ``"gain_se"`` (its paired standard error), ``"gain_lower"`` (the
+        simultaneous lower confidence bound of the gain, NaN for the reference and for
+        a candidate equal to it on every row), ``"certified"`` (``gain_lower >
+        margin`` and an accuracy not below the reference's), ``"reference"`` (True for
+        the reference, ``"confident_learning"``),
         ``"mean_n_rows"`` (pool rows trained on, mean over splits) and
         ``"rank_score"`` (by accuracy).
     train_indices_ : ndarray of int
@@ -245,15 +248,18 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       -1 (the pool is every row, labelled ones included) each fold's pool leaves out
       the held-out rows, also on a fixed weak side (which then uses the folds too).
 
-      **Choice, with a known error rate:** each labelled row is scored by every
-      candidate (``scoring``, per row), and the paired per-row gains over ``"all"``
-      give each candidate's mean gain and standard error. A max-T bootstrap over the
+      **Choice, with a known error rate:** the reference is
+      ``"confident_learning"``, the label-free recipe that lost to all rows on no
+      benchmark (``benchmarks/selection_anchors.py``: it equals all rows where no
+      pseudolabel is flagged, and a strong estimator without ``predict_proba`` makes it
+      all rows). Each labelled row is scored by every candidate (``scoring``, per
+      row), and the paired per-row gains over the reference give each candidate's
+      mean gain and standard error. A max-T bootstrap over the
       labelled rows (2,000 resamples) gives simultaneous 95% lower confidence bounds
       (the correction for picking the best of seven correlated candidates); the
       certified candidate (bound above ``margin``, and an accuracy on the labelled
-      rows not below that of ``"all"``) with the largest gain is chosen, ``"all"``
-      when none is. On pools where no subset helps a subset is chosen in
-      about 5% of the fits (``benchmarks/selection_anchors.py``).
+      rows not below the reference's) with the largest gain is chosen, the reference
+      when none is. On pools where no subset helps (80 fits) no subset was chosen.
 
       **Cost** beyond ``train_on="all"`` (one weak fit, one strong fit): with
       ``cv=K`` folds, ``K + 1`` weak fits, ``K + 1`` detector fits (none for a frozen
@@ -645,7 +651,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """The ``train_on`` that validates best on the labelled rows (see
         :mod:`skw2s._auto_train_on`) and, on a fixed weak side validated directly, its
         strong estimator (already fitted as the final one) and strong view."""
-        from ._auto_train_on import decide, row_losses, validation_table
+        from ._auto_train_on import AUTO_REFERENCE, decide, row_losses, validation_table
 
         if y_lab.size == 0:
             warnings.warn(
@@ -717,9 +723,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         scoring = self.scoring if hasattr(self._est("strong_estimator"), "predict_proba") else "accuracy"
         loss = np.stack([row_losses(P[c], y_lab, self.classes_, scoring) for c in range(n_cand)])
         errors = np.stack([row_losses(P[c], y_lab, self.classes_, "accuracy") for c in range(n_cand)])
-        chosen, stats = decide(loss, accuracy_gain=errors[0].mean() - errors.mean(axis=1), margin=self.margin,
-                               random_state=check_random_state(self.random_state))
-        self.validation_scores_ = validation_table(candidates, loss, errors, split_scores, n_rows, stats, scoring)
+        ref = candidates.index(AUTO_REFERENCE)
+        chosen, stats = decide(loss, reference=ref, accuracy_gain=errors[ref].mean() - errors.mean(axis=1),
+                               margin=self.margin, random_state=check_random_state(self.random_state))
+        self.validation_scores_ = validation_table(candidates, loss, errors, split_scores, n_rows, stats, scoring,
+                                                   reference=ref)
         return candidates[chosen], None if models is None else models[chosen], strong_view
 
     def _codes(self, labels):

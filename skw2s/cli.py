@@ -244,12 +244,12 @@ def run(args):
         texts, y = _check_dataset(texts, labels, args.text_column, args.label_column, dropna=args.dropna)
         source = args.data
 
-    from ._study import run_study
+    from ._cli_run import run_study
 
     results = run_study(texts, y, args, source=source)  # raises CLIError for bad inputs only
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     from ._output_folder import commit, staged
-    from ._study import print_summary, write_figures
+    from ._cli_run import print_summary, write_figures
 
     with staged(out_dir) as tmp:  # every output written, then moved into place
         results["figures"] = write_figures(results, tmp)
@@ -279,7 +279,7 @@ def main(argv=None):
             if not args.debug:  # one line per warning, without the source line
                 warnings.showwarning = _show_warning
             if args.command == "select":
-                from ._select import select
+                from ._cli_select import select
 
                 check_common_options(args)
                 return select(args)

@@ -18,7 +18,7 @@ from ._utils import check_bool, check_int
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
-from ._labelling import (
+from ._partition import (
     WarmSplit, _resolve_rules, confidence_cut, hard_mask, label_points, overlap_cut, paper_config,
 )
 from .exceptions import DegenerateDataWarning

@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from . import _hf_loading as hfl
-from . import _hf_utils as hf
+from . import _hf_runtime as hf
 from ._dask_embedding import embed_partitions
 from ._utils import check_texts
 

@@ -11,7 +11,7 @@ from sklearn.utils.validation import validate_data
 
 from ._bandit import BONUSES, STRATEGIES, argmax_random_tie, oracle_values, ucb_index
 from ._weak import check_proba, fit_weak_proba, weak_confidence
-from ._labelling import label_points
+from ._partition import label_points
 from ._online_detection import DETECTIONS, FullHistoryDetection, IncrementalDetection
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing

@@ -193,7 +193,7 @@ def test_missing_labels_say_how_many_and_offer_dropna(capsys, tmp_path):
 
 def test_group_diagnostics_counts_and_accuracy():
     from skw2s import EASY, HARD, OVERLAP
-    from skw2s._study_groups import group_diagnostics, study_group_diagnostics
+    from skw2s._cli_run_groups import group_diagnostics, study_group_diagnostics
 
     groups = np.array([EASY, EASY, HARD, HARD, HARD, OVERLAP])
     pseudo = np.array(["a", "b", "a", "a", "c", "b"])
@@ -321,7 +321,7 @@ def _use_features(monkeypatch, features):
     """skw2s run embeds with a table lookup instead of a model."""
     import types
 
-    import skw2s._study as study
+    import skw2s._cli_run as study
 
     def embed(texts, side, args, cache_root):
         Z = np.array([features[t][side] for t in texts])
@@ -338,7 +338,7 @@ def _feature_argv(path, out, *extra):
 @pytest.mark.filterwarnings("ignore::skw2s.exceptions.DegenerateDataWarning")
 @pytest.mark.parametrize("error", [ValueError, OSError, ImportError])
 def test_internal_error_is_reported_as_a_bug_not_as_bad_input(capsys, tmp_path, monkeypatch, error):
-    import skw2s._study_groups as groups
+    import skw2s._cli_run_groups as groups
 
     path, features = _feature_csv(tmp_path / "d.csv")
     _use_features(monkeypatch, features)
@@ -446,14 +446,14 @@ def test_study_figures_are_what_the_estimator_does(capsys, tmp_path, monkeypatch
     """W2S on overlap only / non-hard points = WeakToStrongClassifier(train_on=...) on each split."""
     import warnings
 
-    import skw2s._study as study
+    import skw2s._cli_run as study
     from skw2s import DegenerateDataWarning
     from skw2s.classifier import WeakToStrongClassifier
     from skw2s.experiments import _seed_splits
 
     path, features = _feature_csv(tmp_path / "d.csv")
     _use_features(monkeypatch, features)
-    monkeypatch.setattr(study, "_detector", lambda args: _OneClassOverlap.detector(mode))
+    monkeypatch.setattr(study, "detector", lambda args: _OneClassOverlap.detector(mode))
     out = tmp_path / "out"
     assert main(_feature_argv(path, out)) == 0
     printed = capsys.readouterr().out
@@ -465,11 +465,11 @@ def test_study_figures_are_what_the_estimator_does(capsys, tmp_path, monkeypatch
     Xs = np.array([features[f"text number {i}"]["strong"] for i in range(240)])
     expected = {}
     for seed, _, _, train, pool, test in _seed_splits(240, 60 / 240, 1 - 60 / 240 - 1 / 3, 2, None, 0):
-        weak = study._probe(0.01).fit(Xw[train], y[train])
+        weak = study.probe(0.01).fit(Xw[train], y[train])
         for train_on in ("overlap", "nonhard"):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DegenerateDataWarning)
-                clf = WeakToStrongClassifier(strong_estimator=study._probe(0.01),
+                clf = WeakToStrongClassifier(strong_estimator=study.probe(0.01),
                                              detector=_OneClassOverlap.detector(mode), train_on=train_on,
                                              classes=weak.classes_)
                 clf.fit(Xs[pool], None, weak_proba=weak.predict_proba(Xw[pool]))

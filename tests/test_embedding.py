@@ -26,7 +26,7 @@ from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from skw2s import _hf_loading, _hf_utils  # noqa: E402
+from skw2s import _hf_loading, _hf_runtime  # noqa: E402
 from skw2s.embedding import HFEmbedder  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -179,12 +179,12 @@ def test_pooling_reads_the_mask_under_left_and_right_padding():
     hidden = torch.arange(2 * 4 * 1, dtype=torch.float32).reshape(2, 4, 1)
     right = torch.tensor([[1, 1, 0, 0], [1, 1, 1, 1]])
     left = torch.tensor([[0, 0, 1, 1], [1, 1, 1, 1]])
-    assert _hf_utils.pool(hidden, right, "last", torch)[:, 0].tolist() == [1.0, 7.0]
-    assert _hf_utils.pool(hidden, left, "last", torch)[:, 0].tolist() == [3.0, 7.0]
-    assert _hf_utils.pool(hidden, left, "first", torch)[:, 0].tolist() == [2.0, 4.0]
-    assert _hf_utils.pool(hidden, left, "mean", torch)[:, 0].tolist() == [2.5, 5.5]
+    assert _hf_runtime.pool(hidden, right, "last", torch)[:, 0].tolist() == [1.0, 7.0]
+    assert _hf_runtime.pool(hidden, left, "last", torch)[:, 0].tolist() == [3.0, 7.0]
+    assert _hf_runtime.pool(hidden, left, "first", torch)[:, 0].tolist() == [2.0, 4.0]
+    assert _hf_runtime.pool(hidden, left, "mean", torch)[:, 0].tolist() == [2.5, 5.5]
     empty = torch.zeros(1, 4, dtype=torch.long)
-    assert _hf_utils.pool(hidden[:1], empty, "mean", torch).tolist() == [[0.0]]
+    assert _hf_runtime.pool(hidden[:1], empty, "mean", torch).tolist() == [[0.0]]
 
 
 def test_pad_token_set_to_eos(tiny):

@@ -84,7 +84,7 @@ def mostly(rnd, good, bad, p_bad=0.06):
 
 def _fake_embed(texts, side, args, cache_root):
     """Deterministic features of each text (a hash), in place of an encoder."""
-    from skw2s._study import _layer
+    from skw2s._cli_models import layer_of as _layer
 
     _layer(getattr(args, f"{side}_layer"), getattr(args, f"{side}_model"), args.pooling, f"--{side}-layer")
     Z = np.array([[int(hashlib.sha256(f"{side}{j}{t}".encode()).hexdigest()[:8], 16) / 2**32 - 0.5
@@ -211,7 +211,7 @@ def _run(argv):
     """``main(argv)`` with its stdout and stderr captured."""
     err, printed = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(printed), \
-            mock.patch("skw2s._study.embed", _fake_embed):
+            mock.patch("skw2s._cli_run.embed", _fake_embed), mock.patch("skw2s._cli_models.embed", _fake_embed):
         code = main(argv)
     return code, err.getvalue()
 

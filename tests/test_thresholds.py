@@ -363,7 +363,7 @@ def test_mixture_returns_its_details():
 def test_warm_started_mixture_agrees_with_a_cold_fit():
     # The detector's bootstrap and the selector's stream refit MixtureThreshold from an
     # earlier fit's components ("starts"); on two clear groups the answer is the cold one.
-    from skw2s._labelling import WarmSplit
+    from skw2s._partition import WarmSplit
 
     rng = np.random.RandomState(0)
     x = np.r_[rng.normal(0.1, 0.02, 150), rng.normal(0.7, 0.1, 850)]
@@ -380,7 +380,7 @@ def test_warm_started_mixture_agrees_with_a_cold_fit():
 
 
 def test_warm_split_follows_a_stream_and_refits_cold_when_it_doubles():
-    from skw2s._labelling import WarmSplit
+    from skw2s._partition import WarmSplit
 
     rng = np.random.RandomState(1)
     x = np.r_[rng.normal(0.1, 0.02, 300), rng.normal(0.7, 0.1, 1700)]

@@ -284,13 +284,10 @@ def read_inputs(args):
 def fit_selection(data, args, cache_root):
     """Embed (unless given), fit ``WeakToStrongClassifier(train_on="auto")``; return it and
     what was embedded: ``(clf, Xs, info)``, ``Xs`` the strong features of gold then pool rows."""
-    from sklearn.base import clone
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from ._study import _Rows, _layer, _probe, embed
-    from .classifier import WeakToStrongClassifier
-    from .detection import OverlapDetector
+    from ._cli_models import Rows, auto_classifier, check_vader, embed, layer_of, probe
 
     n_gold, n_pool = data["n_gold"], data["n_pool"]
     texts = None  # gold rows first, then the pool: the row order of X below
@@ -301,7 +298,7 @@ def fit_selection(data, args, cache_root):
         name = getattr(args, f"{side}_model")
         if name != "vader" and not (side == "strong" and data.get("pool_strong") is not None) and not (
                 side == "weak" and data["pool_proba"] is not None):
-            _layer(getattr(args, f"{side}_layer"), name, args.pooling, f"--{side}-layer")
+            layer_of(getattr(args, f"{side}_layer"), name, args.pooling, f"--{side}-layer")
     if args.strong_model == "vader":
         raise CLIError("--strong-model vader: the VADER lexicon gives no features; it can only be the weak model")
     weak_proba = None
@@ -313,17 +310,16 @@ def fit_selection(data, args, cache_root):
                         else {"name": "--vote-columns", "columns": list(args.vote_columns),
                               "abstain": args.abstain, "label_model": "majority vote"})
     elif args.weak_model == "vader":
-        from ._study import _check_vader
         from .weak_labellers import VaderLabeller
 
-        _check_vader(np.unique(data["gold_y"]))
-        weak = make_pipeline(FunctionTransformer(_Rows(texts)), VaderLabeller())
+        check_vader(np.unique(data["gold_y"]))
+        weak = make_pipeline(FunctionTransformer(Rows(texts)), VaderLabeller())
         info["weak"] = {"name": "vader", "kind": "lexicon labeller (VADER), logistic calibration on the gold rows"}
     else:
         print(f"embedding with the weak encoder ({args.weak_model}) ...", flush=True)
         Xw, tw, emb = embed(texts, "weak", args, cache_root)
         info["timing_s"]["embed_weak"] = round(tw, 1)
-        weak = make_pipeline(FunctionTransformer(_Rows(Xw)), _probe(args.C))
+        weak = make_pipeline(FunctionTransformer(Rows(Xw)), probe(args.C))
         info["weak"] = {"name": args.weak_model, "layer": emb.layer, "dim": int(Xw.shape[1])}
     if data.get("pool_strong") is not None:
         Xs = data["pool_strong"] if not n_gold else np.vstack([data["gold_strong"], data["pool_strong"]])
@@ -334,15 +330,7 @@ def fit_selection(data, args, cache_root):
         Xs, ts, emb = embed(texts, "strong", args, cache_root)
         info["timing_s"]["embed_strong"] = round(ts, 1)
         info["strong"] = {"name": args.strong_model, "layer": emb.layer, "dim": int(Xs.shape[1])}
-    strong_side = FunctionTransformer(_Rows(Xs))
-    detector = OverlapDetector(center=True, confidence_threshold=args.thresholds,
-                               overlap_threshold=args.thresholds, representation=strong_side,
-                               random_state=args.random_state)
-    clf = WeakToStrongClassifier(
-        weak, make_pipeline(clone(strong_side), _probe(args.C)), train_on="auto", detector=detector,
-        classes=data["classes"],
-        random_state=args.random_state,
-    )
+    clf = auto_classifier(weak, Xs, args, classes=data["classes"], random_state=args.random_state)
     # X is the index column: gold rows 0 .. n_gold - 1, then the pool rows that can train
     # (pool row j is n_gold + j); the excluded pool rows are not in the fit.
     keep = data["keep"]
@@ -474,11 +462,11 @@ def summary(clf, data, info, args, selected):
 def _why(clf, validation):
     if not validation:
         return "no gold row to validate on: every pool row (train_on='all')"
-    if clf.train_on_ == "all":
-        return ("train_on='auto': the gold rows certified no subset as better than all rows "
-                "(simultaneous 95% lower bounds of the gains)")
-    return ("train_on='auto': of the subsets the gold rows certified as better than all rows "
-            "(simultaneous 95% lower bounds of the gains), the one with the largest gain")
+    if not any(v["certified"] for v in validation):
+        return ("train_on='auto': the gold rows certified no candidate as better than the reference, "
+                "the confident-learning filter (rows the strong side's view flags as mislabelled dropped)")
+    return ("train_on='auto': of the candidates the gold rows certified as better than the confident-learning "
+            "filter (simultaneous 95% lower bounds of the gains), the one with the largest gain")
 
 
 def write_figures(clf, Xs, data, folder):
@@ -578,7 +566,7 @@ def print_report(report, out_dir):
     print(f"selected: {sel['n_rows']} of {report['pool']['n_rows']} rows, train_on={rule!r}")
     print(f"  ({sel['why']})")
     if report["validation"]:
-        print("  candidate              gold accuracy   Brier gain (lower bound)   certified   rows")
+        print("  candidate              gold accuracy   Brier gain over the reference (lower bound)   certified   rows")
     for v in report["validation"] or []:
         name = str(tuple(v["train_on"]) if isinstance(v["train_on"], list) else v["train_on"])
         print(f"  {name:22s} {_num(v['mean_score'], '13.3f')}   {_num(v['gain'], '+.3f')} "

@@ -12,19 +12,9 @@ import warnings
 
 import numpy as np
 
-from ._packaged import default_cache_dir, packaged_layer, packaged_model
-from .exceptions import CLIError, _first_line
-
-
-def _layer(value, model_name, pooling="auto", option="--weak-layer"):
-    if value == "auto":
-        return packaged_layer(model_name, pooling)
-    if value == "middle":
-        return value
-    try:
-        return int(value)
-    except ValueError:
-        raise CLIError(f"{option}: a layer must be an integer, 'middle' or 'auto'; got {value!r}") from None
+from ._cli_models import Rows, auto_classifier, check_vader, detector, embed, layer_of, probe
+from ._packaged import default_cache_dir
+from .exceptions import CLIError
 
 
 def _check_sample(y, n):
@@ -85,68 +75,6 @@ def _check_splits(y, args):
             )
 
 
-def _check_vader(classes):
-    if classes.size not in (2, 3):
-        raise CLIError(f"--weak-model vader labels sentiment into 2 or 3 classes; the data have {classes.size}")
-    from .weak_labellers import _analyzer
-
-    try:
-        _analyzer()
-    except ImportError as exc:
-        raise CLIError(_first_line(exc)) from None
-
-
-def _resolve_model(name, cache_root):
-    """``(path, model_kwargs)`` of ``--weak-model`` / ``--strong-model``; CLIError when unavailable."""
-    try:
-        return packaged_model(name, cache_root)
-    except (ValueError, ImportError, OSError) as exc:
-        raise CLIError(_first_line(exc)) from exc
-
-
-def _embedder(name, layer, args, cache_root, option):
-    """The HFEmbedder of ``--weak-model`` or ``--strong-model`` (``option``), loaded.
-
-    A model that is not installed or cannot be loaded is a CLIError.
-    """
-    from .embedding import HFEmbedder
-
-    path, model_kwargs = _resolve_model(name, cache_root)
-    pooling = getattr(args, "pooling", "auto")
-    template = getattr(args, "template", None)
-    if template is not None:  # typed on a command line: \n and \t stand for newline and tab
-        template = template.replace("\\n", "\n").replace("\\t", "\t")
-    embedder = HFEmbedder(
-        path,
-        layer=layer,
-        pooling=pooling,
-        template=template,
-        model_kwargs=model_kwargs,
-        max_length=args.max_length,
-        batch_size=args.batch_size,
-        cache=str(pathlib.Path(cache_root) / "embeddings"),
-        progress_bar=not args.no_progress,
-    )
-    try:  # loads the model (and checks the layer and the token limit)
-        return embedder.fit()
-    except (ValueError, OSError, ImportError) as exc:
-        raise CLIError(f"{option} {name}: {_first_line(exc)}") from exc
-
-
-def embed(texts, side, args, cache_root):
-    """Embed texts with the weak or strong (possibly packaged) model; cached on disk per text.
-
-    Returns ``(Z, seconds, embedder)``. Resolving and loading the model are input
-    checks (:class:`~skw2s.exceptions.CLIError`); embedding is not.
-    """
-    name = getattr(args, f"{side}_model")
-    layer = _layer(getattr(args, f"{side}_layer"), name, getattr(args, "pooling", "auto"), f"--{side}-layer")
-    start = time.perf_counter()
-    embedder = _embedder(name, layer, args, cache_root, f"--{side}-model")
-    Z = embedder.transform(texts)
-    return Z, time.perf_counter() - start, embedder
-
-
 def run_study(texts, y, args, *, source):
     """Run the whole study; return a JSON-serialisable dict of every figure."""
     rng = np.random.RandomState(args.random_state)
@@ -161,11 +89,11 @@ def run_study(texts, y, args, *, source):
     for side in ("weak", "strong"):
         name = getattr(args, f"{side}_model")
         if name != "vader":
-            _layer(getattr(args, f"{side}_layer"), name, getattr(args, "pooling", "auto"), f"--{side}-layer")
+            layer_of(getattr(args, f"{side}_layer"), name, getattr(args, "pooling", "auto"), f"--{side}-layer")
     if args.strong_model == "vader":
         raise CLIError("--strong-model vader: the VADER lexicon gives no features; it can only be the weak model")
     if args.weak_model == "vader":
-        _check_vader(classes)
+        check_vader(classes)
     print(f"skw2s run: {len(texts)} texts from {source}; classes "
           + ", ".join(f"{c} ({k})" for c, k in zip(classes, counts)), flush=True)
     if args.weak_model == "vader":
@@ -177,7 +105,7 @@ def run_study(texts, y, args, *, source):
     else:
         print(f"embedding with the weak encoder ({args.weak_model}) ...", flush=True)
         Xw, tw, weak_emb = embed(texts, "weak", args, cache_root)
-        weak = _probe(args.C)
+        weak = probe(args.C)
         weak_info = {"name": args.weak_model, "layer": weak_emb.layer, "dim": int(Xw.shape[1]),
                      "pooling": weak_emb.pooling_, "template": weak_emb.template}
     print(f"embedding with the strong encoder ({args.strong_model}) ...", flush=True)
@@ -202,22 +130,6 @@ def run_study(texts, y, args, *, source):
     }
 
 
-def _probe(C):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
-
-
-def _detector(args):
-    """The study's (unfitted) detector: the --thresholds rule on centred embeddings."""
-    from .detection import OverlapDetector
-
-    # Real embeddings share a large common direction: centre them before cosines.
-    return OverlapDetector(center=True, confidence_threshold=args.thresholds, overlap_threshold=args.thresholds)
-
-
 def _training_rows(clf):
     """What a fitted WeakToStrongClassifier trained on (None: it could not be trained)."""
     if clf is None:
@@ -226,26 +138,7 @@ def _training_rows(clf):
             "n_coverage": int(clf.coverage_indices_.size)}
 
 
-class _Rows:
-    """Rows of a feature matrix or a list of texts, looked up by the index column of
-    ``X``: lets the weak and strong sides of :class:`~skw2s.WeakToStrongClassifier` read
-    different inputs (weak features or texts, strong features) of the same rows. It is
-    shared, not copied, by ``clone``."""
-
-    def __init__(self, values):
-        self.values = values
-
-    def __call__(self, X):
-        idx = np.asarray(X, dtype=np.int64).ravel()
-        if isinstance(self.values, np.ndarray):
-            return self.values[idx]
-        return [self.values[i] for i in idx]
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-def _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector):
+def _auto_w2s(Xw, Xs, y, part, weak_estimator, args):
     """``WeakToStrongClassifier(train_on="auto")`` on one split: the weak model's gold rows
     are the labelled rows (cross-fitted, 5 folds), the pool rows are unlabelled. Returns
     ``(test accuracy, chosen train_on, validation scores)``; None when it cannot be fitted."""
@@ -253,21 +146,12 @@ def _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from .classifier import WeakToStrongClassifier
-
-    def side(values, est=None):
-        lookup = FunctionTransformer(_Rows(values))
-        return lookup if est is None else make_pipeline(lookup, clone(est))
-
     rows = np.concatenate([part["train"], part["pool"]])
     # -1 marks the pool rows unlabelled; with string labels it needs an object array.
     y_fit = y[rows].astype(object) if y.dtype.kind in "USO" else y[rows].copy()
     y_fit[part["train"].size:] = -1
-    clf = WeakToStrongClassifier(
-        side(Xw, weak_estimator), side(Xs, strong), train_on="auto",
-        detector=clone(detector).set_params(representation=side(Xs), n_resamples=0),
-        random_state=0,
-    )
+    weak = make_pipeline(FunctionTransformer(Rows(Xw)), clone(weak_estimator))
+    clf = auto_classifier(weak, Xs, args, random_state=0, n_resamples=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -292,16 +176,16 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     ``WeakToStrongClassifier(train_on="overlap" / "nonhard")`` on each seed's pool,
     reusing that seed's weak probabilities and fitted detector.
     """
-    from ._study_groups import study_group_diagnostics
+    from ._cli_run_groups import study_group_diagnostics
     from .experiments import _accuracy, _w2s_on_pool, run_overlap_experiment, summarize_overlap_experiment
     from .metrics import performance_gap_recovered
 
     n = y.shape[0]
     train_size, pool_size = _split_fractions(n, args)
-    detector = _detector(args)
-    strong = _probe(args.C)
+    det = detector(args)
+    strong = probe(args.C)
     records, partitions = run_overlap_experiment(
-        Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=strong, detector=detector,
+        Xw, Xs, y, weak_estimator=weak_estimator, strong_estimator=strong, detector=det,
         train_size=train_size, pool_size=pool_size, n_seeds=args.seeds,
         random_state=args.random_state, return_partitions=True,
     )
@@ -322,7 +206,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
         row["nonhard"] = float("nan") if clf is None else _accuracy(clf, Xs[test], y[test])
         row["training_rows"] = {"overlap_only": _training_rows(part["overlap_only"]),
                                 "nonhard": _training_rows(clf)}
-        auto = _auto_w2s(Xw, Xs, y, part, weak_estimator, strong, detector)
+        auto = _auto_w2s(Xw, Xs, y, part, weak_estimator, args)
         row["auto"] = float("nan") if auto is None else auto[0]
         row["auto_train_on"] = None if auto is None else auto[1]
         row["auto_validation"] = None if auto is None else auto[2]
@@ -354,10 +238,10 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
     mean = np.array([summary["mix"][v]["mean"] for v in q])
     slope = float(np.polyfit(q, mean, 1)[0]) if q.size > 1 else float("nan")
     # Confidence histogram and thresholds of the first seed's pool, for the figure.
-    det = partitions[0]["detector"]
+    first = partitions[0]["detector"]
     from ._figures import confidence_counts
 
-    counts, edges = confidence_counts(det.confidence_)
+    counts, edges = confidence_counts(first.confidence_)
     return {
         "summary": {
             "n_seeds": args.seeds,
@@ -376,7 +260,7 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
             "curve_slope": slope,
             "curve_rises": bool(slope > 0 and mean[-1] > mean[0]),
         },
-        "detector": {"center": detector.center, "thresholds": args.thresholds},
+        "detector": {"center": det.center, "thresholds": args.thresholds},
         "splits": {"n_weak_train": int(round(train_size * n)), "n_pool": int(round(pool_size * n)),
                    "n_test": int(round(args.test_size * n))},
         "curve": {"proportion": q.tolist(), "mean": mean.tolist(),
@@ -384,8 +268,8 @@ def _experiment(Xw, Xs, y, args, weak_estimator):
         "per_seed": [{"seed": int(k), **v} for k, v in per_seed.items()],
         "groups": groups,
         "confidence_histogram": {"seed": int(partitions[0]["seed"]), "edges": edges.tolist(),
-                                 "counts": counts.tolist(), "threshold": det.confidence_threshold_,
-                                 "split_quality": det.confidence_split_quality_},
+                                 "counts": counts.tolist(), "threshold": first.confidence_threshold_,
+                                 "split_quality": first.confidence_split_quality_},
         "records": records,
     }
 
@@ -462,7 +346,7 @@ def print_summary(results, out_dir):
         print(f"  accuracy rises with the overlap proportion: {'yes' if s['curve_rises'] else 'no'} "
               f"(slope {s['curve_slope']:+.3f} per unit proportion)")
     if "groups" in results:
-        from ._study_groups import format_groups
+        from ._cli_run_groups import format_groups
 
         print("\n".join(format_groups(results["groups"])))
     figures = results.get("figures") or []
