@@ -61,8 +61,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 OUT = HERE / "out" / "auto_train_on.jsonl"
 RULES = {"nonhard": "nonhard", "overlap": "overlap", "conf75": ("confident", 0.75),
-         "conf50": ("confident", 0.5), "conf25": ("confident", 0.25)}
-KEY = {str(rule): key for key, rule in RULES.items()} | {"all": "all"}
+         "conf50": ("confident", 0.5), "conf25": ("confident", 0.25), "cleanlab": "confident_learning",
+         "strong80": ("strong", 0.8), "strong60": ("strong", 0.6)}
+KEY = collections.defaultdict(lambda: "?", {str(rule): key for key, rule in RULES.items()} | {"all": "all"})
 
 
 def _columns(cols, *steps):
@@ -208,25 +209,24 @@ def table(records):
     by = collections.OrderedDict()
     for r in records:
         by.setdefault(r["setting"], []).append(r)
-    cols = ["weak", "all", "nonhard", "overlap", "conf75", "conf50", "conf25", "paper_nonhard", "true_overlap"]
-    names = ["weak", "all", "non-hard", "overlap", "conf. 75%", "conf. 50%", "conf. 25%",
-             "paper's non-hard", "true overlap"]
+    cols = ["weak", "all", "nonhard", "overlap", "conf75", "conf50", "conf25", "cleanlab", "strong80", "strong60",
+            "paper_nonhard", "true_overlap"]
+    names = ["weak", "all", "non-hard", "overlap", "conf. 75%", "conf. 50%", "conf. 25%", "cleanlab",
+             "strong 80%", "strong 60%", "paper's non-hard", "true overlap"]
     short = {"conf75": "conf. 75%", "conf50": "conf. 50%", "conf25": "conf. 25%"}
-    lines = ["| setting | seeds | " + " | ".join(names) + " | **auto** | auto - all | auto chose "
-             "| auto, margin 1 SE | auto, 1.5 SE | auto s |",
-             "|---|---|" + "---|" * (len(cols) + 6)]
+    lines = ["| setting | seeds | " + " | ".join(names) + " | **auto** | auto - all | auto chose | auto s |",
+             "|---|---|" + "---|" * (len(cols) + 4)]
     for name, rs in by.items():
         cells = [f"{np.mean([r[c] for r in rs if c in r]):.3f}" if any(c in r for r in rs) else "-"
                  for c in cols]
         gain = np.array([r["auto"] - r["all"] for r in rs])
         se = gain.std(ddof=1) / np.sqrt(gain.size) if gain.size > 1 else float("nan")
         chose = collections.Counter(short.get(r["choice"], r["choice"]) for r in rs)
-        other = [np.mean([r[choose(r, m)] for r in rs]) for m in (1.0, 1.5)]
         lines.append(
             f"| {name} | {len(rs)} | " + " | ".join(cells)
             + f" | **{np.mean([r['auto'] for r in rs]):.3f}** | {gain.mean():+.3f} ({se:.3f}) | "
             + ", ".join(f"{k} x{v}" for k, v in chose.most_common())
-            + f" | {other[0]:.3f} | {other[1]:.3f} | {np.mean([r['auto_seconds'] for r in rs]):.1f} |")
+            + f" | {np.mean([r['auto_seconds'] for r in rs]):.1f} |")
     return "\n".join(lines)
 
 
