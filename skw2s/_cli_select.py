@@ -13,7 +13,6 @@ import json
 import pathlib
 import re
 import time
-import warnings
 
 import numpy as np
 
@@ -288,6 +287,7 @@ def fit_selection(data, args, cache_root):
     from sklearn.preprocessing import FunctionTransformer
 
     from ._cli_models import Rows, auto_classifier, check_vader, embed, layer_of, probe
+    from ._utils import record_warnings
 
     n_gold, n_pool = data["n_gold"], data["n_pool"]
     texts = None  # gold rows first, then the pool: the row order of X below
@@ -342,20 +342,15 @@ def fit_selection(data, args, cache_root):
     print(f"choosing the training rows (train_on='auto', {n_gold} gold rows, {keep.size} pool rows"
           + (f", {excluded} excluded" if excluded else "") + ") ...", flush=True)
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            clf.fit(X, y, weak_proba=weak_proba)
-        except DegenerateDataError as exc:  # what the data hold (e.g. a class with one gold row);
-            raise CLIError(_first_line(exc)) from None  # any other error is a bug
-    info["timing_s"]["fit"] = round(time.perf_counter() - start, 1)
     # The fit's warnings (degenerate splits, the validation's notes) go to summary.json and,
     # shortened, to the terminal summary; any other kind reaches the user as raised.
-    info["warnings"] = list(dict.fromkeys(str(w.message) for w in caught
-                                          if issubclass(w.category, UserWarning)))
-    for w in caught:
-        if not issubclass(w.category, UserWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    caught = []
+    try:
+        record_warnings(caught, UserWarning, clf.fit, X, y, weak_proba=weak_proba)
+    except DegenerateDataError as exc:  # what the data hold (e.g. a class with one gold row);
+        raise CLIError(_first_line(exc)) from None  # any other error is a bug
+    info["timing_s"]["fit"] = round(time.perf_counter() - start, 1)
+    info["warnings"] = list(dict.fromkeys(caught))
     return clf, Xs, info
 
 

@@ -14,6 +14,7 @@ from sklearn.base import clone
 from ._constants import EASY
 from ._partition import WarmSplit, confidence_cut, hard_mask, label_points, overlap_cut
 from ._similarity import _normalize_rows, rms_scores
+from ._utils import record_warnings
 from .exceptions import DegenerateDataWarning
 
 DETECTIONS = ("incremental", "full")
@@ -76,20 +77,11 @@ def quiet(log, fn, *args, **kwargs):
     """``fn(*args, **kwargs)``, its degenerate-data warnings recorded in ``log``, others passed on.
 
     The one way a round runs its detection (both detections): a degenerate threshold
-    fit is expected in early rounds, so each one is recorded (``"always"``: repeats are
-    counted, not merged by the warnings registry) and the selector emits one warning
-    counting them at the end of ``fit``/``partial_fit``; any other warning reaches the
-    caller as it was raised.
+    fit is expected in early rounds, so each one is recorded and the selector emits one
+    warning counting them at the end of ``fit``/``partial_fit``
+    (:func:`skw2s._utils.record_warnings`).
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DegenerateDataWarning)
-        result = fn(*args, **kwargs)
-    for w in caught:
-        if issubclass(w.category, DegenerateDataWarning):
-            log.append(str(w.message))
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    return result
+    return record_warnings(log, DegenerateDataWarning, fn, *args, **kwargs)
 
 
 class IncrementalDetection:

@@ -180,3 +180,23 @@ def check_texts(X, name="X"):
                 f"{name} must hold texts (str); element {i} is {type(t).__name__} ({t!r})."
             )
     return texts
+
+
+def record_warnings(log, category, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, the messages of its warnings of ``category`` appended to
+    ``log`` (each one: ``"always"``, repeats are counted, not merged by the warnings
+    registry), every other warning passed on to the caller as it was raised.
+
+    The one way skw2s records the warnings of a step it reports itself (the selector's
+    rounds, ``skw2s select``'s fit)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", category)
+        result = fn(*args, **kwargs)
+    for w in caught:
+        if issubclass(w.category, category):
+            log.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    return result
