@@ -51,7 +51,7 @@ install: $(VENV)/.installed-test
 # Two test processes (pytest-xdist); tests sharing the dask cluster or a real model run in one
 # process (conftest.py). One BLAS/torch thread per process: two processes on 2 cores.
 PYTEST := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-	$(PY) -m pytest tests skw2s -q -p no:cacheprovider -n 2 --dist loadgroup
+	$(PY) -m pytest tests skw2s -q -p no:cacheprovider -n 2 --dist loadgroup --durations=15
 
 test: $(VENV)/.installed-test
 	$(PYTEST)
