@@ -122,7 +122,7 @@ class Rows:
         return self
 
 
-def auto_classifier(weak, strong_values, args, *, classes=None, random_state=0, n_resamples=50):
+def auto_classifier(weak, strong_values, args, *, classes=None, random_state=0, n_resamples=50, verbose=0):
     """``WeakToStrongClassifier(train_on="auto")`` of both commands.
 
     ``X`` is then an index column: ``weak`` reads its rows' weak inputs (a pipeline
@@ -138,5 +138,5 @@ def auto_classifier(weak, strong_values, args, *, classes=None, random_state=0, 
     return WeakToStrongClassifier(
         weak, make_pipeline(clone(strong_side), probe(args.C)), train_on="auto",
         detector=detector(args, representation=strong_side, n_resamples=n_resamples, random_state=random_state),
-        classes=classes, random_state=random_state,
+        classes=classes, random_state=random_state, verbose=verbose,
     )

@@ -330,7 +330,8 @@ def fit_selection(data, args, cache_root):
         Xs, ts, emb = embed(texts, "strong", args, cache_root)
         info["timing_s"]["embed_strong"] = round(ts, 1)
         info["strong"] = {"name": args.strong_model, "layer": emb.layer, "dim": int(Xs.shape[1])}
-    clf = auto_classifier(weak, Xs, args, classes=data["classes"], random_state=args.random_state)
+    clf = auto_classifier(weak, Xs, args, classes=data["classes"], random_state=args.random_state,
+                          verbose=0 if args.no_progress else 1)  # a line per validation split
     # X is the index column: gold rows 0 .. n_gold - 1, then the pool rows that can train
     # (pool row j is n_gold + j); the excluded pool rows are not in the fit.
     keep = data["keep"]

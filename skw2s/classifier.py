@@ -1,6 +1,7 @@
 """WeakToStrongClassifier: a weak model pseudolabels a pool, a strong model learns from it."""
 
 import numbers
+import time
 import warnings
 
 import numpy as np
@@ -39,7 +40,7 @@ from ._training_rows import (
     needs_strong_view,
     select_rows,
 )
-from ._utils import as_label_array, is_unlabelled, labelled_targets
+from ._utils import as_label_array, check_int, is_unlabelled, labelled_targets
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .metrics import _labelled_accuracy
@@ -168,6 +169,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         detector's own ``random_state`` is None (the default detector included). Pass an
         int for reproducible fits: the same ``random_state`` gives the same fit, bit for
         bit.
+    verbose : int, default=0
+        With ``train_on="auto"`` and ``verbose >= 1``, one line per validation split on
+        standard output (its strong fits and seconds), and one for the decision.
 
     Attributes
     ----------
@@ -348,6 +352,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         margin=0.0,
         classes=None,
         random_state=None,
+        verbose=0,
     ):
         self.weak_estimator = weak_estimator
         self.strong_estimator = strong_estimator
@@ -359,6 +364,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.margin = margin
         self.classes = classes
         self.random_state = random_state
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):
@@ -397,6 +403,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             raise ValueError(f"scoring must be one of {SCORINGS}; got {self.scoring!r}.")
         if isinstance(self.margin, bool) or not isinstance(self.margin, numbers.Real) or not np.isfinite(self.margin):
             raise TypeError(f"margin must be a finite real number (a gain of the scoring); got {self.margin!r}.")
+        check_int(self.verbose, "verbose", min_value=0)
         if self.pseudolabels not in PSEUDOLABELS:
             raise ValueError(
                 f"pseudolabels must be one of {PSEUDOLABELS}; got {self.pseudolabels!r}."
@@ -666,6 +673,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         strong_params = routed.strong_estimator.fit
         candidates = AUTO_CANDIDATES
         n_cand, k = len(candidates), self.classes_.size
+        started = time.perf_counter()
         # With no -1 row the pool is every row, labelled ones included: a candidate must
         # then never train on the rows that score it, so the folds are used even on a
         # fixed weak side (each fold's pool leaves out its held-out rows).
@@ -711,6 +719,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 n_scored[test] += 1
                 split_scores[:, s] = (np.argmax(Pc, axis=2) == self._codes(y_lab[test])).mean(axis=1)
                 n_rows[:, s] = m
+                if self.verbose:
+                    print(f"[WeakToStrongClassifier] train_on='auto': split {s + 1}/{len(splits)} done "
+                          f"({len({id(f) for f in fitted})} candidate fits, {time.perf_counter() - started:.1f} s)",
+                          flush=True)
                 if direct:
                     models, strong_view = fitted, view
         seen = set()
@@ -728,6 +740,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                                margin=self.margin, random_state=check_random_state(self.random_state))
         self.validation_scores_ = validation_table(candidates, loss, errors, split_scores, n_rows, stats, scoring,
                                                    reference=ref)
+        if self.verbose:
+            print(f"[WeakToStrongClassifier] train_on='auto' chose {candidates[chosen]!r} "
+                  f"({int(stats['certified'].sum())} of {n_cand - 1} candidates certified over "
+                  f"{candidates[ref]!r})", flush=True)
         return candidates[chosen], None if models is None else models[chosen], strong_view
 
     def _codes(self, labels):

@@ -163,3 +163,19 @@ def test_repeated_cross_fitting_scores_each_row_once_per_repeat():
     assert "split5_score" in scores and "split6_score" not in scores
     assert len(scores["gain"]) == 7
     del P_all
+
+
+def test_verbose_prints_a_line_per_split_and_the_decision(capsys):
+    X, y, noisy = _noisy_pool(seed=6, n=600)
+    y_semi = np.where(np.arange(600) < 150, y, -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        WeakToStrongClassifier(train_on="auto", cv=3, random_state=0).fit(X, y_semi)
+        assert capsys.readouterr().out == ""
+        clf = WeakToStrongClassifier(train_on="auto", cv=3, random_state=0, verbose=1).fit(X, y_semi)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" done")[0] for line in lines[:3]] == [
+        f"[WeakToStrongClassifier] train_on='auto': split {k}/3" for k in (1, 2, 3)]
+    assert lines[3].startswith(f"[WeakToStrongClassifier] train_on='auto' chose {clf.train_on_!r}")
+    with pytest.raises(ValueError, match="verbose"):
+        WeakToStrongClassifier(verbose=-1).fit(X, y_semi)
