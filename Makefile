@@ -97,6 +97,10 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/trust_probe.py
 	$(PY) benchmarks/residual_probe.py
 	$(PY) benchmarks/auto_train_on.py synthetic digits reviews text --seeds 5
+	cd benchmarks && ../$(PY) _real_sets.py
+	$(PY) benchmarks/selection_anchors.py --splits 5 --settings reviews-minilm reviews-vader tweets-minilm \
+		tweets-vader synthetic uniform-noise
+	$(PY) benchmarks/selection_anchors.py --splits 40 --settings null-clean null-large
 
 clean:
 	rm -rf $(VENV) .skw2s_cache/test-models dist docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info
