@@ -17,7 +17,7 @@ ls "$work/dist"
 "$PYTHON" - "$work/quick.py" <<'PY'
 import re, sys
 text = open("README.md", encoding="utf-8").read()
-block = re.search(r"## The recommended recipe[^`]*```python\n(.*?)```", text, re.S)
+block = re.search(r"## The recommended recipe.*?```python\n(.*?)```", text, re.S)
 assert block, "README.md has no '## The recommended recipe' python block"
 open(sys.argv[1], "w").write(block.group(1))
 PY

@@ -93,3 +93,12 @@ def test_skw2s_commands_run(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("path", ["CHANGELOG.md", "CONTRIBUTING.md", "benchmarks/README.md"])
 def test_files_the_readme_points_to_exist(path):
     assert path in README and (ROOT / path).exists()
+
+
+def test_dist_check_finds_the_recipe_it_runs():
+    """.ci/check_dist.sh runs the README's recipe from the installed wheel: its pattern must
+    find the same block this file runs first."""
+    script = (ROOT / ".ci" / "check_dist.sh").read_text(encoding="utf-8")
+    pattern = re.search(r're\.search\(r"(.*?)", text, re\.S\)', script).group(1)
+    block = re.search(pattern, README, re.S)
+    assert block and block.group(1) == next(code for lang, code in BLOCKS if lang == "python")
