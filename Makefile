@@ -56,14 +56,14 @@ PYTEST := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 test: $(VENV)/.installed-test
 	$(PYTEST)
 
-# The unit tests alone (no real model, no dask cluster, 4 fuzz cases per command test
-# instead of 12): about two minutes.
+# The unit tests alone (no real model, no dask cluster, 3 fuzz cases per command test
+# instead of 8): about two minutes.
 test-fast: $(VENV)/.installed-test
-	SKW2S_FUZZ_EXAMPLES=4 $(PYTEST) -m "not slow"
+	SKW2S_FUZZ_EXAMPLES=3 $(PYTEST) -m "not slow"
 
-# The command line's fuzz suite with many generated cases (make test runs 12 per test):
+# The command line's fuzz suite with many generated cases (make test runs 8 per test):
 # random files, options and output folders; prints how many cases ran and how they ended.
-# FUZZ_EXAMPLES per test (3 tests): the default, 800, runs 2,400 cases in about 10 minutes.
+# FUZZ_EXAMPLES per test (3 tests): the default, 800, runs 2,400 cases in about 20 minutes.
 FUZZ_EXAMPLES ?= 800
 fuzz: $(VENV)/.installed-test
 	SKW2S_FUZZ=1 SKW2S_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) OMP_NUM_THREADS=1 \

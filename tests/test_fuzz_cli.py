@@ -13,7 +13,7 @@ folders already holding the user's files. Whatever comes in, every run must
 The encoders are replaced by a deterministic hashing stand-in (``_fake_embed``): the
 fuzz is about files, options and the output folder, and a real encoder would cost
 seconds per case. ``make test`` runs a few derandomised examples per command
-(``SKW2S_FUZZ_EXAMPLES``, default 12); ``make fuzz`` runs many more and prints how many
+(``SKW2S_FUZZ_EXAMPLES``, default 8); ``make fuzz`` runs many more and prints how many
 cases ran and how they ended.
 """
 
@@ -42,7 +42,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from skw2s.cli import main  # noqa: E402
 
 FUZZING = os.environ.get("SKW2S_FUZZ") == "1"
-EXAMPLES = int(os.environ.get("SKW2S_FUZZ_EXAMPLES", "1200" if FUZZING else "12"))
+EXAMPLES = int(os.environ.get("SKW2S_FUZZ_EXAMPLES", "1200" if FUZZING else "8"))
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, database=None, derandomize=not FUZZING, print_blob=True,
     suppress_health_check=list(HealthCheck),
