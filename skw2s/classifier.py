@@ -154,7 +154,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ``predict_proba``. Accuracy is reported in ``validation_scores_`` either way.
     margin : float, default=0.0
         A candidate of ``train_on="auto"`` is certified when the simultaneous lower
-        confidence bound of its gain over ``"all"`` (in the units of ``scoring``)
+        confidence bound of its gain over the reference (``"confident_learning"``; in
+        the units of ``scoring``)
         exceeds ``margin``. Raise it to ask a subset for a larger gain.
     classes : array-like or None, default=None
         Class labels of the columns of a precomputed ``weak_proba``, in column order
