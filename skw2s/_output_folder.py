@@ -59,32 +59,26 @@ def _manifest(out_dir):
         return None
 
 
-def own_files(out_dir):
-    """Names of the files of ``out_dir`` that a skw2s run wrote and nobody changed since."""
-    listed = _manifest(out_dir) or {}
+def classify(out_dir):
+    """``(own, user)``: the names of the files of ``out_dir`` that a skw2s run wrote and
+    nobody changed since, and the sorted names of the user's entries (every one but those,
+    a manifest of ours and the temporary folders). Each listed file is hashed once."""
+    if not out_dir.is_dir():
+        return set(), []
+    listed = _manifest(out_dir)
     own = set()
-    for name, digest in listed.items():
+    for name, digest in (listed or {}).items():
         p = out_dir / name
         if pathlib.PurePath(name).name == name and p.is_file() and not p.is_symlink() and _sha256(p) == digest:
             own.add(name)
-    return own
-
-
-def user_entries(out_dir):
-    """Entries of ``out_dir`` that are the user's: every one but the tool's own files,
-    its manifest and its temporary folders (sorted names)."""
-    if not out_dir.is_dir():
-        return []
-    own = own_files(out_dir)
-    manifest_ok = _manifest(out_dir) is not None
     user = []
     for p in out_dir.iterdir():
-        if p.name in own or (p.name == MANIFEST and manifest_ok):
+        if p.name in own or (p.name == MANIFEST and listed is not None):
             continue
         if p.name.startswith(TMP_PREFIX) and p.is_dir() and not p.is_symlink():
             continue
         user.append(p.name)
-    return sorted(user)
+    return own, sorted(user)
 
 
 def _listing(names, k=3):
@@ -109,7 +103,11 @@ def check_output_folder(out_dir, names, *, overwrite, inputs=()):
         if path is not None and resolved in pathlib.Path(path).resolve().parents:
             raise CLIError(f"{option} {path} lies inside --output {out_dir}: the outputs would "
                            "be written beside it; choose another output folder")
-    user = user_entries(out_dir)
+    _refuse_user_files(out_dir, classify(out_dir)[1], names, overwrite)
+
+
+def _refuse_user_files(out_dir, user, names, overwrite):
+    """CLIError when the user's entries ``user`` forbid writing ``names`` into ``out_dir``."""
     if not user:
         return
     if not overwrite:
@@ -146,11 +144,10 @@ def commit(tmp, out_dir, *, overwrite):
     nothing moved, when a file of the user's would be replaced."""
     out_dir = pathlib.Path(out_dir)
     written = sorted(f.name for f in tmp.iterdir())
-    check_output_folder(out_dir, written, overwrite=True)  # name clashes: refused even now
-    if not overwrite and user_entries(out_dir):
-        check_output_folder(out_dir, written, overwrite=False)
+    own, user = classify(out_dir)
+    _refuse_user_files(out_dir, user, written, overwrite)
     digests = {name: _sha256(tmp / name) for name in written}
-    for name in own_files(out_dir) - set(written):  # an earlier run's output in another format
+    for name in own - set(written):  # an earlier run's output in another format
         (out_dir / name).unlink()
     for name in written:
         os.replace(tmp / name, out_dir / name)

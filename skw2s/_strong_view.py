@@ -9,8 +9,8 @@ folds; each pool row's probabilities come from the model that did not see it. Fr
   (``filter_by="prune_by_noise_rate"``); ``cleanlab`` is a dependency of skw2s, so the
   result never depends on what happens to be installed;
 * ``("strong", q)``: the ``ceil(q n_c)`` rows of each pseudolabel class (``n_c`` rows)
-  whose out-of-fold strong probability of their own pseudolabel is highest (per class,
-  so the pool's class proportions are kept).
+  whose out-of-fold strong probability of their own pseudolabel (:func:`own_class_proba`)
+  is highest, ranked as ``("confident", q)`` ranks the weak confidence.
 
 No gold label is used. See ``WeakToStrongClassifier(train_on=...)``.
 """
@@ -80,14 +80,9 @@ def confident_learning_rows(pseudolabels, proba, classes):
     return np.flatnonzero(~np.asarray(issues, dtype=bool))
 
 
-def strong_ranked_rows(pseudolabels, proba, classes, q):
-    """The ``ceil(q n_c)`` rows of each pseudolabel class with the highest out-of-fold
-    strong probability of their pseudolabel (ties keep the earlier row); sorted."""
+def own_class_proba(pseudolabels, proba, classes):
+    """Each row's probability of its own pseudolabel (``proba``'s columns are ``classes``):
+    the score ``("strong", q)`` ranks each class by
+    (:func:`skw2s._training_rows.top_rows_per_class`)."""
     col = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
-    own = proba[np.arange(pseudolabels.size), [col[c] for c in pseudolabels.tolist()]]
-    keep = []
-    for c in np.unique(pseudolabels).tolist():
-        rows = np.flatnonzero(pseudolabels == c)
-        m = int(np.ceil(float(q) * rows.size - 1e-9))
-        keep.append(rows[np.argsort(-own[rows], kind="stable")[:m]])
-    return np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=int)
+    return proba[np.arange(pseudolabels.size), [col[c] for c in pseudolabels.tolist()]]

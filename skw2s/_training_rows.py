@@ -107,8 +107,10 @@ def choose_rows(train_on, labels, n_pool, random_state):
     return chosen, True
 
 
-def confident_rows(confidence, pseudolabels, q):
-    """The ``ceil(q n_c)`` most confident rows of each pseudolabel class (``n_c`` rows).
+def top_rows_per_class(score, pseudolabels, q):
+    """The ``ceil(q n_c)`` rows of each pseudolabel class (``n_c`` rows) with the highest
+    ``score``: the weak confidence for ``("confident", q)``, the strong side's
+    out-of-fold probability of the pseudolabel for ``("strong", q)``.
 
     Ranking within each class keeps the pool's pseudolabel class proportions (a global
     top-q would favour the class the weak model is surest of, and a strong model learns
@@ -118,7 +120,7 @@ def confident_rows(confidence, pseudolabels, q):
     for c in np.unique(pseudolabels).tolist():
         rows = np.flatnonzero(pseudolabels == c)
         m = int(np.ceil(float(q) * rows.size - 1e-9))
-        keep.append(rows[np.argsort(-confidence[rows], kind="stable")[:m]])
+        keep.append(rows[np.argsort(-score[rows], kind="stable")[:m]])
     return np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=int)
 
 
@@ -135,20 +137,21 @@ def select_rows(train_on, *, labels, overlap_score, confidence, pseudolabels, ra
     n_pool = pseudolabels.size
     none = np.zeros(0, dtype=int)
     if needs_strong_view(train_on):
-        from ._strong_view import confident_learning_rows, strong_ranked_rows
+        from ._strong_view import confident_learning_rows, own_class_proba
 
         if strong_proba is None:
             return np.arange(n_pool), none, "all"
         if train_on == "confident_learning":
             rows = confident_learning_rows(pseudolabels, strong_proba, classes)
         else:
-            rows = strong_ranked_rows(pseudolabels, strong_proba, classes, train_on[1])
+            rows = top_rows_per_class(own_class_proba(pseudolabels, strong_proba, classes), pseudolabels,
+                                      train_on[1])
         if np.unique(pseudolabels[rows]).size < np.unique(pseudolabels).size:
             rows, added = cover_classes(rows, pseudolabels, np.full(n_pool, np.nan), train_on)
             return rows, added, train_on
         return rows, none, train_on
     if isinstance(train_on, tuple):
-        return confident_rows(confidence, pseudolabels, train_on[1]), none, train_on
+        return top_rows_per_class(confidence, pseudolabels, train_on[1]), none, train_on
     chosen, cover = choose_rows(train_on, labels, n_pool, random_state)
     if not cover:  # "all", or every row after an empty subset
         return chosen, none, "all"

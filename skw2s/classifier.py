@@ -928,8 +928,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         if np.array_equal(strong_classes, self.classes_):
             return P
         out = np.full((P.shape[0], self.classes_.size), fill, dtype=float)
-        position = {c: i for i, c in enumerate(self.classes_.tolist())}
-        out[:, [position[c] for c in strong_classes.tolist()]] = P
+        out[:, self._codes(strong_classes)] = P
         return out
 
     def score(self, X, y, sample_weight=None, **params):

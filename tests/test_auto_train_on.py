@@ -10,7 +10,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from skw2s import DegenerateDataWarning, WeakToStrongClassifier
 from skw2s._auto_train_on import decide, row_losses
 from skw2s._sklearn_compat import safe_indexing
-from skw2s._strong_view import confident_learning_rows, strong_oof_proba, strong_ranked_rows
+from skw2s._strong_view import confident_learning_rows, own_class_proba, strong_oof_proba
+from skw2s._training_rows import top_rows_per_class
 
 
 def _null_losses(rng, n_rows=400, n_cand=7, rho=0.6):
@@ -89,7 +90,7 @@ def test_strong_view_is_sklearn_cross_val_predict_and_cleanlab_row_for_row():
     # the filter removes mostly wrong pseudolabels
     assert np.mean(noisy[kept] == y[kept]) > np.mean(noisy == y) + 0.1
     # ranked: ceil(q n_c) rows of each class, highest own-class probability first
-    rows = strong_ranked_rows(labels, P, np.array(["neg", "pos"]), 0.6)
+    rows = top_rows_per_class(own_class_proba(labels, P, np.array(["neg", "pos"])), labels, 0.6)
     for c in ("neg", "pos"):
         mine = np.flatnonzero(labels == c)
         assert np.sum(labels[rows] == c) == int(np.ceil(0.6 * mine.size - 1e-9))
