@@ -7,32 +7,16 @@ bug as a bad input, and printed numpy reprs in its errors; ``skw2s run`` replace
 user's ``results.json``.
 """
 
-import csv
-import hashlib
 import json
 import sys
 
 import numpy as np
 import pytest
 
+from _csv_files import digest as _digest
+from _csv_files import read_csv as _read
+from _csv_files import write_csv as _write
 from skw2s.cli import main
-
-
-def _write(path, header, rows):
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return str(path)
-
-
-def _read(path):
-    with open(path, newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _digest(path):
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def _task(tmp_path, n_pool=200, n_gold=100, seed=0):

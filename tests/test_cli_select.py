@@ -1,7 +1,5 @@
 """``skw2s select``: a user's own unlabelled pool in, a training set out (issue 18)."""
 
-import csv
-import hashlib
 import importlib.util
 import json
 
@@ -9,24 +7,10 @@ import numpy as np
 import pytest
 
 from skw2s import GROUP_NAMES
+from _csv_files import digest as _digest
+from _csv_files import read_csv as _read
+from _csv_files import write_csv as _write
 from skw2s.cli import main
-
-
-def _write(path, header, rows):
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return str(path)
-
-
-def _read(path):
-    with open(path, newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _digest(path):
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def _feature_task(tmp_path, n_pool=300, n_gold=120, seed=0):
