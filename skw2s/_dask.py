@@ -263,16 +263,14 @@ def _detector_X(det, X, reset):
     return X
 
 
-def fit_detector(det, X, y, weak_proba):
-    """:meth:`OverlapDetector.fit` on a dask ``X`` (or a dask ``weak_proba``).
+def detector_inputs(det, X, weak_proba):
+    """What :meth:`OverlapDetector.fit` partitions, from a dask ``X``: ``(weak_estimator_,
+    n_weak_classes_, center_, c, pseudo, Z)``.
 
-    Two passes over ``X`` (three with ``center=True``): the hard set's second moment,
-    then the overlap scores; the confidences and scores are gathered and partitioned
-    by the detector's own code. Per-point attributes become dask arrays.
+    The confidences ``c`` and weak classes ``pseudo`` are gathered (1-D); the
+    representation ``Z`` stays on the cluster (centred lazily with ``center=True``, whose
+    mean takes one more pass over ``X``). Sets ``n_features_in_`` (checks ``X``).
     """
-    if not is_dask_collection(X):  # X in memory, probabilities on dask: bring them here
-        (weak_proba,) = gather(weak_proba)
-        return det.fit(X, y, weak_proba=weak_proba)
     if det.aggregation != "rms":
         raise ValueError(rms_only_message(det.aggregation))
     X = _detector_X(det, X, reset=True)
@@ -285,26 +283,18 @@ def fit_detector(det, X, y, weak_proba):
                 "model is not fitted on dask rows."
             )
         estimator = det.weak_estimator
-    det.weak_estimator_ = estimator
-    det.representation_ = None
     P = _weak_proba(X, weak_proba, estimator)
-    det.n_weak_classes_ = P.shape[1]
     c = confidence(P, det.confidence)
     pseudo = P.map_blocks(  # most probable weak class, as the in-memory fit counts it
         np.argmax, axis=1, drop_axis=1, dtype=np.intp, meta=np.empty(0, dtype=np.intp)
     )
     if det.center:  # the mean takes one pass over X, with the (cheap) confidences
         c, pseudo, center = gather(c, pseudo, X.mean(axis=0, dtype=np.float64))
-        det.center_ = center.astype(X.dtype)
+        center = center.astype(X.dtype)
     else:
         c, pseudo = gather(c, pseudo)
-        det.center_ = None
-    # The detector's own partition, on the gathered 1-D arrays; Z stays on the cluster.
-    det._partition(c, pseudo, representation(X, det.center_))
-    det.labels_, det.confidence_, det.overlap_score_ = (
-        as_dask(values, X) for values in (det.labels_, det.confidence_, det.overlap_score_)
-    )
-    return det
+        center = None
+    return estimator, P.shape[1], center, c, pseudo, representation(X, center)
 
 
 def _scores(det, X, weak_proba):

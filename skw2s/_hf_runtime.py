@@ -229,12 +229,36 @@ class VectorCache:
             self._index.setdefault(key, (shard, row))
 
 
-def embed_texts(est, loaded, texts, out, rows, store, keys, torch, *, estimate, chunk_size):
+def embed_or_halve(embed_batch, loaded, seqs, extras, torch, batching):
+    """``embed_batch``'s vectors of a batch, or None after halving ``batching["size"]`` on
+    out-of-memory (warned once per call of :func:`embed_texts`)."""
+    try:
+        return embed_batch(loaded, seqs, extras, torch)
+    except torch.cuda.OutOfMemoryError:
+        if len(seqs) == 1:
+            raise
+        batching["size"] = len(seqs) // 2
+        if not batching["warned"]:
+            batching["warned"] = True
+            warnings.warn(
+                f"HFEmbedder: out of memory on a batch of {len(seqs)} texts; "
+                f"retrying with batches of {batching['size']}.",
+                RuntimeWarning,
+                stacklevel=6,
+            )
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        return None
+
+
+def embed_texts(est, loaded, texts, out, rows, store, keys, torch, *, embed_batch, estimate,
+                chunk_size):
     """Embed ``texts`` into ``out[rows]`` for an HFEmbedder ``est``, longest first.
 
     Texts are tokenized ``chunk_size`` at a time, sorted by token length and batched; each
-    chunk's vectors go to ``store`` (when not None). ``estimate`` is ``(after_s,
-    above_s)`` of :class:`CPUTimeEstimate`.
+    batch goes through ``embed_batch(loaded, seqs, extras, torch)`` (halved on
+    out-of-memory, :func:`embed_or_halve`); each chunk's vectors go to ``store`` (when not
+    None). ``estimate`` is ``(after_s, above_s)`` of :class:`CPUTimeEstimate`.
     """
     tokenizer = loaded.tokenizer
     extra_names = [
@@ -267,7 +291,8 @@ def embed_texts(est, loaded, texts, out, rows, store, keys, torch, *, estimate, 
             pos = 0
             while pos < len(order):
                 batch = order[pos : pos + batching["size"]]
-                vec = est._embed_batch_or_halve(
+                vec = embed_or_halve(
+                    embed_batch,
                     loaded,
                     [seqs[i] for i in batch],
                     {n: [v[i] for i in batch] for n, v in extras.items()},

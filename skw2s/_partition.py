@@ -19,10 +19,10 @@ from .thresholds import (
 )
 
 
-def _resolve_rules(detector):
-    """The two threshold rules of a detector's parameters (shared with the selector)."""
+def resolve_rules(params):
+    """The two threshold rules of a detector's parameters (a ``get_params`` mapping)."""
     conf = resolve_threshold(
-        detector.confidence_threshold, name="confidence_threshold", breakpoint="first",
+        params["confidence_threshold"], name="confidence_threshold", breakpoint="first",
         auto=MixtureThreshold(scale="logit"),
     )
     if isinstance(conf, FixedThreshold) and not 0.0 <= conf.value <= 1.0:
@@ -31,7 +31,7 @@ def _resolve_rules(detector):
             f"{conf.value!r}: every point would be hard-only or none."
         )
     overlap = resolve_threshold(
-        detector.overlap_threshold, name="overlap_threshold", breakpoint="last",
+        params["overlap_threshold"], name="overlap_threshold", breakpoint="last",
         auto=MixtureThreshold(),
     )
     return conf, overlap

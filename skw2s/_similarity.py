@@ -50,7 +50,7 @@ class SimilarityIndex:
         self.aggregation = aggregation
         self.working_memory = working_memory
 
-    def _prepare(self, Q):
+    def prepare(self, Q):
         return _normalize_rows(Q) if self.similarity != "dot" else Q
 
     def _row_step(self, n_cols, itemsize):
@@ -69,11 +69,11 @@ class SimilarityIndex:
             # Signed similarity: the mean is linear, so the mean row is enough.
             total = np.zeros(d, dtype=np.float64)
             for _, R in _blocks(Z, rows, step):
-                total += self._prepare(R).sum(axis=0)
+                total += self.prepare(R).sum(axis=0)
             self.mean_ref_ = (total / max(self.n_ref_, 1)).astype(Z.dtype)
         else:
             R = Z if rows is None else Z[rows]
-            self.reference_ = np.ascontiguousarray(self._prepare(R))
+            self.reference_ = np.ascontiguousarray(self.prepare(R))
         return self
 
     def second_moment_sum(self, Z, rows=None):
@@ -85,7 +85,7 @@ class SimilarityIndex:
         d = Z.shape[1]
         M = np.zeros((d, d), dtype=Z.dtype)
         for _, R in _blocks(Z, rows, self._row_step(d, Z.dtype.itemsize)):
-            R = self._prepare(R)
+            R = self.prepare(R)
             M += R.T @ R
         return M
 
@@ -112,11 +112,11 @@ class SimilarityIndex:
         if self.aggregation == "rms":
             M = self.second_moment_
             for sl, Q in _blocks(Z, rows, self._row_step(2 * d, Z.dtype.itemsize)):
-                out[sl] = rms_scores(self._prepare(Q), M)
+                out[sl] = rms_scores(self.prepare(Q), M)
             return out
         if self.aggregation == "mean" and self.similarity != "abs_cosine":
             for sl, Q in _blocks(Z, rows, self._row_step(d, Z.dtype.itemsize)):
-                out[sl] = self._prepare(Q) @ self.mean_ref_
+                out[sl] = self.prepare(Q) @ self.mean_ref_
             return out
         return self._score_exact(Z, rows, out)
 
@@ -132,7 +132,7 @@ class SimilarityIndex:
         is_max = self.aggregation == "max"
         buf = np.empty(min(row_step, out.shape[0]) * col_step, dtype=R.dtype)
         for sl, Q in _blocks(Z, rows, row_step):
-            Q = self._prepare(Q)
+            Q = self.prepare(Q)
             acc = np.full(Q.shape[0], -np.inf if is_max else 0.0)
             for c0 in range(0, n_ref, col_step):
                 Rc = R[c0 : c0 + col_step]

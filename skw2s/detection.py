@@ -1,50 +1,30 @@
 """OverlapDetector: split a pool into easy-only, hard-only and overlap points."""
 
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, clone
 from sklearn.model_selection import cross_val_predict
-from sklearn.utils import check_array, check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
 
 from . import _dask
-from ._weak import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
+from ._weak import check_proba, fit_weak_proba, weak_confidence
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
-from ._utils import check_bool, check_int
 from ._utils import is_frozen as _is_frozen
 from ._utils import is_unlabelled as _is_unlabelled
-from ._similarity import AGGREGATIONS, SIMILARITIES, SimilarityIndex
+from ._similarity import SimilarityIndex
+from ._detection_settings import detection_settings
+from ._representation import represent, validate_pool
 from ._partition import (
-    WarmSplit, _resolve_rules, confidence_cut, hard_mask, label_points, overlap_cut, paper_config,
+    WarmSplit, confidence_cut, hard_mask, label_points, overlap_cut, paper_config,
 )
 from .exceptions import DegenerateDataWarning
 from .thresholds import split_quality
 
 __all__ = ["OverlapDetector", "OverlapResampler"]
-
-
-def _representation_output(Z):
-    try:
-        return check_array(Z, dtype=[np.float64, np.float32], ensure_all_finite=True)
-    except ValueError as exc:
-        raise ValueError(f"The output of representation is not usable: {exc}") from exc
-
-
-def fit_representation(representation, X):
-    """``(fitted clone, Z)``: a clone of ``representation`` fitted on ``X`` (a frozen one
-    is only applied) and its checked output. Shared with :class:`~skw2s.UCBSourceSelector`."""
-    fitted = clone(representation)
-    Z = fitted.transform(X) if _is_frozen(representation) else fitted.fit_transform(X)
-    return fitted, _representation_output(Z)
-
-
-def apply_representation(fitted, X):
-    """The checked output of a fitted representation on ``X``."""
-    return _representation_output(fitted.transform(X))
 
 
 class OverlapDetector(TransformerMixin, BaseEstimator):
@@ -268,66 +248,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ helpers
     def _check_params(self):
-        if self.confidence not in CONFIDENCE_METHODS:
-            raise ValueError(
-                f"confidence must be one of {CONFIDENCE_METHODS}; got {self.confidence!r}."
-            )
-        if self.similarity not in SIMILARITIES:
-            raise ValueError(
-                f"similarity must be one of {SIMILARITIES}; got {self.similarity!r}."
-            )
-        if self.aggregation not in AGGREGATIONS:
-            raise ValueError(
-                f"aggregation must be one of {AGGREGATIONS}; got {self.aggregation!r}."
-            )
-        for name in ("center", "hard_inclusive"):
-            check_bool(getattr(self, name), name)
-        check_int(self.n_resamples, "n_resamples", min_value=0)
-        if (
-            not isinstance(self.working_memory, numbers.Real)
-            or isinstance(self.working_memory, bool)
-            or not self.working_memory > 0
-        ):
-            raise ValueError(
-                f"working_memory must be a positive number of MiB; got {self.working_memory!r}."
-            )
-        for name in ("weak_estimator", "representation"):
-            value = getattr(self, name)
-            method = "predict_proba" if name == "weak_estimator" else "transform"
-            if value is not None and not hasattr(value, method):
-                raise TypeError(
-                    f"{name} must be an estimator with {method}; got {type(value).__name__}."
-                )
-        self._confidence_rule, self._overlap_rule = _resolve_rules(self)
+        settings = detection_settings(self)
+        self._confidence_rule, self._overlap_rule = settings.confidence_rule, settings.overlap_rule
 
     def _validate_X(self, X, y=None, reset=True):
-        if self.representation is None:
-            kwargs = dict(dtype=[np.float64, np.float32], ensure_all_finite=True)
-            try:
-                if y is not None and reset:
-                    X, y = validate_data(self, X, y, reset=reset, **kwargs)
-                else:
-                    X = validate_data(self, X, reset=reset, **kwargs)
-            except ValueError as exc:
-                if "could not convert" not in str(exc):
-                    raise
-                raise ValueError(
-                    "OverlapDetector got non-numeric X (texts?) and no representation: set "
-                    "representation= to a transformer mapping X to features, e.g. an HFEmbedder."
-                ) from exc
-        else:
-            # Raw input (texts...) flows to the representation and the weak estimator.
-            if isinstance(X, (str, bytes)):
-                raise TypeError(
-                    "X must be a sequence of samples (a list of texts, an array); got a "
-                    "single string. Wrap it in a list: [text]."
-                )
-            validate_data(self, X, reset=reset, skip_check_array=True)
-            if y is not None and _num_samples(y) != _num_samples(X):
-                raise ValueError(
-                    f"X has {_num_samples(X)} samples but y has {_num_samples(y)}."
-                )
-        return X, y
+        return validate_pool(self, X, y, representation=self.representation, reset=reset)
 
     def _fit_weak_proba(self, X, y, weak_proba):
         proba, self.weak_estimator_ = fit_weak_proba(
@@ -362,12 +287,10 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         return proba
 
     def _represent(self, X, fitting):
-        if self.representation is None:
-            Z = X
-        elif fitting:
-            self.representation_, Z = fit_representation(self.representation, X)
+        if fitting:
+            self.representation_, Z = represent(self.representation, X, fit=True)
         else:
-            Z = apply_representation(self.representation_, X)
+            _, Z = represent(self.representation_, X, fit=False)
         if fitting:
             self.center_ = Z.mean(axis=0) if self.center else None
         if self.center_ is not None:
@@ -394,13 +317,30 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self : OverlapDetector
         """
         self._check_params()
-        if _dask.is_dask_collection(X, weak_proba):
-            return _dask.fit_detector(self, X, y, weak_proba)
+        if _dask.is_dask_collection(X):
+            return self._fit_dask(X, weak_proba)
+        if _dask.is_dask_collection(weak_proba):  # X in memory: bring the probabilities here
+            (weak_proba,) = _dask.gather(weak_proba)
         X, y = self._validate_X(X, y, reset=True)
         proba = self._fit_weak_proba(X, y, weak_proba)
         Z = self._represent(X, fitting=True)
         self.n_weak_classes_ = proba.shape[1]
         self._partition(weak_confidence(proba, self.confidence), np.argmax(proba, axis=1), Z)
+        return self
+
+    def _fit_dask(self, X, weak_proba):
+        """:meth:`fit` on a dask ``X``: two passes over ``X`` (three with ``center=True``),
+        the hard set's second moment then the overlap scores, reduced on its cluster; the
+        gathered confidences and scores are partitioned by :meth:`_partition`, and the
+        per-point attributes become dask arrays (:mod:`skw2s._dask`)."""
+        (self.weak_estimator_, self.n_weak_classes_, self.center_, c, pseudo, Z) = (
+            _dask.detector_inputs(self, X, weak_proba)
+        )
+        self.representation_ = None
+        self._partition(c, pseudo, Z)
+        self.labels_, self.confidence_, self.overlap_score_ = (
+            _dask.as_dask(values, X) for values in (self.labels_, self.confidence_, self.overlap_score_)
+        )
         return self
 
     def _hard_mask(self, c):
@@ -667,7 +607,7 @@ def _gram_scores(Z, detector):
     n = Z.shape[0]
     if detector.aggregation != "rms" or n * n * 8 > detector.working_memory * 2**20:
         return None
-    U = SimilarityIndex(detector.similarity, "rms")._prepare(np.asarray(Z, dtype=np.float64))
+    U = SimilarityIndex(detector.similarity, "rms").prepare(np.asarray(Z, dtype=np.float64))
     K = U @ U.T
     K *= K
     return lambda weights: np.sqrt(np.maximum(K @ weights / weights.sum(), 0.0))

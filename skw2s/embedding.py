@@ -4,7 +4,6 @@ Importing this module does not import torch or transformers: :class:`HFEmbedder`
 them when it first loads a model.
 """
 
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
@@ -448,28 +447,9 @@ class HFEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimato
         torch = hfl.require_torch()
         hf.embed_texts(
             self, self._get_loaded(), texts, out, rows, store, keys, torch,
-            estimate=(_ESTIMATE_AFTER_S, _WARN_ABOVE_S), chunk_size=_CHUNK,
+            embed_batch=self._embed_batch, estimate=(_ESTIMATE_AFTER_S, _WARN_ABOVE_S),
+            chunk_size=_CHUNK,
         )
-
-    def _embed_batch_or_halve(self, loaded, seqs, extras, torch, batching):
-        """The batch's vectors, or None after halving ``batching["size"]`` on out-of-memory."""
-        try:
-            return self._embed_batch(loaded, seqs, extras, torch)
-        except torch.cuda.OutOfMemoryError:
-            if len(seqs) == 1:
-                raise
-            batching["size"] = len(seqs) // 2
-            if not batching["warned"]:
-                batching["warned"] = True
-                warnings.warn(
-                    f"HFEmbedder: out of memory on a batch of {len(seqs)} texts; "
-                    f"retrying with batches of {batching['size']}.",
-                    RuntimeWarning,
-                    stacklevel=6,
-                )
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
-            return None
 
     def _embed_batch(self, loaded, seqs, extras, torch):
         inputs = hf.pad_batch(seqs, extras, loaded.pad_id, torch, loaded.input_device)

@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import validate_data
 
 from ._bandit import BONUSES, STRATEGIES, argmax_random_tie, oracle_values, ucb_index
 from ._weak import check_proba, fit_weak_proba, weak_confidence
@@ -16,18 +15,31 @@ from ._online_detection import DETECTIONS, FullHistoryDetection, IncrementalDete
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
 from ._constants import OVERLAP
-from .detection import (
-    OverlapDetector,
-    _is_frozen,
-    _resolve_rules,
-    apply_representation,
-    fit_representation,
-)
+from .detection import OverlapDetector
+from ._detection_settings import detection_settings
+from ._representation import represent, validate_pool
 from ._source_ids import check_groups, declare_sources, same_id
-from ._utils import check_int, is_int
+from ._utils import check_int
+from ._utils import is_frozen as _is_frozen
 from .exceptions import DegenerateDataWarning
 
 __all__ = ["UCBSourceSelector"]
+
+#: The detector's parameters each detection does not read, and why (a set one is refused).
+_UNUSED = {
+    "incremental": {
+        "weak_estimator": "the selector's own weak_estimator (or weak_proba) gives the weak side.",
+        "cv": "the selector's weak model is not cross-fitted.",
+        "working_memory": "the incremental detection keeps a d x d second moment, no chunks.",
+        "random_state": "the selector's random_state draws the batches and the bootstrap.",
+    },
+    "full": {
+        "weak_estimator": "the selector's own weak_estimator (or weak_proba) gives the weak side.",
+        "cv": "the selector's weak model is not cross-fitted.",
+        "n_resamples": "the density intervals are estimated with detection='incremental' only.",
+        "random_state": "the selector's random_state draws the batches.",
+    },
+}
 
 
 class UCBSourceSelector(BaseEstimator):
@@ -59,9 +71,15 @@ class UCBSourceSelector(BaseEstimator):
         with ``y`` to fit it on.
     detector : OverlapDetector or None, default=None
         Configuration of the per-round detection (confidence, thresholds, similarity,
-        aggregation, centring, representation); None means ``OverlapDetector()``. Its
-        own ``weak_estimator`` is ignored. Its ``representation`` is fitted on the
-        pooled ``X`` in :meth:`fit`; in :meth:`partial_fit` it must be frozen.
+        aggregation, centring, representation, and ``n_resamples`` for the density
+        intervals); None means ``OverlapDetector()``. Its ``representation`` is fitted
+        on the pooled ``X`` in :meth:`fit`; in :meth:`partial_fit` it must be frozen.
+        The selector does not read the detector's ``weak_estimator``, ``cv`` and
+        ``random_state`` (its own ``weak_estimator`` and ``random_state`` stand for
+        them), nor ``working_memory`` with ``detection="incremental"`` or
+        ``n_resamples`` with ``detection="full"``: such a parameter set to anything but
+        its default (or None; ``n_resamples=0`` turns it off) raises a ``ValueError``
+        naming it, rather than being silently ignored.
     strategy : {"ucb", "random", "oracle"}, default="ucb"
         ``"random"`` pulls a uniformly drawn source each round; ``"oracle"`` always
         pulls the source with the largest ``oracle_densities`` (baselines of the paper).
@@ -245,20 +263,14 @@ class UCBSourceSelector(BaseEstimator):
         )
         return proba
 
-    def _represent(self, X, detector, fitting):
-        """The strong-side representation of a batch, as the detector computes it."""
-        rep = detector.representation
-        if rep is None:
-            Z = X
-        elif fitting:
-            self._representation, Z = fit_representation(rep, X)
-        else:
-            if not _is_frozen(rep):
-                raise ValueError(
-                    "partial_fit needs the detector's representation wrapped in "
-                    "sklearn.frozen.FrozenEstimator (it cannot be refitted per batch)."
-                )
-            Z = apply_representation(rep, X)
+    def _represent(self, X, rep, fitting):
+        """The strong-side representation ``rep`` of a batch, as the detector computes it."""
+        if rep is not None and not fitting and not _is_frozen(rep):
+            raise ValueError(
+                "partial_fit needs the detector's representation wrapped in "
+                "sklearn.frozen.FrozenEstimator (it cannot be refitted per batch)."
+            )
+        _, Z = represent(rep, X, fit=fitting)
         return np.asarray(Z, dtype=np.float64)
 
     def _check_params(self):
@@ -288,16 +300,19 @@ class UCBSourceSelector(BaseEstimator):
             )
         # A clone: the detector passed as a parameter is never changed by fitting.
         detector = OverlapDetector() if self.detector is None else clone(self.detector)
-        detector._check_params()
-        if self.detection == "incremental" and detector.aggregation != "rms":
+        settings = detection_settings(
+            detector, unused=_UNUSED[self.detection],
+            user=f"UCBSourceSelector(detection={self.detection!r})",
+        )
+        if self.detection == "incremental" and settings.aggregation != "rms":
             raise ValueError(
                 "detection='incremental' needs the detector's aggregation='rms' (its "
-                f"reference is a running second-moment matrix); got {detector.aggregation!r}. "
+                f"reference is a running second-moment matrix); got {settings.aggregation!r}. "
                 "Use detection='full' for the 'max' or 'mean' aggregation."
             )
         if self.strategy == "oracle" and self.oracle_densities is None:
             raise ValueError("strategy='oracle' requires oracle_densities (the true densities).")
-        return detector
+        return detector, settings
 
     def _position(self, source):
         hit = np.flatnonzero(same_id(self.sources_, source)) if self.sources_.size else []
@@ -306,7 +321,7 @@ class UCBSourceSelector(BaseEstimator):
         return int(hit[0])
 
     # ------------------------------------------------------------------ state
-    def _start(self, detector, sources):
+    def _start(self, detector, settings, sources):
         self.sources_ = sources
         k = sources.size
         self.n_pulls_ = np.zeros(k, dtype=int)
@@ -318,14 +333,15 @@ class UCBSourceSelector(BaseEstimator):
         self._rng = check_random_state(self.random_state)
         self._pending = None
         self._oracle_values = oracle_values(self)
-        self._detector = detector
+        self._settings = settings
         seed = self._rng.randint(2**31 - 1)  # drawn by both detections: same batches
         if self.detection == "incremental":
             self._detection = IncrementalDetection(
-                *_resolve_rules(detector),
-                detector.similarity,
-                detector.center,
-                detector.hard_inclusive,
+                settings.confidence_rule,
+                settings.overlap_rule,
+                settings.similarity,
+                settings.center,
+                settings.hard_inclusive,
                 np.random.RandomState(seed),
                 refit_growth=self.refit_growth,
             )
@@ -351,7 +367,7 @@ class UCBSourceSelector(BaseEstimator):
         """Detect on one batch from source position k and update the estimates."""
         start = time.perf_counter()
         index = self._index()
-        conf = weak_confidence(proba, self._detector.confidence)
+        conf = weak_confidence(proba, self._settings.confidence)
         labels = self._detection.update(conf, proba, Z)
         n, n_ov = labels.shape[0], int(np.sum(labels == OVERLAP))
         self.n_pulls_[k] += 1
@@ -396,11 +412,9 @@ class UCBSourceSelector(BaseEstimator):
                 stacklevel=3,
             )
 
-    def _validate_X(self, X, detector, reset):
-        if detector.representation is None:
-            return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
-        validate_data(self, X, reset=reset, skip_check_array=True)
-        return X
+    def _validate_X(self, X, rep, reset):
+        return validate_pool(self, X, representation=rep, reset=reset,
+                             where="the detector's representation")[0]
 
     # ---------------------------------------------------------------- offline
     def fit(self, X, y=None, *, groups=None, weak_proba=None):
@@ -426,16 +440,16 @@ class UCBSourceSelector(BaseEstimator):
         # before any state is set: a failed fit leaves no half-initialised selector.
         for attr in ("sources_", "weak_estimator_"):
             self.__dict__.pop(attr, None)
-        detector = self._check_params()
-        X = self._validate_X(X, detector, reset=True)
+        detector, settings = self._check_params()
+        X = self._validate_X(X, settings.representation, reset=True)
         n = _num_samples(X)
         if y is not None and _num_samples(y) != n:
             raise ValueError(f"X has {n} samples but y has {_num_samples(y)}.")
         groups, sources = check_groups(groups, n, self.sources)
         rows = [np.flatnonzero(same_id(groups, s)) for s in sources.tolist()]
         proba = self._fit_weak_proba(X, y, weak_proba)
-        Z = self._represent(X, detector, fitting=True)
-        self._start(detector, sources)
+        Z = self._represent(X, settings.representation, fitting=True)
+        self._start(detector, settings, sources)
         sizes = np.array([r.size for r in rows])
         if self.batch_size is None:
             nonempty = sizes[sizes > 0]
@@ -478,7 +492,7 @@ class UCBSourceSelector(BaseEstimator):
         docstring): each resample pairs refitted thresholds with a resample of the
         collected rows."""
         k = self.sources_.size
-        B = self._detector.n_resamples
+        B = self._settings.n_resamples
         self.source_overlap_density_interval_ = np.full((k, 2), np.nan)
         self.best_source_share_ = np.full(k, np.nan)
         if not (B and self.detection == "incremental" and self._row_source):
@@ -492,7 +506,7 @@ class UCBSourceSelector(BaseEstimator):
         state = self._rng.get_state()
         for b, (tau_hard, tau_overlap) in enumerate(self._detection.threshold_resamples(B, self._rng)):
             idx = self._rng.randint(n, size=n)
-            labels = label_points(c[idx], s[idx], tau_hard, tau_overlap, self._detector.hard_inclusive)
+            labels = label_points(c[idx], s[idx], tau_hard, tau_overlap, self._settings.hard_inclusive)
             seen = np.bincount(source[idx], minlength=k)
             overlap = np.bincount(source[idx][labels == OVERLAP], minlength=k)
             densities[b, seen > 0] = overlap[seen > 0] / seen[seen > 0]
@@ -524,10 +538,10 @@ class UCBSourceSelector(BaseEstimator):
     def _ensure_online(self):
         if hasattr(self, "sources_"):
             return
-        detector = self._check_params()
+        detector, settings = self._check_params()
         # Undeclared sources: one implicit source 0, like fit with groups=None.
         sources = [0] if self.sources is None else self.sources
-        self._start(detector, declare_sources(sources))
+        self._start(detector, settings, declare_sources(sources))
         self.weak_estimator_ = None
 
     def next_source(self):
@@ -572,7 +586,7 @@ class UCBSourceSelector(BaseEstimator):
                 )
             source = self.sources_.tolist()[0]
         k = self._position(source)
-        X = self._validate_X(X, self._detector, reset=not self.history_)
+        X = self._validate_X(X, self._settings.representation, reset=not self.history_)
         n = _num_samples(X)
         if weak_proba is not None:
             proba = check_proba(weak_proba, n)
@@ -585,7 +599,7 @@ class UCBSourceSelector(BaseEstimator):
                 "partial_fit needs weak_proba, a weak_estimator wrapped in "
                 "sklearn.frozen.FrozenEstimator, or y to fit the weak estimator on."
             )
-        Z = self._represent(X, self._detector, fitting=False)
+        Z = self._represent(X, self._settings.representation, fitting=False)
         self._pull(k, proba, Z)
         self._finish()
         return self

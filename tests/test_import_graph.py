@@ -64,3 +64,55 @@ def test_import_graph_has_no_cycle():
     assert graph["detection"], "the parser found no import: it is broken"
     cycle = _cycle(graph)
     assert cycle is None, " -> ".join(cycle)
+
+
+# ----------------------------------------------- issue 26: private names stay home
+def _is_private(name):
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _class_private_names(tree):
+    """Private names the classes of a module define: methods and ``self._x = ...``."""
+    names = set()
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for node in ast.walk(cls):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_private(node.name):
+                names.add(node.name)
+            elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                  and isinstance(node.value, ast.Name) and node.value.id == "self"
+                  and _is_private(node.attr)):
+                names.add(node.attr)
+    return names
+
+
+def _foreign_private_uses(sources):
+    """``module:line obj._name`` for every use, outside ``self``/``cls``, of a private name
+    that only another module's classes define."""
+    trees = {m: ast.parse(text) for m, text in sources.items()}
+    own = {m: _class_private_names(t) for m, t in trees.items()}
+    found = []
+    for module, tree in trees.items():
+        others = set().union(*(names for m, names in own.items() if m != module))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and _is_private(node.attr)
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+                    and node.attr in others and node.attr not in own[module]):
+                found.append(f"{module}:{node.lineno} .{node.attr}")
+    return found
+
+
+def test_private_use_finder_finds_one():
+    sources = {
+        "a": "class A:\n    def _check(self):\n        self._rule = 1\n",
+        "b": "def f(det):\n    det._check()\n    return det._rule, det._other\n",
+        "c": "class C:\n    def _check(self):\n        return self._check\n",
+    }
+    assert _foreign_private_uses(sources) == ["b:2 ._check", "b:3 ._rule"]
+
+
+def test_no_module_uses_a_private_name_of_another_modules_class():
+    # The selector reads the detector's settings through skw2s._detection_settings, the dask
+    # path returns what the detector partitions itself, HFEmbedder hands its batch function
+    # to skw2s._hf_runtime: no module calls into another module's class internals.
+    sources = {m: (PACKAGE / f"{m}.py").read_text(encoding="utf-8") for m in MODULES}
+    assert _foreign_private_uses(sources) == []

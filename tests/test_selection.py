@@ -542,3 +542,59 @@ def test_bootstrap_estimates_leave_the_generator_as_they_found_it(data):
                                 n_rounds=4, random_state=0).fit(X, groups=groups, weak_proba=proba)
         picks.append([sel.next_source() for _ in range(1)] + [sel._rng.randint(10**6) for _ in range(3)])
     assert picks[0] == picks[1]
+
+
+# ------------------------------------------------- issue 26: no setting silently ignored
+@pytest.mark.parametrize("detection, name, value", [
+    ("incremental", "weak_estimator", LogisticRegression()),
+    ("incremental", "cv", 3),
+    ("incremental", "working_memory", 64),
+    ("incremental", "random_state", 0),
+    ("full", "weak_estimator", LogisticRegression()),
+    ("full", "cv", 3),
+    ("full", "n_resamples", 20),
+    ("full", "random_state", 0),
+])
+def test_a_detector_parameter_the_selector_does_not_read_is_refused(data, detection, name, value):
+    X, _, groups, proba, _, _ = data
+    sel = UCBSourceSelector(detector=OverlapDetector(**{name: value}), detection=detection,
+                            n_rounds=3, sources=[0])
+    with pytest.raises(ValueError, match=f"does not use the detector's {name} .*default"):
+        sel.fit(X, groups=np.zeros(len(X), dtype=int), weak_proba=proba)
+    with pytest.raises(ValueError, match=f"does not use the detector's {name}"):
+        sel.partial_fit(X[:20], source=0, weak_proba=proba[:20])
+    assert not hasattr(sel, "sources_")
+
+
+@pytest.mark.parametrize("detection, params", [
+    ("incremental", dict(n_resamples=20, center=True, hard_inclusive=True)),
+    ("incremental", dict(n_resamples=0, random_state=None, cv=None)),
+    ("full", dict(working_memory=1, aggregation="max")),
+    ("full", dict(n_resamples=0)),  # the authors' configuration turns the bootstrap off
+])
+def test_the_detector_parameters_the_selector_reads_are_accepted(data, detection, params):
+    X, _, groups, proba, _, _ = data
+    sel = UCBSourceSelector(detector=OverlapDetector(**params), detection=detection,
+                            n_rounds=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        assert sel.fit(X, groups=groups, weak_proba=proba).n_pulls_.sum() == 3
+    if detection == "full":
+        paper = UCBSourceSelector(detector=OverlapDetector.from_paper(), detection="full", n_rounds=3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            assert paper.fit(X, groups=groups, weak_proba=proba).n_pulls_.sum() == 3
+
+
+def test_the_settings_read_by_the_selector_change_what_it_does(data):
+    # n_resamples is read (the interval exists or not), hard_inclusive and the thresholds too
+    X, _, groups, proba, _, _ = data
+    kw = dict(strategy="random", n_rounds=4, random_state=0)
+    off = UCBSourceSelector(detector=OverlapDetector(n_resamples=0), **kw).fit(X, groups=groups, weak_proba=proba)
+    on = UCBSourceSelector(detector=OverlapDetector(n_resamples=20), **kw).fit(X, groups=groups, weak_proba=proba)
+    assert np.isnan(off.source_overlap_density_interval_).all()
+    assert np.isfinite(on.source_overlap_density_interval_[on.n_pulls_ > 0]).all()
+    fixed = UCBSourceSelector(detector=OverlapDetector(confidence_threshold=0.0), **kw).fit(
+        X, groups=groups, weak_proba=proba)
+    assert not np.any(fixed.selected_labels_ == HARD)  # no confidence below 0: no hard row
+    assert np.any(off.selected_labels_ == HARD)
