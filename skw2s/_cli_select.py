@@ -70,14 +70,9 @@ def _check_output_folder(args):
 
 
 def _texts(rows, column, path):
-    from ._data_files import _is_missing
+    from ._data_files import check_texts
 
-    texts = [r.get(column) for r in rows]
-    empty = [i for i, t in enumerate(texts) if _is_missing(t)]
-    if empty:
-        raise CLIError(f"{path}: row {empty[0] + 1} has an empty text in column {column!r} "
-                       f"({len(empty)} of {len(texts)} rows do)")
-    return [str(t) for t in texts]
+    return check_texts([r.get(column) for r in rows], column, where=f"{path}: ")
 
 
 def _numbers(rows, columns, path, what):
@@ -108,13 +103,13 @@ def _votes_to_proba(pool_rows, columns, abstain, gold_classes):
     class name or ``--abstain``; the majority-vote label model of
     :func:`skw2s.weak_labellers.majority_vote_proba`. Returns ``(P_pool, classes,
     abstained)``, ``abstained`` the rows on which every function abstains."""
-    from ._data_files import _is_missing
+    from ._data_files import is_missing
     from .weak_labellers import majority_vote_proba
 
     abstain = _label(abstain)
 
     def votes(rows):  # a missing vote (empty cell, null) is an abstention
-        return [[abstain if _is_missing(r.get(c)) else _label(r.get(c)) for c in columns] for r in rows]
+        return [[abstain if is_missing(r.get(c)) else _label(r.get(c)) for c in columns] for r in rows]
 
     pool_votes = votes(pool_rows)
     seen = sorted({v for row in pool_votes for v in row if v != abstain})
@@ -172,7 +167,7 @@ def _features(path, n, option):
 
 def read_inputs(args):
     """Everything ``skw2s select`` reads, checked: a dict (CLIError on bad input)."""
-    from ._data_files import _is_missing, _read_rows, require_columns
+    from ._data_files import _read_rows, check_classes, check_labels, require_columns
 
     pool_rows, pool_cols = _read_rows(args.pool, args.encoding, "--pool")
     if not pool_rows:
@@ -198,10 +193,7 @@ def read_inputs(args):
             raise CLIError(f"--gold {args.gold}: the gold file has no rows")
         require_columns(args.gold, gold_cols, ([args.text_column] if need_text else []) + [args.label_column])
         labels = [r.get(args.label_column) for r in gold_rows]
-        missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
-        if missing:
-            raise CLIError(f"--gold {args.gold}: column {args.label_column!r} has missing labels "
-                           f"(first: row {missing[0] + 1})")
+        check_labels(labels, args.label_column, where=f"--gold {args.gold}: ")
         y = [_label(lab) for lab in labels]
         if proba_cols:  # each gold label names a column (1.0 names the column "1")
             column_of = {_label(c): c for c in proba_cols}
@@ -211,10 +203,7 @@ def read_inputs(args):
                                f"({', '.join(proba_cols)}): name each column after its class")
             y = [column_of[lab] for lab in y]
         y = np.asarray(y, dtype=object)
-        classes = sorted(set(y.tolist()))
-        if len(classes) < 2:
-            raise CLIError(f"--gold {args.gold}: the gold labels have a single class ({str(classes[0])!r}): "
-                           "need at least two")
+        check_classes(y, args.label_column, where=f"--gold {args.gold}: ")
         out["gold_y"] = y
         out["gold_texts"] = _texts(gold_rows, args.text_column, args.gold) if need_text else None
         if args.text_column in gold_cols:

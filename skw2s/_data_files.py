@@ -110,7 +110,35 @@ def _opener(p):
     return open
 
 
-def _is_missing(value):
+def is_missing(value):
+    """None, NaN or a blank string: a cell with no value."""
     return value is None or (isinstance(value, float) and np.isnan(value)) or (
         isinstance(value, str) and not value.strip()
     )
+
+
+# The checks both commands make of a labelled table (``run --data``, ``select --gold`` and
+# ``--pool``): ``where`` prefixes the message (e.g. ``"--gold data.csv: "``), ``hint`` ends it.
+def check_texts(texts, column, where="", hint=""):
+    """``texts`` as strings; a CLIError naming the first empty one (rows counted from 1)."""
+    empty = [i for i, t in enumerate(texts) if is_missing(t)]
+    if empty:
+        raise CLIError(f"{where}row {empty[0] + 1} has an empty text in column {column!r} "
+                       f"({len(empty)} of {len(texts)} rows do){hint}")
+    return [str(t) for t in texts]
+
+
+def check_labels(labels, column, where="", hint=""):
+    """A CLIError naming the first missing label."""
+    missing = [i for i, lab in enumerate(labels) if is_missing(lab)]
+    if missing:
+        raise CLIError(f"{where}column {column!r} has missing labels in {len(missing)} of {len(labels)} "
+                       f"rows (first: row {missing[0] + 1}){hint}")
+
+
+def check_classes(y, column, where=""):
+    """A CLIError when the labels ``y`` hold fewer than two classes."""
+    classes = sorted(set(np.asarray(y).tolist()))
+    if len(classes) < 2:
+        raise CLIError(f"{where}column {column!r} has a single class ({str(classes[0])!r}): "
+                       "need at least two")

@@ -29,7 +29,7 @@ import warnings
 
 import numpy as np
 
-from ._data_files import _is_missing, _read_rows, require_columns
+from ._data_files import _read_rows, check_classes, check_labels, check_texts, is_missing, require_columns
 from .exceptions import CLIError
 
 #: What ``skw2s run`` writes into --output (the figures need matplotlib).
@@ -155,33 +155,22 @@ def _check_dataset(texts, labels, text_column, label_column, dropna=False):
     if not texts:
         raise CLIError("the data set has no rows")
     if dropna:
-        keep = [i for i in range(len(texts)) if not (_is_missing(texts[i]) or _is_missing(labels[i]))]
+        keep = [i for i in range(len(texts)) if not (is_missing(texts[i]) or is_missing(labels[i]))]
         if len(keep) < len(texts):
             print(f"--dropna: dropped {len(texts) - len(keep)} of {len(texts)} rows with a missing text or label",
                   flush=True)
         texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
         if not texts:
             raise CLIError("no row has both a text and a label")
-    empty = [i for i, t in enumerate(texts) if _is_missing(t)]
-    if empty:
-        raise CLIError(
-            f"row {empty[0] + 1} has an empty text in column {text_column!r} ({len(empty)} of {len(texts)} rows "
-            "do): remove or fill empty texts, or pass --dropna to drop those rows"
-        )
+    dropna_hint = ": remove or fill them, or pass --dropna to drop those rows"
+    check_texts(texts, text_column, hint=dropna_hint)
     numeric = sum(1 for t in texts if not isinstance(t, str) or _is_number(t))
     if numeric > 0.9 * len(texts):
         raise CLIError(f"column {text_column!r} does not hold text (its values are numbers)")
     texts = [str(t) for t in texts]
-    missing = [i for i, lab in enumerate(labels) if _is_missing(lab)]
-    if missing:
-        raise CLIError(
-            f"column {label_column!r} has missing labels in {len(missing)} of {len(labels)} rows "
-            f"(first: row {missing[0] + 1}): fill them, or pass --dropna to drop those rows"
-        )
+    check_labels(labels, label_column, hint=dropna_hint)
     y = np.asarray([str(lab) for lab in labels])
-    classes = np.unique(y)
-    if classes.size < 2:
-        raise CLIError(f"column {label_column!r} has a single class ({str(classes[0])!r}): need at least two")
+    check_classes(y, label_column)
     return texts, y
 
 
