@@ -91,25 +91,41 @@ def _em(z, init, max_iter=200, tol=1e-4):
 
 
 def _em_batch(z, inits, max_iter=200, tol=1e-4):
-    """:func:`_em` from each of ``inits`` (starts of one number of components) at once.
+    """:func:`_em` from each of ``inits`` at once.
 
     The starts run side by side on an (s, k, n) array, each stopping on its own
     criterion (a start that has converged is no longer updated), so every start ends
-    where :func:`_em` alone would. The responsibilities are held components x scores:
-    the reductions over the k components run between rows, elementwise, instead of
-    along a short last axis. Returns ``[(log-likelihood, (w, m, v)), ...]`` in the
-    order of ``inits``.
+    where :func:`_em` alone would. Starts with fewer components than the largest are
+    padded with inert components (zero weight: no responsibility, never updated into
+    the fit), so one batch holds starts of 2, 3 and 4 components; the detector's
+    bootstrap runs its three warm starts per resample this way, one batch instead of
+    three (``benchmarks/mixture_em.py``). The responsibilities are held components x
+    scores: the reductions over the k components run between rows, elementwise, instead
+    of along a short last axis. Returns ``[(log-likelihood, (w, m, v)), ...]`` in the
+    order of ``inits``, each with its own number of components.
     """
-    w, m, v = (np.array([np.asarray(p[i], dtype=float) for p in inits]) for i in range(3))
+    sizes = [len(p[0]) for p in inits]
+    k_max = max(sizes)
+    real = np.arange(k_max) < np.array(sizes)[:, None]  # (s, k): not padding
+    w, m, v = (np.zeros((len(inits), k_max)) for _ in range(3))
+    for i, (wi, mi, vi) in enumerate(inits):
+        k = sizes[i]
+        w[i, :k], m[i, :k], v[i, :k] = wi, mi, vi
     w = w / w.sum(axis=1, keepdims=True)
-    v = v + _REG
+    v = np.where(real, v + _REG, 1.0)
+    padded = not real.all()
     n = z.size
     eps = 10 * np.finfo(float).eps
     log_2pi = np.log(2 * np.pi)
 
-    def e_step(w, m, v):
+    def e_step(w, m, v, real):
         d = z - m[:, :, None]
-        logp = (np.log(w) - 0.5 * (log_2pi + np.log(v)))[:, :, None] - 0.5 * (d * d) / v[:, :, None]
+        if padded:
+            log_w = np.full(w.shape, -np.inf)
+            np.log(w, out=log_w, where=real)
+        else:
+            log_w = np.log(w)
+        logp = (log_w - 0.5 * (log_2pi + np.log(v)))[:, :, None] - 0.5 * (d * d) / v[:, :, None]
         top = logp.max(axis=1)
         logp -= top[:, None, :]
         np.exp(logp, out=logp)
@@ -120,7 +136,7 @@ def _em_batch(z, inits, max_iter=200, tol=1e-4):
     previous = np.full(len(w), -np.inf)
     active = slice(None)  # the starts still iterating: all, then an index array
     for _ in range(max_iter):
-        norm, resp = e_step(w[active], m[active], v[active])
+        norm, resp = e_step(w[active], m[active], v[active], real[active])
         nk = resp.sum(axis=2) + eps
         m_new = np.einsum("skn,n->sk", resp, z) / nk
         d = z - m_new[:, :, None]
@@ -135,8 +151,8 @@ def _em_batch(z, inits, max_iter=200, tol=1e-4):
         active = np.arange(len(w))[active][going]
         if not active.size:
             break
-    ll = e_step(w, m, v)[0].sum(axis=1)
-    return [(float(ll[i]), (w[i], m[i], v[i])) for i in range(len(w))]
+    ll = e_step(w, m, v, real)[0].sum(axis=1)
+    return [(float(ll[i]), (w[i, :k], m[i, :k], v[i, :k])) for i, k in enumerate(sizes)]
 
 
 def _one_group_bic(z):
@@ -188,12 +204,14 @@ def find_low_group(x, *, valley=0.7, max_points=20000, starts=None):
     for init in inits:
         by_k.setdefault(len(init[0]), []).append(init)
     best = {}
-    for k, group in by_k.items():  # the starts of each number of components, at once
-        best[k] = max(_em_batch(screen, group), key=lambda fit: fit[0])
-    fits = []
-    for _, (w, m, v) in best.values():
-        ll, params = _em(z, (w, m, v - _REG))
-        fits.append((-2 * ll + (3 * params[0].size - 1) * np.log(z.size), params))
+    if starts:  # one start per number of components: one batch
+        for fit in _em_batch(screen, [group[0] for group in by_k.values()]):
+            best[fit[1][0].size] = fit
+    else:  # the many cold starts of each number of components, at once (no padding)
+        for k, group in by_k.items():
+            best[k] = max(_em_batch(screen, group), key=lambda fit: fit[0])
+    refined = _em_batch(z, [(w, m, v - _REG) for _, (w, m, v) in best.values()])
+    fits = [(-2 * ll + (3 * params[0].size - 1) * np.log(z.size), params) for ll, params in refined]
     details["starts"] = {int(p[0].size): (p[0], mu + sd * p[1], sd**2 * np.maximum(p[2] - _REG, _REG))
                          for _, p in fits}
     bic_two, (w, m, v) = min(fits, key=lambda f: f[0])

@@ -42,13 +42,16 @@ def _ruptures(breakpoint):
     return RupturesThreshold(ruptures.Binseg(model="l2"), breakpoint=breakpoint)
 
 
-# Each rule once as confidence_threshold and once as overlap_threshold.
+# Each rule once as confidence_threshold and once as overlap_threshold. The bootstrap at
+# its default size (n_resamples=50) is checked on the default construction; the others that
+# run it use a few resamples (the same code path, a tenth of the fits): these checks are
+# about the API, and the suite answers in two minutes (issue 26).
 DETECTORS = [
     OverlapDetector(),
     OverlapDetector(aggregation="max", center=True, n_resamples=3, random_state=0),
     OverlapDetector(n_resamples=0),
     OverlapDetector(confidence_threshold=MixtureThreshold(scale="logit"),
-                    overlap_threshold=ChangePointThreshold(jump=5)),
+                    overlap_threshold=ChangePointThreshold(jump=5), n_resamples=5, random_state=0),
     OverlapDetector(confidence_threshold=ChangePointThreshold(),
                     overlap_threshold=QuantileThreshold(0.5), aggregation="mean"),
     OverlapDetector(confidence_threshold=QuantileThreshold(0.2),
@@ -56,24 +59,27 @@ DETECTORS = [
     OverlapDetector(confidence_threshold=FixedThreshold(0.5),
                     overlap_threshold=_ruptures("last"), hard_inclusive=True),
     OverlapDetector(confidence_threshold=_ruptures("first"),
-                    overlap_threshold=MixtureThreshold(valley=0.5)),
+                    overlap_threshold=MixtureThreshold(valley=0.5), n_resamples=5, random_state=0),
 ]
 
+# The default construction fits the default detector (with its bootstrap); the others
+# choose rows from the detector's partition, which needs no bootstrap (n_resamples=0).
 CLASSIFIERS = [
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression()),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="nonhard",
-                           pseudolabels="soft"),
+                           pseudolabels="soft", detector=OverlapDetector(n_resamples=0)),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="overlap",
-                           detector=OverlapDetector(overlap_threshold=MixtureThreshold())),
+                           detector=OverlapDetector(overlap_threshold=MixtureThreshold(),
+                                                    n_resamples=0)),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on=0.5,
-                           random_state=0),
+                           detector=OverlapDetector(n_resamples=0), random_state=0),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="auto", cv=2,
-                           random_state=0),
+                           detector=OverlapDetector(n_resamples=0), random_state=0),
 ]
 
 SELECTORS = [
     UCBSourceSelector(random_state=0),
-    UCBSourceSelector(detection="full", bonus="authors", random_state=0),
+    UCBSourceSelector(detection="full", bonus="authors", n_rounds=10, random_state=0),
     # A detector passed in: it is cloned, never changed (issue 17). Few rounds keep
     # the checks fast; the detections are those of the defaults above.
     UCBSourceSelector(
@@ -91,7 +97,7 @@ SELECTORS = [
 # empty result); the others keep rows there.
 RESAMPLERS = [
     OverlapResampler(),
-    OverlapResampler(keep="nonhard"),
+    OverlapResampler(OverlapDetector(n_resamples=0), keep="nonhard"),
     OverlapResampler(OverlapDetector(confidence_threshold="changepoint",
                                      overlap_threshold="changepoint")),
 ]
