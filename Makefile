@@ -103,4 +103,4 @@ bench: $(VENV)/.installed-demo
 	$(PY) benchmarks/selection_anchors.py --splits 40 --settings null-clean null-large
 
 clean:
-	rm -rf $(VENV) .skw2s_cache/test-models dist docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info
+	rm -rf $(VENV) .skw2s_cache/test-models .skw2s_cache/test-embeddings dist docs/_build docs/auto_examples docs/generated docs/gen_modules build *.egg-info

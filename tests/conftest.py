@@ -157,6 +157,24 @@ def skw2s_cache(tmp_path_factory):
     shutil.rmtree(path, ignore_errors=True)  # removes the link, not the persistent copies
 
 
+@pytest.fixture(scope="session")
+def embedding_cache():
+    """A persistent ``--cache-dir`` for the tests that embed real texts with a real model.
+
+    The vectors of the packaged MiniLM on the packaged texts are kept between test runs
+    (``.skw2s_cache/test-embeddings``, or $SKW2S_TEST_EMBEDDING_CACHE; ``make clean``
+    removes it), so a re-run reads them instead of embedding about 2,000 texts again.
+    skw2s' cache is keyed by the model file, the layers, the pooling and each text, and
+    written shard by shard with atomic renames, so the two test processes may share it.
+    The first run of a fresh clone embeds everything; the embedding itself is checked
+    against sentence-transformers' recipe in tests/test_embedding.py on every run.
+    """
+    default = TEST_MODEL_CACHE.parent / "test-embeddings"
+    path = pathlib.Path(os.environ.get("SKW2S_TEST_EMBEDDING_CACHE", default))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 DASK_REASON = 'dask support needs the dask extra: pip install "skw2s[dask]"'
 
 

@@ -249,7 +249,7 @@ def _check_study_output(out, printed, n_classes):
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
 @pytest.mark.slow  # a whole skw2s run (or a new interpreter)
 @pytest.mark.parametrize("dataset,n_classes", [("tweets", 3), ("bbc-news", 5)])
-def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_classes):
+def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_classes, embedding_cache):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
     import importlib.util
 
@@ -259,7 +259,7 @@ def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_cla
     out = tmp_path / "out"
     argv = ["run", "--dataset", dataset, "--n-samples", "200", "--n-weak", "60", "--seeds", "2",
             "--weak-model", "minilm", "--strong-model", "minilm", "--weak-layer", "1", "--strong-layer", "-1",
-            "--max-length", "32", "--output", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+            "--max-length", "32", "--output", str(out), "--cache-dir", str(embedding_cache), "--no-progress"]
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert f"texts from {dataset}" in printed
@@ -268,7 +268,7 @@ def test_packaged_multiclass_dataset_end_to_end(tmp_path, capsys, dataset, n_cla
 
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model")
 @pytest.mark.slow  # a whole skw2s run (or a new interpreter)
-def test_vader_weak_model_with_dropna_end_to_end(tmp_path, capsys):
+def test_vader_weak_model_with_dropna_end_to_end(tmp_path, capsys, embedding_cache):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
     pytest.importorskip("vaderSentiment")
     import csv
@@ -279,7 +279,7 @@ def test_vader_weak_model_with_dropna_end_to_end(tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["run", "--data", path, "--dropna", "--weak-model", "vader", "--strong-model", "minilm",
             "--strong-layer", "-1", "--n-weak", "40", "--seeds", "2", "--output", str(out),
-            "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+            "--cache-dir", str(embedding_cache), "--no-progress"]
     assert main(argv) == 0
     captured = capsys.readouterr()
     printed = captured.out

@@ -180,7 +180,7 @@ def _minilm_installed():
 @pytest.mark.skipif(not _minilm_installed(), reason="needs the packaged MiniLM model (make test installs it)")
 @pytest.mark.slow  # embeds 900 movie reviews
 @pytest.mark.parametrize("weak_model", ["minilm", "vader"])
-def test_movie_reviews_pool_with_500_gold_rows(tmp_path, capsys, weak_model):
+def test_movie_reviews_pool_with_500_gold_rows(tmp_path, capsys, weak_model, embedding_cache):
     pytest.importorskip("torch", reason="HFEmbedder needs torch (the hf extra)")
     if weak_model == "vader":
         pytest.importorskip("vaderSentiment", reason="the VADER path needs vaderSentiment (make test installs it)")
@@ -193,7 +193,7 @@ def test_movie_reviews_pool_with_500_gold_rows(tmp_path, capsys, weak_model):
                   [(reviews.data[i], reviews.target_names[reviews.target[i]]) for i in idx[400:900]])
     out = tmp_path / "out"
     argv = ["select", "--pool", pool, "--gold", gold, "--weak-model", weak_model, "--strong-model", "minilm",
-            "--strong-layer", "-1", "--output", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+            "--strong-layer", "-1", "--output", str(out), "--cache-dir", str(embedding_cache), "--no-progress"]
     assert main(argv) == 0
     report = json.loads((out / "summary.json").read_text())
     assert report["gold"]["classes"] == {"fresh": report["gold"]["classes"]["fresh"],
