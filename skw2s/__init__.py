@@ -10,6 +10,7 @@ from .detection import OverlapDetector, OverlapResampler
 from .embedding import HFEmbedder
 from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .selection import UCBSourceSelector
+from .trust import WeakLabelTrust
 from . import datasets, experiments, metrics, selection, thresholds, weak_labellers
 
 __version__ = "0.1.0.dev0"
@@ -25,6 +26,7 @@ __all__ = [
     "OverlapDetector",
     "OverlapResampler",
     "UCBSourceSelector",
+    "WeakLabelTrust",
     "WeakToStrongClassifier",
     "datasets",
     "experiments",

@@ -27,6 +27,7 @@ from skw2s import (
     OverlapDetector,
     OverlapResampler,
     UCBSourceSelector,
+    WeakLabelTrust,
     WeakToStrongClassifier,
 )
 from skw2s.thresholds import (
@@ -102,6 +103,12 @@ RESAMPLERS = [
                                      overlap_threshold="changepoint")),
 ]
 
+TRUSTS = [
+    WeakLabelTrust(),
+    WeakLabelTrust(LogisticRegression(C=0.1), LogisticRegression(), n_neighbors=3, cv=2,
+                   random_state=0),
+]
+
 # The semi-supervised -1 marker makes y in {-1, 1} half unlabelled; scikit-learn
 # special-cases its own semi-supervised estimators in this check
 # (_choose_check_classifiers_labels), a third-party one cannot be.
@@ -115,7 +122,7 @@ def _expected_failed(estimator):
     return CLASSIFIER_EXPECTED_FAILED if isinstance(estimator, WeakToStrongClassifier) else {}
 
 
-_CHECKS = parametrize_with_checks(DETECTORS + CLASSIFIERS + SELECTORS + RESAMPLERS,
+_CHECKS = parametrize_with_checks(DETECTORS + CLASSIFIERS + SELECTORS + RESAMPLERS + TRUSTS,
                                   expected_failed_checks=_expected_failed)
 
 
@@ -128,7 +135,7 @@ def _stable_id(obj):
 
 # The default construction of each estimator is checked by `make test-fast`; the other
 # constructions are marked slow (`make test` runs them all).
-_DEFAULTS = {id(DETECTORS[0]), id(CLASSIFIERS[0]), id(SELECTORS[0]), id(RESAMPLERS[0])}
+_DEFAULTS = {id(DETECTORS[0]), id(CLASSIFIERS[0]), id(SELECTORS[0]), id(RESAMPLERS[0]), id(TRUSTS[0])}
 
 
 def _mark_non_defaults(cases):

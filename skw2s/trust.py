@@ -1,0 +1,486 @@
+"""How far to trust each weak label: a model of the weak labeller's errors, learnt on the gold rows.
+
+The label-free signals of a pool (the weak confidence, the strong side's view of each
+pseudolabel) cannot tell an error the strong model shares from a right label. The gold
+rows can: on them, whether the weak label is right is known. :class:`WeakLabelTrust`
+cross-fits the weak model on the gold rows (so that their weak labels err as the pool's
+do), describes every row by a few signals, learns from the gold rows which signals mark
+a wrong weak label, and gives each pool row the probability that its pseudolabel is
+right (``trust_``). See ``docs/user_guide.rst`` ("How far to trust each pseudolabel").
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.neighbors import NearestNeighbors
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, check_random_state, column_or_1d
+
+from ._representation import represent, validate_pool
+from ._sklearn_compat import num_samples as _num_samples
+from ._sklearn_compat import safe_indexing as _safe_indexing
+from ._strong_view import strong_oof_proba
+from ._utils import check_int, is_frozen, is_unlabelled, labelled_targets
+from ._weak import check_proba, fit_weak_proba
+from .exceptions import DegenerateDataWarning
+
+#: The signals describing a row, in the columns of ``signals_``.
+SIGNALS = ("weak_confidence", "weak_margin", "strong_proba", "pool_agreement", "gold_agreement")
+
+
+def _neighbours(index_rows, query, k, exclude=None):
+    """``(idx, keep)``: the ``k`` nearest rows of ``index_rows`` (cosine) to each row of
+    ``query``, and which of them count. ``exclude[i]``: the position of query row ``i``
+    among ``index_rows`` (the row itself, left out; one more neighbour is looked up), or
+    None when no query row is an index row."""
+    k_query = min(k + (exclude is not None), index_rows.shape[0])
+    if k_query == 0 or query.shape[0] == 0:
+        return np.zeros((query.shape[0], 0), dtype=int), np.zeros((query.shape[0], 0), dtype=bool)
+    nn = NearestNeighbors(n_neighbors=k_query, metric="cosine").fit(index_rows)
+    idx = nn.kneighbors(query, return_distance=False)
+    if exclude is None:
+        return idx, np.ones(idx.shape, dtype=bool)
+    keep = idx != np.asarray(exclude)[:, None]
+    if k_query > k:  # one neighbour too many was looked up: where a tie kept the row
+        keep[keep.all(axis=1), -1] = False  # itself out of the list, the farthest goes
+    return idx, keep
+
+
+def _kept_mean(values, keep):
+    """Row means of ``values`` over ``keep``; 0.5 (no information) where nothing is kept."""
+    counts = keep.sum(axis=1)
+    out = np.full(values.shape[0], 0.5)
+    has = counts > 0
+    out[has] = (values * keep).sum(axis=1)[has] / counts[has]
+    return out
+
+
+class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
+    """The probability that each pool row's weak label (pseudolabel) is right.
+
+    Rows of ``y`` equal to -1 form the unlabelled pool; the others are the gold rows
+    (as in :class:`~skw2s.WeakToStrongClassifier`). On the gold rows the weak model is
+    cross-fitted (each row's weak label comes from a model that did not see it), so
+    whether its weak label is right is known and its errors are those of the pool. Each
+    row is described by five signals (``SIGNALS``), plus its weak label's class:
+
+    * ``weak_confidence``: the weak model's top probability;
+    * ``weak_margin``: its top probability minus the second;
+    * ``strong_proba``: the strong side's probability of the weak label: the strong
+      estimator trained on the pool's pseudolabels, out-of-fold for pool rows (5
+      folds, as for ``train_on="confident_learning"``);
+    * ``pool_agreement``: the share of the ``n_neighbors`` nearest pool rows (cosine on
+      the representation, centred) with the same pseudolabel: the cut statistic of
+      Lang, Vijayaraghavan and Sontag (2022);
+    * ``gold_agreement``: the share of right weak labels among the ``n_neighbors``
+      nearest gold rows: where the weak labeller errs, learnt from the gold rows.
+
+    ``estimator`` (a classifier with ``predict_proba``) learns from the gold rows'
+    signals whether the weak label is right; applied to the pool's signals it gives
+    ``trust_``. The gold rows never train on their own signal: a gold row's
+    ``gold_agreement`` leaves the row out, and ``validation_auc_`` is cross-fitted.
+
+    Parameters
+    ----------
+    weak_estimator : classifier or None, default=None
+        Must have ``predict_proba``. Cloned and fitted on the gold rows (and, per fold,
+        on the others for the gold rows' cross-fitted weak labels). None means
+        ``LogisticRegression()``. A :class:`~sklearn.frozen.FrozenEstimator` (a fixed
+        labeller) is used as it is on every row, gold rows included. Ignored when
+        ``weak_proba`` is passed to :meth:`fit`.
+    strong_estimator : classifier or None, default=None
+        Must have ``predict_proba``. Cloned and fitted on the pool's pseudolabels.
+        None means ``LogisticRegression()``.
+    representation : transformer or None, default=None
+        Maps ``X`` to the strong-side features the neighbours are found in (cloned and
+        fitted on ``X``; a frozen one is only applied). None: ``X`` itself, which must
+        then be numeric.
+    n_neighbors : int, default=10
+        Neighbours of ``pool_agreement`` and ``gold_agreement`` (fewer when fewer
+        rows exist).
+    estimator : classifier or None, default=None
+        The model of the weak label's correctness from the signals. None means
+        ``make_pipeline(StandardScaler(), LogisticRegression())``.
+    cv : int, default=5
+        Folds of the gold rows, stratified: for the cross-fitted weak labels (by class;
+        at most the smallest class's number of gold rows) and for ``validation_auc_``
+        (by right / wrong weak label).
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the folds (weak cross-fitting, strong out-of-fold view, validation).
+
+    Attributes
+    ----------
+    weak_estimator_ : estimator or None
+        The weak estimator fitted on every gold row (None with ``weak_proba``).
+    strong_estimator_ : estimator or None
+        The strong estimator fitted on every pool row's pseudolabel (None, with a
+        warning, when every pool row has the same pseudolabel: the strong side's
+        probability of it is then 1).
+    representation_ : transformer or None
+        The fitted representation.
+    estimator_ : estimator or None
+        The model of correctness fitted on the gold rows' signals (None when the gold
+        rows' weak labels are all right or all wrong).
+    classes_ : ndarray
+        The task's class labels (the weak model's classes).
+    pool_indices_ : ndarray of int
+        Row indices of ``X`` forming the pool.
+    gold_indices_ : ndarray of int
+        Row indices of ``X`` of the gold rows.
+    pseudolabels_ : ndarray of shape (n_pool,)
+        The weak label of each pool row.
+    gold_correct_ : ndarray of bool of shape (n_gold,)
+        Whether each gold row's cross-fitted weak label is right.
+    signals_ : ndarray of shape (n_pool, 5)
+        The signals of the pool rows, columns as in ``SIGNALS``.
+    gold_signals_ : ndarray of shape (n_gold, 5)
+        The signals of the gold rows (their cross-fitted weak labels; the strong
+        estimator fitted on the pool), on which ``estimator_`` is fitted.
+    trust_ : ndarray of shape (n_pool,)
+        The probability that each pool row's pseudolabel is right.
+    validation_auc_ : float
+        ROC AUC of the cross-fitted trust on the gold rows (right vs wrong weak labels);
+        NaN when either kind has fewer than 2 rows.
+    confidence_auc_ : float
+        The same AUC for the weak confidence alone: what the trust adds over it.
+    n_features_in_ : int
+        Number of features of ``X`` (numeric ``X`` only).
+
+    See Also
+    --------
+    WeakToStrongClassifier : pseudolabels a pool and trains the strong model on chosen rows.
+    OverlapDetector : the label-free partition of the pool.
+
+    Notes
+    -----
+    With no -1 in ``y`` every row is both a gold row and a pool row (with a
+    :class:`~skw2s.DegenerateDataWarning`): the signals are then in-sample for the
+    strong side. When the gold rows' weak labels are all right (or all wrong), nothing
+    can be learnt about the errors: ``trust_`` is that share (1 or 0) for every pool row,
+    with a warning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2s import WeakLabelTrust
+    >>> from skw2s.datasets import make_overlap_classification
+    >>> X, y, _, weak_cols = make_overlap_classification(300, 300, 300, random_state=0)
+    >>> y_fit = np.where(np.arange(900) < 300, y, -1)   # 300 gold rows, a pool of 600
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> weak = LogisticRegression().fit(X[:300][:, weak_cols], y[:300])
+    >>> P = weak.predict_proba(X[:, weak_cols])
+    >>> trust = WeakLabelTrust(random_state=0).fit(X, y_fit, weak_proba=P)
+    >>> trust.trust_.shape
+    (600,)
+    >>> bool(trust.validation_auc_ > trust.confidence_auc_)
+    True
+    """
+
+    def __init__(
+        self,
+        weak_estimator=None,
+        strong_estimator=None,
+        *,
+        representation=None,
+        n_neighbors=10,
+        estimator=None,
+        cv=5,
+        random_state=None,
+    ):
+        self.weak_estimator = weak_estimator
+        self.strong_estimator = strong_estimator
+        self.representation = representation
+        self.n_neighbors = n_neighbors
+        self.estimator = estimator
+        self.cv = cv
+        self.random_state = random_state
+
+    def _check_params(self):
+        check_int(self.n_neighbors, "n_neighbors", min_value=1)
+        check_int(self.cv, "cv", min_value=2)
+        for name in ("weak_estimator", "strong_estimator", "estimator"):
+            est = getattr(self, name)
+            if est is not None and not hasattr(est, "predict_proba"):
+                raise TypeError(
+                    f"{name} must have predict_proba; got {type(est).__name__}."
+                )
+
+    def _est(self, name):
+        est = getattr(self, name)
+        if est is not None:
+            return est
+        if name == "estimator":
+            return make_pipeline(StandardScaler(), LogisticRegression())
+        return LogisticRegression()
+
+    def fit(self, X, y, *, weak_proba=None):
+        """Learn the weak label's correctness on the gold rows; trust each pool row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or raw input
+            Raw input (texts) is fine when ``representation`` and the sub-estimators
+            accept it.
+        y : array-like of shape (n_samples,)
+            Labels; -1 marks the pool rows.
+        weak_proba : array-like of shape (n_samples, n_classes) or (n_samples,), default=None
+            Precomputed weak probabilities of every row (a fixed labeller: a lexicon,
+            a label model), columns in the sorted order of the gold rows' classes. The
+            gold rows' own rows are used as they are (no cross-fitting: a fixed
+            labeller never saw them).
+
+        Returns
+        -------
+        self : WeakLabelTrust
+        """
+        self._check_params()
+        if y is None:
+            raise ValueError(
+                "WeakLabelTrust requires y to be passed, but the target y is None: the gold "
+                "rows' labels say where the weak labeller errs."
+            )
+        X, _ = validate_pool(self, X, representation=self.representation, reset=True)
+        n = _num_samples(X)
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != n:
+            raise ValueError(f"X has {n} samples but y has {y.shape[0]}.")
+        y_gold, gold_idx = labelled_targets(y)
+        if y_gold.size < 2:
+            raise ValueError(
+                "WeakLabelTrust needs at least 2 gold rows (labels in y other than -1); got "
+                f"{y_gold.size} sample{'' if y_gold.size == 1 else 's'} labelled."
+            )
+        check_classification_targets(y_gold)
+        pool_idx = np.flatnonzero(is_unlabelled(y))
+        if pool_idx.size == 0:
+            warnings.warn(
+                "y holds no unlabelled row (-1): every row forms the pool, so the strong side's "
+                "view of the gold rows is in-sample.",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
+            pool_idx = np.arange(n)
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=3)
+
+        # --- weak side: the pool's pseudolabels, the gold rows' cross-fitted weak labels
+        fixed = weak_proba is not None or is_frozen(self._est("weak_estimator"))
+        P_pool, self.weak_estimator_ = fit_weak_proba(
+            "WeakLabelTrust", self.weak_estimator, X, y, weak_proba, rows=pool_idx)
+        if weak_proba is not None:
+            self.classes_ = np.unique(y_gold)
+        else:
+            self.classes_ = np.asarray(self.weak_estimator_.classes_)
+        if P_pool.shape[1] != self.classes_.size:
+            raise ValueError(
+                f"weak_proba has {P_pool.shape[1]} columns but the gold rows hold "
+                f"{self.classes_.size} classes ({self.classes_.tolist()})."
+            )
+        unknown = np.setdiff1d(y_gold, self.classes_)
+        if unknown.size:
+            raise ValueError(f"The gold rows hold classes the weak model does not know: {unknown.tolist()}.")
+        if fixed:
+            P_gold = fit_weak_proba("WeakLabelTrust", self.weak_estimator, X, y, weak_proba,
+                                    rows=gold_idx)[0]
+        else:
+            P_gold = self._cross_fitted_weak(X, y, y_gold, gold_idx, seeds[0])
+        pseudo = self.classes_[np.argmax(P_pool, axis=1)]
+        weak_gold = self.classes_[np.argmax(P_gold, axis=1)]
+        self.pool_indices_, self.gold_indices_ = pool_idx, gold_idx
+        self.pseudolabels_ = pseudo
+        self.gold_correct_ = weak_gold == y_gold
+
+        # --- strong side: out-of-fold on the pool, the fitted model on the gold rows
+        strong = self._est("strong_estimator")
+        X_pool, X_gold = _safe_indexing(X, pool_idx), _safe_indexing(X, gold_idx)
+        if np.unique(pseudo).size < 2:
+            warnings.warn(
+                f"every pool row has the pseudolabel {pseudo[0]!r}: the strong estimator cannot be "
+                "fitted on one class, so the strong side's probability of it is taken as 1.",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
+            self.strong_estimator_ = None
+            S_pool = self._strong_proba(X_pool)
+        else:
+            self.strong_estimator_ = clone(strong).fit(X_pool, pseudo)
+            S_pool = self._strong_view(strong, X_pool, pseudo, seeds[1])
+
+        # --- neighbours in the representation, centred on the pool's mean
+        self.representation_, Z = represent(self.representation, X, fit=True)
+        Z = np.asarray(Z, dtype=np.float64)
+        self._center = Z[pool_idx].mean(axis=0)
+        self._Z_pool = Z[pool_idx] - self._center
+        self._Z_gold = Z[gold_idx] - self._center
+        self._pseudo_codes = np.searchsorted(self.classes_, pseudo)
+        self._gold_correct_f = self.gold_correct_.astype(np.float64)
+        # a row is left out of its own neighbourhoods; with no -1 in y, every row is a
+        # pool row and a gold row (pool_idx and gold_idx are then both 0..n-1)
+        both = pool_idx.size == n and gold_idx.size == n
+        self.signals_ = self._signals(P_pool, S_pool, self._Z_pool, pseudo,
+                                      pool_self=np.arange(pool_idx.size),
+                                      gold_self=np.arange(n) if both else None)
+        self.gold_signals_ = gold_signals = self._signals(
+            P_gold, self._strong_proba(X_gold), self._Z_gold, weak_gold,
+            pool_self=np.arange(n) if both else None, gold_self=np.arange(gold_idx.size))
+
+        # --- the model of correctness, and its cross-fitted check on the gold rows
+        F_gold = self._design(gold_signals, weak_gold)
+        target = self.gold_correct_
+        self.confidence_auc_ = self._auc(target, gold_signals[:, 0])
+        if np.unique(target).size < 2:
+            share = float(target.mean())
+            warnings.warn(
+                f"the gold rows' weak labels are all {'right' if share == 1 else 'wrong'}: nothing "
+                f"can be learnt about the weak labeller's errors; every pool row is trusted {share:g}.",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
+            self.estimator_ = None
+            self._constant = share
+            self.validation_auc_ = float("nan")
+            self.trust_ = np.full(pool_idx.size, share)
+            return self
+        self._constant = None
+        self.estimator_ = clone(self._est("estimator")).fit(F_gold, target)
+        self.trust_ = self._proba_right(self.estimator_, self._design(self.signals_, pseudo))
+        n_small = int(min(target.sum(), (~target).sum()))
+        if n_small >= 2:
+            folds = StratifiedKFold(min(self.cv, n_small), shuffle=True, random_state=seeds[2])
+            cross = cross_val_predict(clone(self._est("estimator")), F_gold, target, cv=folds,
+                                      method="predict_proba")
+            self.validation_auc_ = self._auc(target, cross[:, 1])
+        else:
+            self.validation_auc_ = float("nan")
+        return self
+
+    def _cross_fitted_weak(self, X, y, y_gold, gold_idx, seed):
+        """Weak probabilities of the gold rows, each from a model fitted on the other folds."""
+        _, counts = np.unique(y_gold, return_counts=True)
+        if counts.min() < 2:
+            raise ValueError(
+                "each class needs at least 2 gold rows (y) to cross-fit the weak estimator; "
+                f"the smallest has {counts.min()}."
+            )
+        folds = StratifiedKFold(int(min(self.cv, counts.min())), shuffle=True, random_state=seed)
+        P = np.zeros((gold_idx.size, self.classes_.size))
+        for train, test in folds.split(np.zeros((gold_idx.size, 1)), y_gold):
+            proba, fitted = fit_weak_proba("WeakLabelTrust", self.weak_estimator, X, y, None,
+                                           rows=gold_idx[test], fit_rows=gold_idx[train])
+            cols = np.searchsorted(self.classes_, fitted.classes_)
+            P[np.ix_(test, cols)] = proba
+        return P
+
+    def _strong_view(self, strong, X_pool, pseudo, seed):
+        """The strong side's out-of-fold probabilities of the pool rows (in-sample, with a
+        warning, when a pseudolabel class has a single row)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            S = strong_oof_proba(strong, X_pool, pseudo, self.classes_, random_state=seed,
+                                 safe_indexing=_safe_indexing)
+        if S is None:
+            warnings.warn(
+                "a pseudolabel class has a single pool row: the strong side's probability of "
+                "the pool's pseudolabels is in-sample.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            S = self._strong_proba(X_pool)
+        return S
+
+    def _strong_proba(self, X_rows):
+        """Probabilities of the fitted strong estimator, columns ``classes_``; with a single
+        pseudolabel class (no strong estimator), 1 for that class."""
+        P = np.zeros((_num_samples(X_rows), self.classes_.size))
+        model = self.strong_estimator_
+        if model is None:
+            P[:, np.searchsorted(self.classes_, self.pseudolabels_[0])] = 1.0
+        else:
+            P[:, np.searchsorted(self.classes_, model.classes_)] = model.predict_proba(X_rows)
+        return P
+
+    def _signals(self, P, S, Z, labels, *, pool_self, gold_self):
+        """The signals (columns as in ``SIGNALS``) of rows with weak probabilities ``P``,
+        strong probabilities ``S``, centred representation ``Z`` and weak labels
+        ``labels``; ``pool_self``/``gold_self``: their positions among the pool / gold
+        rows (left out of their own neighbourhoods), or None."""
+        codes = np.searchsorted(self.classes_, labels)
+        top = np.sort(P, axis=1)
+        own = S[np.arange(codes.size), codes]
+        idx, keep = _neighbours(self._Z_pool, Z, self.n_neighbors, pool_self)
+        pool_agree = _kept_mean((self._pseudo_codes[idx] == codes[:, None]).astype(float), keep)
+        idx, keep = _neighbours(self._Z_gold, Z, self.n_neighbors, gold_self)
+        gold_agree = _kept_mean(self._gold_correct_f[idx], keep)
+        return np.column_stack([top[:, -1], top[:, -1] - top[:, -2], own, pool_agree, gold_agree])
+
+    def _design(self, signals, labels):
+        onehot = (np.asarray(labels)[:, None] == self.classes_[None, :]).astype(np.float64)
+        return np.column_stack([signals, onehot[:, 1:]])
+
+    @staticmethod
+    def _proba_right(model, F):
+        P = model.predict_proba(F)
+        return P[:, list(model.classes_).index(True)]
+
+    @staticmethod
+    def _auc(target, score):
+        if min(target.sum(), (~target).sum()) < 2:
+            return float("nan")
+        return float(roc_auc_score(target, score))
+
+    def predict_proba(self, X, weak_proba=None):
+        """``[P(weak label wrong), P(weak label right)]`` of new rows.
+
+        The signals of a new row come from the fitted weak and strong estimators (the
+        strong one is in-sample on the pool rows: use ``trust_`` for those) and from
+        its neighbours among the pool and gold rows of :meth:`fit`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), or raw input
+        weak_proba : array-like, default=None
+            The new rows' weak probabilities; required when :meth:`fit` was given
+            ``weak_proba``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+            Columns: wrong, right.
+        """
+        check_is_fitted(self)
+        X, _ = validate_pool(self, X, representation=self.representation, reset=False)
+        n = _num_samples(X)
+        if self.weak_estimator_ is None and weak_proba is None:
+            raise ValueError(
+                "WeakLabelTrust was fitted on weak_proba: pass the new rows' weak_proba too."
+            )
+        if weak_proba is not None:
+            P = check_proba(weak_proba, n)
+        else:
+            P = np.zeros((n, self.classes_.size))
+            P[:, np.searchsorted(self.classes_, self.weak_estimator_.classes_)] = (
+                self.weak_estimator_.predict_proba(X))
+        if P.shape[1] != self.classes_.size:
+            raise ValueError(f"weak_proba has {P.shape[1]} columns for {self.classes_.size} classes.")
+        labels = self.classes_[np.argmax(P, axis=1)]
+        if self.estimator_ is None:
+            right = np.full(n, self._constant)
+        else:
+            _, Z = represent(self.representation_, X, fit=False)
+            Z = np.asarray(Z, dtype=np.float64) - self._center
+            signals = self._signals(P, self._strong_proba(X), Z, labels, pool_self=None, gold_self=None)
+            right = self._proba_right(self.estimator_, self._design(signals, labels))
+        return np.column_stack([1.0 - right, right])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.input_tags.sparse = False
+        return tags
