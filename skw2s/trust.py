@@ -61,6 +61,104 @@ def _kept_mean(values, keep):
     return out
 
 
+def cross_fitted_weak_proba(owner, weak_estimator, X, y, gold_idx, y_gold, classes, *, cv, random_state,
+                            fit_params=None):
+    """Weak probabilities (columns ``classes``) of the gold rows ``gold_idx`` of ``X``, each
+    from the weak estimator fitted on the other folds (``cv`` stratified folds, at most
+    the smallest class's number of rows): the gold rows' weak labels then err as the
+    pool's do. ``y_gold``: their labels (``labelled_targets``); ``fit_params``: the weak
+    estimator's fit metadata (sample-aligned)."""
+    labels, counts = np.unique(y_gold, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError(
+            f"{owner}: each class needs at least 2 gold rows (y) to cross-fit the weak "
+            f"estimator; class {labels[counts.argmin()].tolist()!r} has {counts.min()}."
+        )
+    folds = StratifiedKFold(int(min(cv, counts.min())), shuffle=True, random_state=random_state)
+    P = np.zeros((gold_idx.size, len(classes)))
+    for train, test in folds.split(np.zeros((gold_idx.size, 1)), y_gold):
+        proba, fitted = fit_weak_proba(owner, weak_estimator, X, y, None, rows=gold_idx[test],
+                                       fit_rows=gold_idx[train], fit_params=fit_params)
+        P[np.ix_(test, np.searchsorted(classes, fitted.classes_))] = proba
+    return P
+
+
+class TrustModel:
+    """The trust of the pool rows from their signals and the gold rows' (one code path for
+    :class:`WeakLabelTrust` and ``WeakToStrongClassifier(train_on=("trust", q))``).
+
+    Built from the pool's weak and strong (out-of-fold) probabilities and representation,
+    and the gold rows' (cross-fitted weak, strong fitted on the pool) and labels.
+    Attributes: ``trust`` (pool), ``signals``, ``gold_signals``, ``gold_correct``,
+    ``model`` (None when the gold rows' weak labels are all right or all wrong: then
+    ``constant``, their share, is every row's trust, with a warning).
+    """
+
+    def __init__(self, classes, P_pool, S_pool, Z_pool, P_gold, S_gold, Z_gold, y_gold, *,
+                 n_neighbors, estimator, both=False):
+        self.classes = classes = np.asarray(classes)
+        self.n_neighbors = n_neighbors
+        Z_pool = np.asarray(Z_pool, dtype=np.float64)
+        self.center = Z_pool.mean(axis=0)
+        self.Z_pool = Z_pool - self.center
+        self.Z_gold = np.asarray(Z_gold, dtype=np.float64) - self.center
+        pseudo = classes[np.argmax(P_pool, axis=1)]
+        weak_gold = classes[np.argmax(P_gold, axis=1)]
+        self.pseudo_codes = np.searchsorted(classes, pseudo)
+        self.gold_correct = weak_gold == np.asarray(y_gold)
+        # a row is left out of its own neighbourhoods; ``both``: every row is a pool row
+        # and a gold row, in the same order
+        n_pool, n_gold = self.Z_pool.shape[0], self.Z_gold.shape[0]
+        self.signals = self.signals_of(P_pool, S_pool, self.Z_pool, pseudo, pool_self=np.arange(n_pool),
+                                       gold_self=np.arange(n_pool) if both else None)
+        self.gold_signals = self.signals_of(P_gold, S_gold, self.Z_gold, weak_gold,
+                                            pool_self=np.arange(n_gold) if both else None,
+                                            gold_self=np.arange(n_gold))
+        target = self.gold_correct
+        self.design_gold = self.design(self.gold_signals, weak_gold)
+        if np.unique(target).size < 2:
+            self.constant = float(target.mean())
+            warnings.warn(
+                f"the gold rows' weak labels are all {'right' if self.constant == 1 else 'wrong'}: "
+                "nothing can be learnt about the weak labeller's errors; every pool row is trusted "
+                f"{self.constant:g}.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            self.model = None
+            self.trust = np.full(n_pool, self.constant)
+            return
+        self.constant = None
+        self.model = clone(estimator).fit(self.design_gold, target)
+        self.trust = self.right(self.signals, pseudo)
+
+    def signals_of(self, P, S, Z, labels, *, pool_self=None, gold_self=None):
+        """The signals (columns as in ``SIGNALS``) of rows with weak probabilities ``P``,
+        strong probabilities ``S``, centred representation ``Z`` and weak labels
+        ``labels``; ``pool_self``/``gold_self``: their positions among the pool / gold
+        rows (left out of their own neighbourhoods), or None."""
+        codes = np.searchsorted(self.classes, labels)
+        top = np.sort(P, axis=1)
+        own = S[np.arange(codes.size), codes]
+        idx, keep = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self)
+        pool_agree = _kept_mean((self.pseudo_codes[idx] == codes[:, None]).astype(float), keep)
+        idx, keep = _neighbours(self.Z_gold, Z, self.n_neighbors, gold_self)
+        gold_agree = _kept_mean(self.gold_correct.astype(float)[idx], keep)
+        return np.column_stack([top[:, -1], top[:, -1] - top[:, -2], own, pool_agree, gold_agree])
+
+    def design(self, signals, labels):
+        """The signals and the weak label's class (one-hot, first class dropped)."""
+        onehot = (np.asarray(labels)[:, None] == self.classes[None, :]).astype(np.float64)
+        return np.column_stack([signals, onehot[:, 1:]])
+
+    def right(self, signals, labels):
+        """P(the weak label is right) of rows with these signals and weak labels."""
+        if self.model is None:
+            return np.full(signals.shape[0], self.constant)
+        P = self.model.predict_proba(self.design(signals, labels))
+        return P[:, list(self.model.classes_).index(True)]
+
+
 class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
     """The probability that each pool row's weak label (pseudolabel) is right.
 
@@ -290,12 +388,11 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
             P_gold = fit_weak_proba("WeakLabelTrust", self.weak_estimator, X, y, weak_proba,
                                     rows=gold_idx)[0]
         else:
-            P_gold = self._cross_fitted_weak(X, y, y_gold, gold_idx, seeds[0])
+            P_gold = cross_fitted_weak_proba("WeakLabelTrust", self.weak_estimator, X, y, gold_idx, y_gold,
+                                             self.classes_, cv=self.cv, random_state=seeds[0])
         pseudo = self.classes_[np.argmax(P_pool, axis=1)]
-        weak_gold = self.classes_[np.argmax(P_gold, axis=1)]
         self.pool_indices_, self.gold_indices_ = pool_idx, gold_idx
         self.pseudolabels_ = pseudo
-        self.gold_correct_ = weak_gold == y_gold
 
         # --- strong side: out-of-fold on the pool, the fitted model on the gold rows
         strong = self._est("strong_estimator")
@@ -313,70 +410,28 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
             self.strong_estimator_ = clone(strong).fit(X_pool, pseudo)
             S_pool = self._strong_view(strong, X_pool, pseudo, seeds[1])
 
-        # --- neighbours in the representation, centred on the pool's mean
+        # --- neighbours in the representation; the signals; the model of correctness
         self.representation_, Z = represent(self.representation, X, fit=True)
         Z = np.asarray(Z, dtype=np.float64)
-        self._center = Z[pool_idx].mean(axis=0)
-        self._Z_pool = Z[pool_idx] - self._center
-        self._Z_gold = Z[gold_idx] - self._center
-        self._pseudo_codes = np.searchsorted(self.classes_, pseudo)
-        self._gold_correct_f = self.gold_correct_.astype(np.float64)
-        # a row is left out of its own neighbourhoods; with no -1 in y, every row is a
-        # pool row and a gold row (pool_idx and gold_idx are then both 0..n-1)
-        both = pool_idx.size == n and gold_idx.size == n
-        self.signals_ = self._signals(P_pool, S_pool, self._Z_pool, pseudo,
-                                      pool_self=np.arange(pool_idx.size),
-                                      gold_self=np.arange(n) if both else None)
-        self.gold_signals_ = gold_signals = self._signals(
-            P_gold, self._strong_proba(X_gold), self._Z_gold, weak_gold,
-            pool_self=np.arange(n) if both else None, gold_self=np.arange(gold_idx.size))
+        both = pool_idx.size == n and gold_idx.size == n  # no -1 in y: every row is both
+        self._trust = TrustModel(self.classes_, P_pool, S_pool, Z[pool_idx], P_gold,
+                                 self._strong_proba(X_gold), Z[gold_idx], y_gold,
+                                 n_neighbors=self.n_neighbors, estimator=self._est("estimator"), both=both)
+        self.gold_correct_ = self._trust.gold_correct
+        self.signals_, self.gold_signals_ = self._trust.signals, self._trust.gold_signals
+        self.estimator_, self.trust_ = self._trust.model, self._trust.trust
 
-        # --- the model of correctness, and its cross-fitted check on the gold rows
-        F_gold = self._design(gold_signals, weak_gold)
+        # --- what the gold rows say of it, cross-fitted
         target = self.gold_correct_
-        self.confidence_auc_ = self._auc(target, gold_signals[:, 0])
-        if np.unique(target).size < 2:
-            share = float(target.mean())
-            warnings.warn(
-                f"the gold rows' weak labels are all {'right' if share == 1 else 'wrong'}: nothing "
-                f"can be learnt about the weak labeller's errors; every pool row is trusted {share:g}.",
-                DegenerateDataWarning,
-                stacklevel=2,
-            )
-            self.estimator_ = None
-            self._constant = share
-            self.validation_auc_ = float("nan")
-            self.trust_ = np.full(pool_idx.size, share)
-            return self
-        self._constant = None
-        self.estimator_ = clone(self._est("estimator")).fit(F_gold, target)
-        self.trust_ = self._proba_right(self.estimator_, self._design(self.signals_, pseudo))
+        self.confidence_auc_ = self._auc(target, self.gold_signals_[:, 0])
         n_small = int(min(target.sum(), (~target).sum()))
-        if n_small >= 2:
+        self.validation_auc_ = float("nan")
+        if self.estimator_ is not None and n_small >= 2:
             folds = StratifiedKFold(min(self.cv, n_small), shuffle=True, random_state=seeds[2])
-            cross = cross_val_predict(clone(self._est("estimator")), F_gold, target, cv=folds,
-                                      method="predict_proba")
+            cross = cross_val_predict(clone(self._est("estimator")), self._trust.design_gold, target,
+                                      cv=folds, method="predict_proba")
             self.validation_auc_ = self._auc(target, cross[:, 1])
-        else:
-            self.validation_auc_ = float("nan")
         return self
-
-    def _cross_fitted_weak(self, X, y, y_gold, gold_idx, seed):
-        """Weak probabilities of the gold rows, each from a model fitted on the other folds."""
-        _, counts = np.unique(y_gold, return_counts=True)
-        if counts.min() < 2:
-            raise ValueError(
-                "each class needs at least 2 gold rows (y) to cross-fit the weak estimator; "
-                f"the smallest has {counts.min()}."
-            )
-        folds = StratifiedKFold(int(min(self.cv, counts.min())), shuffle=True, random_state=seed)
-        P = np.zeros((gold_idx.size, self.classes_.size))
-        for train, test in folds.split(np.zeros((gold_idx.size, 1)), y_gold):
-            proba, fitted = fit_weak_proba("WeakLabelTrust", self.weak_estimator, X, y, None,
-                                           rows=gold_idx[test], fit_rows=gold_idx[train])
-            cols = np.searchsorted(self.classes_, fitted.classes_)
-            P[np.ix_(test, cols)] = proba
-        return P
 
     def _strong_view(self, strong, X_pool, pseudo, seed):
         """The strong side's out-of-fold probabilities of the pool rows (in-sample, with a
@@ -405,29 +460,6 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
         else:
             P[:, np.searchsorted(self.classes_, model.classes_)] = model.predict_proba(X_rows)
         return P
-
-    def _signals(self, P, S, Z, labels, *, pool_self, gold_self):
-        """The signals (columns as in ``SIGNALS``) of rows with weak probabilities ``P``,
-        strong probabilities ``S``, centred representation ``Z`` and weak labels
-        ``labels``; ``pool_self``/``gold_self``: their positions among the pool / gold
-        rows (left out of their own neighbourhoods), or None."""
-        codes = np.searchsorted(self.classes_, labels)
-        top = np.sort(P, axis=1)
-        own = S[np.arange(codes.size), codes]
-        idx, keep = _neighbours(self._Z_pool, Z, self.n_neighbors, pool_self)
-        pool_agree = _kept_mean((self._pseudo_codes[idx] == codes[:, None]).astype(float), keep)
-        idx, keep = _neighbours(self._Z_gold, Z, self.n_neighbors, gold_self)
-        gold_agree = _kept_mean(self._gold_correct_f[idx], keep)
-        return np.column_stack([top[:, -1], top[:, -1] - top[:, -2], own, pool_agree, gold_agree])
-
-    def _design(self, signals, labels):
-        onehot = (np.asarray(labels)[:, None] == self.classes_[None, :]).astype(np.float64)
-        return np.column_stack([signals, onehot[:, 1:]])
-
-    @staticmethod
-    def _proba_right(model, F):
-        P = model.predict_proba(F)
-        return P[:, list(model.classes_).index(True)]
 
     @staticmethod
     def _auc(target, score):
@@ -470,13 +502,9 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
         if P.shape[1] != self.classes_.size:
             raise ValueError(f"weak_proba has {P.shape[1]} columns for {self.classes_.size} classes.")
         labels = self.classes_[np.argmax(P, axis=1)]
-        if self.estimator_ is None:
-            right = np.full(n, self._constant)
-        else:
-            _, Z = represent(self.representation_, X, fit=False)
-            Z = np.asarray(Z, dtype=np.float64) - self._center
-            signals = self._signals(P, self._strong_proba(X), Z, labels, pool_self=None, gold_self=None)
-            right = self._proba_right(self.estimator_, self._design(signals, labels))
+        _, Z = represent(self.representation_, X, fit=False)
+        Z = np.asarray(Z, dtype=np.float64) - self._trust.center
+        right = self._trust.right(self._trust.signals_of(P, self._strong_proba(X), Z, labels), labels)
         return np.column_stack([1.0 - right, right])
 
     def __sklearn_tags__(self):
