@@ -5,7 +5,8 @@ pseudolabel class of the pool (a class it misses gets its most overlap-like rows
 that the strong estimator can predict every class. ``("confident", q)`` keeps the most
 confidently pseudolabelled fraction ``q`` of each pseudolabel class;
 ``"confident_learning"`` and ``("strong", q)`` read the strong side's out-of-fold view
-of each pseudolabel (:mod:`skw2s._strong_view`). :func:`draw_mixture` is the paper's
+of each pseudolabel (:mod:`skw2s._strong_view`); ``("trust", q)`` ranks by the gold rows'
+model of where the weak labeller errs (:mod:`skw2s.trust`). :func:`draw_mixture` is the paper's
 mixing draw, for a float ``train_on`` and for
 :func:`skw2s.experiments.run_overlap_experiment`. ``train_on="auto"`` validates the
 candidates :data:`AUTO_CANDIDATES` on the labelled rows (:mod:`skw2s._auto_train_on`).
@@ -22,20 +23,21 @@ from .exceptions import DegenerateDataWarning
 
 TRAIN_ON = ("all", "overlap", "nonhard", "confident_learning", "auto")
 #: The ranked rules: ("confident", q) by the weak confidence, ("strong", q) by the strong
-#: side's out-of-fold probability of the pseudolabel.
-RANKED = ("confident", "strong")
+#: side's out-of-fold probability of the pseudolabel, ("trust", q) by the gold rows'
+#: probability that the pseudolabel is right (skw2s.trust).
+RANKED = ("confident", "strong", "trust")
 
 #: The candidates of ``train_on="auto"``, in order of preference on equal scores: plain
 #: W2S, the detector's groups, the weak side's ranking, the strong side's filter and
 #: ranking (benchmarks/selection_anchors.py).
 AUTO_CANDIDATES = ("all", "nonhard", "overlap", ("confident", 0.5), "confident_learning",
-                   ("strong", 0.8), ("strong", 0.6))
+                   ("strong", 0.8), ("strong", 0.6), ("trust", 0.8), ("trust", 0.6))
 
 
 def check_train_on(train_on):
     """``train_on`` validated: a name of :data:`TRAIN_ON`, a float in [0, 1],
-    ``("confident", q)`` or ``("strong", q)`` with q in (0, 1] (returned as a tuple).
-    ValueError otherwise."""
+    ``("confident", q)``, ``("strong", q)`` or ``("trust", q)`` with q in (0, 1] (returned
+    as a tuple). ValueError otherwise."""
     t = train_on
     if isinstance(t, str):
         if t in TRAIN_ON:
@@ -48,14 +50,20 @@ def check_train_on(train_on):
         if isinstance(q, numbers.Real) and not isinstance(q, bool) and 0.0 < float(q) <= 1.0:
             return (t[0], q)
     raise ValueError(
-        f"train_on must be one of {TRAIN_ON}, a float in [0, 1], ('confident', q) or "
-        f"('strong', q) with q in (0, 1]; got {train_on!r}."
+        f"train_on must be one of {TRAIN_ON}, a float in [0, 1], ('confident', q), "
+        f"('strong', q) or ('trust', q) with q in (0, 1]; got {train_on!r}."
     )
 
 
 def needs_strong_view(train_on):
-    """Whether ``train_on`` reads the strong side's out-of-fold view of the pseudolabels."""
-    return train_on == "confident_learning" or (isinstance(train_on, tuple) and train_on[0] == "strong")
+    """Whether ``train_on`` reads the strong side's out-of-fold view of the pseudolabels
+    (the trust reads it as one of its signals)."""
+    return train_on == "confident_learning" or (isinstance(train_on, tuple) and train_on[0] in ("strong", "trust"))
+
+
+def needs_trust(train_on):
+    """Whether ``train_on`` ranks by the gold rows' trust in each pseudolabel."""
+    return isinstance(train_on, tuple) and train_on[0] == "trust"
 
 
 def needs_detector(train_on):
@@ -125,17 +133,22 @@ def top_rows_per_class(score, pseudolabels, q):
 
 
 def select_rows(train_on, *, labels, overlap_score, confidence, pseudolabels, random_state,
-                strong_proba=None, classes=None):
+                strong_proba=None, classes=None, trust=None):
     """Pool positions the strong estimator trains on for ``train_on`` (not "auto").
 
     Returns ``(rows, added, used)``: the sorted rows, those added for class coverage
     (:func:`cover_classes`), and the rule used (``train_on``, or "all" when the chosen
     subset was empty and every row was used, with a warning). ``strong_proba``: the
     out-of-fold strong probabilities (columns ``classes``) of the rules that read them;
-    None there means they could not be computed, and every row is used.
+    ``trust``: each pool row's trust, for ``("trust", q)``. None there means they could
+    not be computed, and every row is used.
     """
     n_pool = pseudolabels.size
     none = np.zeros(0, dtype=int)
+    if needs_trust(train_on):
+        if trust is None:
+            return np.arange(n_pool), none, "all"
+        return top_rows_per_class(trust, pseudolabels, train_on[1]), none, train_on
     if needs_strong_view(train_on):
         from ._strong_view import confident_learning_rows, own_class_proba
 

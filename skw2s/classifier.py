@@ -11,7 +11,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_array, check_random_state, get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -27,7 +27,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._weak import CONFIDENCE_METHODS, fit_weak_proba, weak_confidence
+from ._representation import represent
+from ._weak import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
 from ._sklearn_compat import check_method_params as _check_method_params
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import raise_for_params as _raise_for_params
@@ -38,12 +39,14 @@ from ._training_rows import (
     check_train_on,
     needs_detector,
     needs_strong_view,
+    needs_trust,
     select_rows,
 )
 from ._utils import as_label_array, check_int, is_unlabelled, labelled_targets
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .metrics import _labelled_accuracy
+from .trust import TRUST_NEIGHBORS, default_trust_estimator
 
 __all__ = ["WeakToStrongClassifier"]
 
@@ -115,11 +118,23 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         * ``("strong", q)`` with q in (0, 1]: the ``ceil(q n_c)`` rows of each
           pseudolabel class whose out-of-fold strong probability of their own
           pseudolabel is highest (same view as ``"confident_learning"``);
+        * ``("trust", q)`` with q in (0, 1]: the ``ceil(q n_c)`` rows of each
+          pseudolabel class that the gold rows trust most: the probability that the
+          pseudolabel is right, learnt on the labelled rows (their weak labels
+          cross-fitted with ``cv`` folds) from the weak confidence and margin, the
+          strong side's out-of-fold view, and the agreement of the row's neighbours
+          (in the detector's ``representation``, else ``X``) among the pool and the
+          labelled rows; see :class:`~skw2s.WeakLabelTrust`. Needs labelled rows
+          (without any, every pool row is used, with a warning);
         * ``"auto"`` (recommended where labelled rows exist): the candidate among
           ``"all"``, ``"nonhard"``, ``"overlap"``, ``("confident", 0.5)``,
-          ``"confident_learning"``, ``("strong", 0.8)`` and ``("strong", 0.6)`` that
-          the labelled rows certify as better than ``"confident_learning"`` (the
-          reference, kept when none is); see the Notes.
+          ``"confident_learning"``, ``("strong", 0.8)``, ``("strong", 0.6)``,
+          ``("trust", 0.8)`` and ``("trust", 0.6)`` that the labelled rows certify
+          as better than ``"confident_learning"`` (the reference, kept when none is);
+          see the Notes. The trust candidates are cross-fitted like the others (a
+          fold's trust learns from the other folds' labelled rows only); on a fixed
+          weak side validated directly (see ``cv``) they are left out, as nothing
+          would keep the rows that score them from shaping them.
 
         When the chosen subset is empty (no overlap point, say) a
         :class:`~skw2s.DegenerateDataWarning` is emitted and every pool row is used.
@@ -205,7 +220,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     strong_oof_proba_ : ndarray of shape (n_pool, n_classes) or None
         The strong side's out-of-fold probabilities of the pool rows (trained on the
         final hard pseudolabels; columns ``classes_``) when the rule used reads them
-        (``"confident_learning"``, ``("strong", q)``); None otherwise.
+        (``"confident_learning"``, ``("strong", q)``, ``("trust", q)``); None otherwise.
+    trust_ : ndarray of shape (n_pool,) or None
+        With a ``("trust", q)`` rule (given, or chosen by ``"auto"``): the probability
+        that each pool row's pseudolabel is right, learnt on every labelled row; None
+        otherwise.
     validation_scores_ : dict or None
         With ``train_on="auto"`` (None otherwise, and when no row is labelled): one
         entry per candidate, in the style of ``GridSearchCV.cv_results_`` (a
@@ -267,11 +286,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       when none is. On pools where no subset helps (80 fits) no subset was chosen.
 
       **Cost** beyond ``train_on="all"`` (one weak fit, one strong fit): with
-      ``cv=K`` folds, ``K + 1`` weak fits, ``K + 1`` detector fits (none for a frozen
-      detector) and per fold 5 strong fits for the out-of-fold strong view plus at
-      most 7 (a candidate whose rows equal an earlier one's is not fitted again),
-      and 5 more at the end when the chosen rule reads the strong view; on a fixed
-      weak side, no weak fit, one detector fit and at most 12 strong fits. Warnings raised by the validation fits are passed on
+      ``cv=K`` folds, ``K + 1`` weak fits and ``K x K`` more for the trust (each
+      fold's labelled rows cross-fitted; ``K`` more when a trust rule is chosen),
+      ``K + 1`` detector fits (none for a frozen detector) and per fold 5 strong fits
+      for the out-of-fold strong view plus at most 9 (a candidate whose rows equal
+      an earlier one's is not fitted again), and at the end 5 more when the chosen
+      rule reads the strong view (one more for the trust); on a fixed weak side, no
+      weak fit, one detector fit and at most 12 strong fits (the trust candidates are
+      left out there). Warnings raised by the validation fits are passed on
       once each, prefixed ``"train_on='auto' validation:"``.
 
       **No labelled row** (weak supervision with ``weak_proba`` or a frozen weak
@@ -335,7 +357,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     'overlap'
     >>> scores = auto.validation_scores_   # every candidate's validation scores
     >>> [name for name, gain in zip(scores["train_on"], scores["accuracy_gain"]) if gain > 0.1]
-    ['nonhard', 'overlap', ('strong', 0.6)]
+    ['nonhard', 'overlap', ('strong', 0.6), ('trust', 0.6)]
     >>> bool(scores["certified"][1] and scores["gain_lower"][1] > 0)   # nonhard: certified too
     True
     """
@@ -511,6 +533,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             "WeakToStrongClassifier", self.weak_estimator, X, y, weak_proba,
             rows=pool_idx, fit_params=routed.weak_estimator.fit,
         )
+        order = None
         if weak_proba is not None:
             classes = self._resolve_classes(y_lab, proba.shape[1])
             order = np.argsort(classes, kind="stable")
@@ -537,14 +560,19 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # --- which rows: train_on, or the candidate that "auto" validates best
         rule, strong, view = train_on, None, None
         self.validation_scores_ = None
+        # the weak probabilities of any rows, on a fixed weak side (None: a fitted one)
+        weak_rows = self._fixed_weak_rows(X, weak_proba, order) if weak_proba is not None or frozen else None
         if train_on == "auto":
-            fixed = weak_proba is not None or frozen
             rule, strong, view = self._choose_auto(
-                X, X_pool, y, y_lab, lab_idx, pool_idx, proba, fixed, routed)
+                X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed)
         if view is None and needs_strong_view(rule):
             view = self._strong_view(X, pool_idx, self.pseudolabels_, routed.strong_estimator.fit)
         self.strong_oof_proba_ = view
-        rows, added, self.train_on_ = self._select(rule, self.detector_, proba, self.pseudolabels_, view)
+        self.trust_ = None
+        if needs_trust(rule):
+            self.trust_ = self._trust_of_pool(X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed)
+        rows, added, self.train_on_ = self._select(rule, self.detector_, proba, self.pseudolabels_, view,
+                                                   self.trust_)
         self.coverage_indices_ = pool_idx[added]
         self.train_indices_ = pool_idx[rows]
 
@@ -583,7 +611,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             detector.set_params(n_resamples=0)
         return detector.fit(X_pool, weak_proba=proba, **params)
 
-    def _select(self, rule, detector, proba, pseudolabels, strong_proba=None):
+    def _select(self, rule, detector, proba, pseudolabels, strong_proba=None, trust=None):
         """``(rows, added, used)`` of :func:`skw2s._training_rows.select_rows` for ``rule``."""
         labels = None if detector is None else np.asarray(detector.labels_)
         score = None if detector is None else detector.overlap_score_
@@ -593,7 +621,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return select_rows(
             rule, labels=labels, overlap_score=score, confidence=weak_confidence(proba, method),
             pseudolabels=pseudolabels, random_state=self.random_state,
-            strong_proba=strong_proba, classes=self.classes_,
+            strong_proba=strong_proba, classes=self.classes_, trust=trust,
         )
 
     def _strong_view(self, X, pool_idx, pseudolabels, params):
@@ -606,6 +634,80 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             random_state=self.random_state, safe_indexing=_safe_indexing,
             fit_params=lambda positions: _check_method_params(X, params, pool_idx[positions]),
         )
+
+    # ------------------------------------------------------------ train_on=("trust", q)
+    def _fixed_weak_rows(self, X, weak_proba, order):
+        """For a fixed weak side: ``rows -> `` their weak probabilities, columns ``classes_``."""
+        if weak_proba is not None:
+            P = check_proba(weak_proba, _num_samples(X))[:, order]
+            return lambda rows: P[rows]
+        frozen = self.weak_estimator_
+        return lambda rows: self._proba_of(frozen, _safe_indexing(X, rows), len(rows))
+
+    def _trust_space(self, X):
+        """Where the trust finds each row's neighbours: the fitted detector's
+        representation of ``X``, else ``X`` itself (which must then be numeric)."""
+        rep = None if self.detector_ is None else getattr(self.detector_, "representation_", None)
+        if rep is not None:
+            return represent(rep, X, fit=False)[1]
+        try:
+            return check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=True)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                "train_on=('trust', q) finds each row's neighbours in X or in the detector's "
+                "representation; X is not a dense numeric matrix here: pass "
+                "detector=OverlapDetector(representation=...) (an HFEmbedder for texts)."
+            ) from exc
+
+    def _trust(self, X, y, gold_rows, y_gold, pool_idx, proba_pool, view, all_model, weak_rows, routed, Z):
+        """Each pool row's trust (:class:`skw2s.trust.TrustModel`), learnt on the labelled
+        rows ``gold_rows`` (positions in ``X``, labels ``y_gold``) with the pool's weak
+        probabilities, its out-of-fold strong ``view`` and ``all_model`` (the strong
+        estimator fitted on every pool row) for the labelled rows. None, with a warning,
+        when it cannot be learnt (every pool row is then used)."""
+        from .trust import TrustModel, cross_fitted_weak_proba, positions
+
+        _, counts = np.unique(y_gold, return_counts=True)
+        if view is None or y_gold.size == 0 or (weak_rows is None and counts.min() < 2):
+            warnings.warn(
+                "train_on=('trust', q) could not learn the trust in the pseudolabels (no strong "
+                "view of them, or a class with fewer than 2 labelled rows to cross-fit the weak "
+                "estimator on): every pool row is used.",
+                DegenerateDataWarning,
+                stacklevel=4,
+            )
+            return None
+        if weak_rows is not None:
+            P_gold = weak_rows(gold_rows)
+        else:
+            cv = self.cv if isinstance(self.cv, numbers.Integral) else 5
+            P_gold = cross_fitted_weak_proba(
+                "WeakToStrongClassifier", self.weak_estimator, X, y, gold_rows, y_gold, self.classes_,
+                cv=cv, random_state=self.random_state, fit_params=routed.weak_estimator.fit)
+        S_gold = self._proba_of(all_model, _safe_indexing(X, gold_rows), gold_rows.size)
+        shared = bool(np.isin(gold_rows, pool_idx).any())  # no -1 in y: the rows are both
+        return TrustModel(
+            self.classes_, proba_pool, view, Z[pool_idx], P_gold, S_gold, Z[gold_rows], y_gold,
+            n_neighbors=TRUST_NEIGHBORS, estimator=default_trust_estimator(),
+            pool_in_gold=positions(pool_idx, gold_rows) if shared else None,
+            gold_in_pool=positions(gold_rows, pool_idx) if shared else None,
+        ).trust
+
+    def _trust_of_pool(self, X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed):
+        """The trust of the final pool, learnt on every labelled row."""
+        if y_lab.size == 0:
+            warnings.warn(
+                "train_on=('trust', q) learns where the weak labeller errs from the labelled "
+                "rows, and y holds none: every pool row is used.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+            return None
+        all_rows = np.arange(pool_idx.size)
+        model = self._fit_strong(X, pool_idx, all_rows, proba, self.pseudolabels_, routed.strong_estimator.fit,
+                                 "all")
+        return self._trust(X, y, lab_idx, y_lab, pool_idx, proba, view, model, weak_rows, routed,
+                           self._trust_space(X))
 
     # ------------------------------------------------------------ train_on="auto"
     def _splits(self, y_lab):
@@ -655,7 +757,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 )
         return splits
 
-    def _choose_auto(self, X, X_pool, y, y_lab, lab_idx, pool_idx, proba, fixed, routed):
+    def _choose_auto(self, X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed):
         """The ``train_on`` that validates best on the labelled rows (see
         :mod:`skw2s._auto_train_on`) and, on a fixed weak side validated directly, its
         strong estimator (already fitted as the final one) and strong view."""
@@ -672,13 +774,17 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return "all", None, None
         X_lab = _safe_indexing(X, lab_idx)
         strong_params = routed.strong_estimator.fit
-        candidates = AUTO_CANDIDATES
-        n_cand, k = len(candidates), self.classes_.size
+        fixed = weak_rows is not None
         started = time.perf_counter()
         # With no -1 row the pool is every row, labelled ones included: a candidate must
         # then never train on the rows that score it, so the folds are used even on a
         # fixed weak side (each fold's pool leaves out its held-out rows).
         direct = fixed and not np.isin(pool_idx, lab_idx).any()
+        # Validated directly, the trust would learn from the rows that score it: left out.
+        candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and needs_trust(c)))
+        use_trust = any(needs_trust(c) for c in candidates)
+        Z = self._trust_space(X) if use_trust else None
+        n_cand, k = len(candidates), self.classes_.size
         splits = [(np.zeros(0, dtype=int), np.arange(y_lab.size))] if direct else self._splits(y_lab)
         P = np.zeros((n_cand, y_lab.size, k))
         n_scored = np.zeros(y_lab.size)
@@ -713,9 +819,16 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 view = None
                 if any(needs_strong_view(c) for c in candidates):
                     view = self._strong_view(X, pool_k, labels_k, strong_params)
+                trust, prefit = None, {}
+                if use_trust:  # learnt on this fold's training rows only
+                    all_rows = np.arange(pool_k.size)
+                    model = self._fit_strong(X, pool_k, all_rows, proba_k, labels_k, strong_params, "all")
+                    prefit[all_rows.tobytes()] = model
+                    trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_k, proba_k, view, model,
+                                        weak_rows, routed, Z)
                 Pc, m, fitted = self._predict_candidates(
-                    X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
-                    strong_params)
+                    candidates, X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
+                    strong_params, trust=trust, prefit=prefit)
                 P[:, test] += Pc
                 n_scored[test] += 1
                 split_scores[:, s] = (np.argmax(Pc, axis=2) == self._codes(y_lab[test])).mean(axis=1)
@@ -760,24 +873,27 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             rows=pool_idx, fit_rows=fit_rows, fit_params=routed.weak_estimator.fit,
         )[0]
 
-    def _predict_candidates(self, X, X_test, pool_idx, proba, pseudolabels, detector, view, params):
-        """Fit the strong estimator on each candidate's rows and predict ``X_test``.
+    def _predict_candidates(self, candidates, X, X_test, pool_idx, proba, pseudolabels, detector, view, params,
+                            trust=None, prefit=None):
+        """Fit the strong estimator on each of ``candidates``' rows and predict ``X_test``.
 
         Returns the class probabilities (n_candidates, n_test, n_classes), columns in
         ``classes_`` order (a one-hot row of the prediction for a strong estimator without
         ``predict_proba``), each candidate's number of training rows, and the fitted
         models (a candidate whose rows equal an earlier one's shares its model: no second
-        fit).
+        fit; ``prefit``: models already fitted, by their rows' bytes).
         """
         n_test, k = _num_samples(X_test), self.classes_.size
-        P = np.zeros((len(AUTO_CANDIDATES), n_test, k))
-        n_rows = np.zeros(len(AUTO_CANDIDATES))
+        P = np.zeros((len(candidates), n_test, k))
+        n_rows = np.zeros(len(candidates))
         models, fitted = [], {}
-        for i, rule in enumerate(AUTO_CANDIDATES):
-            rows, _, _ = self._select(rule, detector, proba, pseudolabels, view)
+        for i, rule in enumerate(candidates):
+            rows, _, _ = self._select(rule, detector, proba, pseudolabels, view, trust)
             key = rows.tobytes()
             if key not in fitted:
-                model = self._fit_strong(X, pool_idx, rows, proba, pseudolabels, params, rule)
+                model = (prefit or {}).get(key)
+                if model is None:
+                    model = self._fit_strong(X, pool_idx, rows, proba, pseudolabels, params, rule)
                 fitted[key] = (model, self._proba_of(model, X_test, n_test))
             models.append(fitted[key][0])
             P[i] = fitted[key][1]

@@ -30,6 +30,15 @@ from ._utils import check_int, is_frozen, is_unlabelled, labelled_targets
 from ._weak import check_proba, fit_weak_proba
 from .exceptions import DegenerateDataWarning
 
+#: Neighbours of the agreement signals, by default.
+TRUST_NEIGHBORS = 10
+
+
+def default_trust_estimator():
+    """The model of the weak label's correctness from the signals, by default."""
+    return make_pipeline(StandardScaler(), LogisticRegression())
+
+
 #: The signals describing a row, in the columns of ``signals_``.
 SIGNALS = ("weak_confidence", "weak_margin", "strong_proba", "pool_agreement", "gold_agreement")
 
@@ -37,8 +46,8 @@ SIGNALS = ("weak_confidence", "weak_margin", "strong_proba", "pool_agreement", "
 def _neighbours(index_rows, query, k, exclude=None):
     """``(idx, keep)``: the ``k`` nearest rows of ``index_rows`` (cosine) to each row of
     ``query``, and which of them count. ``exclude[i]``: the position of query row ``i``
-    among ``index_rows`` (the row itself, left out; one more neighbour is looked up), or
-    None when no query row is an index row."""
+    among ``index_rows`` (the row itself, left out: one more neighbour is looked up), or
+    -1 when it is not an index row; None when no query row is one."""
     k_query = min(k + (exclude is not None), index_rows.shape[0])
     if k_query == 0 or query.shape[0] == 0:
         return np.zeros((query.shape[0], 0), dtype=int), np.zeros((query.shape[0], 0), dtype=bool)
@@ -46,10 +55,25 @@ def _neighbours(index_rows, query, k, exclude=None):
     idx = nn.kneighbors(query, return_distance=False)
     if exclude is None:
         return idx, np.ones(idx.shape, dtype=bool)
-    keep = idx != np.asarray(exclude)[:, None]
-    if k_query > k:  # one neighbour too many was looked up: where a tie kept the row
-        keep[keep.all(axis=1), -1] = False  # itself out of the list, the farthest goes
+    exclude = np.asarray(exclude)
+    keep = idx != exclude[:, None]
+    if k_query > k:  # one neighbour too many was looked up: rows that are not index rows,
+        # and index rows a tie kept out of their own list, drop the farthest
+        keep[keep.all(axis=1), -1] = False
     return idx, keep
+
+
+def positions(rows, among):
+    """The position of each of ``rows`` in ``among`` (row indices of one ``X``), -1 if absent."""
+    order = np.argsort(among, kind="stable")
+    at = np.searchsorted(among[order], rows)
+    at = np.minimum(at, max(among.size - 1, 0))
+    found = among.size > 0
+    out = np.full(np.asarray(rows).shape, -1)
+    if found:
+        hit = among[order][at] == rows
+        out[hit] = order[at[hit]]
+    return out
 
 
 def _kept_mean(values, keep):
@@ -95,7 +119,7 @@ class TrustModel:
     """
 
     def __init__(self, classes, P_pool, S_pool, Z_pool, P_gold, S_gold, Z_gold, y_gold, *,
-                 n_neighbors, estimator, both=False):
+                 n_neighbors, estimator, pool_in_gold=None, gold_in_pool=None):
         self.classes = classes = np.asarray(classes)
         self.n_neighbors = n_neighbors
         Z_pool = np.asarray(Z_pool, dtype=np.float64)
@@ -106,14 +130,13 @@ class TrustModel:
         weak_gold = classes[np.argmax(P_gold, axis=1)]
         self.pseudo_codes = np.searchsorted(classes, pseudo)
         self.gold_correct = weak_gold == np.asarray(y_gold)
-        # a row is left out of its own neighbourhoods; ``both``: every row is a pool row
-        # and a gold row, in the same order
+        # a row is left out of its own neighbourhoods; ``pool_in_gold``/``gold_in_pool``:
+        # where a row is both a pool and a gold row (``positions``; None: no row is)
         n_pool, n_gold = self.Z_pool.shape[0], self.Z_gold.shape[0]
         self.signals = self.signals_of(P_pool, S_pool, self.Z_pool, pseudo, pool_self=np.arange(n_pool),
-                                       gold_self=np.arange(n_pool) if both else None)
+                                       gold_self=pool_in_gold)
         self.gold_signals = self.signals_of(P_gold, S_gold, self.Z_gold, weak_gold,
-                                            pool_self=np.arange(n_gold) if both else None,
-                                            gold_self=np.arange(n_gold))
+                                            pool_self=gold_in_pool, gold_self=np.arange(n_gold))
         target = self.gold_correct
         self.design_gold = self.design(self.gold_signals, weak_gold)
         if np.unique(target).size < 2:
@@ -287,7 +310,7 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
         strong_estimator=None,
         *,
         representation=None,
-        n_neighbors=10,
+        n_neighbors=TRUST_NEIGHBORS,
         estimator=None,
         cv=5,
         random_state=None,
@@ -315,7 +338,7 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
         if est is not None:
             return est
         if name == "estimator":
-            return make_pipeline(StandardScaler(), LogisticRegression())
+            return default_trust_estimator()
         return LogisticRegression()
 
     def fit(self, X, y, *, weak_proba=None):
@@ -413,10 +436,12 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
         # --- neighbours in the representation; the signals; the model of correctness
         self.representation_, Z = represent(self.representation, X, fit=True)
         Z = np.asarray(Z, dtype=np.float64)
-        both = pool_idx.size == n and gold_idx.size == n  # no -1 in y: every row is both
+        both = pool_idx.size == n  # no -1 in y: every gold row is a pool row too
         self._trust = TrustModel(self.classes_, P_pool, S_pool, Z[pool_idx], P_gold,
                                  self._strong_proba(X_gold), Z[gold_idx], y_gold,
-                                 n_neighbors=self.n_neighbors, estimator=self._est("estimator"), both=both)
+                                 n_neighbors=self.n_neighbors, estimator=self._est("estimator"),
+                                 pool_in_gold=positions(pool_idx, gold_idx) if both else None,
+                                 gold_in_pool=positions(gold_idx, pool_idx) if both else None)
         self.gold_correct_ = self._trust.gold_correct
         self.signals_, self.gold_signals_ = self._trust.signals, self._trust.gold_signals
         self.estimator_, self.trust_ = self._trust.model, self._trust.trust

@@ -162,7 +162,7 @@ def test_repeated_cross_fitting_scores_each_row_once_per_repeat():
                                      random_state=0), random_state=0).fit(X, y_semi)
     scores = rep.validation_scores_
     assert "split5_score" in scores and "split6_score" not in scores
-    assert len(scores["gain"]) == 7
+    assert len(scores["gain"]) == 9
     del P_all
 
 

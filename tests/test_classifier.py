@@ -10,7 +10,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import LinearSVC
 
 from skw2s import EASY, HARD, OVERLAP, DegenerateDataWarning, OverlapDetector
@@ -666,7 +666,7 @@ def test_auto_validation_scores_hold_every_candidate(data):
     scores = clf.validation_scores_
     assert scores["train_on"] == list(AUTO_CANDIDATES)
     assert scores["train_on"] == ["all", "nonhard", "overlap", ("confident", 0.5), "confident_learning",
-                                  ("strong", 0.8), ("strong", 0.6)]
+                                  ("strong", 0.8), ("strong", 0.6), ("trust", 0.8), ("trust", 0.6)]
     n = len(AUTO_CANDIDATES)
     for key in ("mean_score", "std_score", "accuracy_gain", "mean_brier", "gain", "gain_se", "gain_lower",
                 "certified", "mean_n_rows", "rank_score"):
@@ -686,7 +686,9 @@ def test_auto_validation_scores_hold_every_candidate(data):
     crit = (scores["gain"][live] - scores["gain_lower"][live]) / scores["gain_se"][live]
     np.testing.assert_allclose(crit, crit[0])
     assert 1.645 < crit[0] < 3.5  # above the one-sided normal quantile: the max over candidates
-    np.testing.assert_array_equal(scores["certified"], np.nan_to_num(scores["gain_lower"], nan=-1) > 0)
+    # certified: a bound above the margin (0) and a labelled accuracy not below the reference's
+    np.testing.assert_array_equal(scores["certified"], (np.nan_to_num(scores["gain_lower"], nan=-1) > 0)
+                                  & (scores["accuracy_gain"] >= 0))
     assert sorted(scores["rank_score"]) == list(range(1, n + 1))
     assert scores["mean_n_rows"][0] == 700  # "all": the pool
     # the strong-ranked subsets are ceil(q n_c) rows of each pseudolabel class
@@ -739,10 +741,15 @@ def test_auto_fit_counts_match_the_docstring(data):
         log.clear()
     clf = WeakToStrongClassifier(_CountingWeak(), _Counting(), detector=_CountingDetector(),
                                  train_on="auto", cv=3, random_state=0).fit(X, y_semi)
-    assert len(_CountingWeak.log) == 3 + 1
-    assert sorted(_CountingWeak.log) == [133, 133, 134, 200]  # 2/3 of the 200 gold rows, then all
+    # per fold: its weak fit (2/3 of the 200 gold rows), then 3 on 2/3 of those for the
+    # trust's cross-fitted labelled rows; the final weak fit on all 200 (and 3 more for
+    # the trust when a trust rule is chosen)
+    chose_trust = clf.train_on_[0] == "trust"
+    assert len(_CountingWeak.log) == 3 + 1 + 3 * 3 + 3 * chose_trust
+    assert sorted(n for n in _CountingWeak.log if n > 100) == [133, 133, 134] + [133, 133, 134] * chose_trust + [200]
+    assert all(80 <= n <= 90 for n in _CountingWeak.log if n < 100)
     assert len(_CountingDetector.log) == 3 + 1 and set(_CountingDetector.log) == {700}
-    assert len(_Counting.log) <= (5 + 7) * 3 + 5 + 1  # per fold: the strong view, the candidates
+    assert len(_Counting.log) <= (5 + 9) * 3 + 5 + 2  # per fold: the strong view, the candidates
     assert _Counting.log[-1] == clf.train_indices_.size  # the final fit, on the chosen rows
     # a fixed weak side: one detector fit, at most 12 strong fits, the chosen one kept
     for log in (_Counting.log, _CountingDetector.log):
@@ -1021,3 +1028,58 @@ def test_auto_without_unlabelled_rows_never_scores_a_row_it_trained_on(fixed):
     for trained, scored in _RowRecorder.log:
         assert not trained & scored
     assert "split2_score" in clf.validation_scores_  # cross-fitted, also on a fixed weak side
+
+
+def test_trust_train_on(data):
+    """("trust", q): the gold rows' trust ranks each pseudolabel class (issue 25)."""
+    from sklearn.metrics import roc_auc_score
+
+    from skw2s.trust import TrustModel
+
+    X, y, y_semi, group, cols = data
+    clf = WeakToStrongClassifier(weak_pipe(cols), train_on=("trust", 0.6), random_state=0).fit(X, y_semi)
+    assert clf.train_on_ == ("trust", 0.6) and clf.trust_.shape == (700,)
+    assert clf.strong_oof_proba_ is not None  # one of the trust's signals
+    right = clf.pseudolabels_ == y[200:]
+    assert roc_auc_score(right, clf.trust_) > roc_auc_score(right, clf.pseudolabel_proba_.max(1)) + 0.03
+    chosen = np.isin(clf.pool_indices_, clf.train_indices_)
+    for c in (0, 1):
+        in_c = clf.pseudolabels_ == c
+        assert chosen[in_c].sum() == np.ceil(0.6 * in_c.sum())
+        assert clf.trust_[in_c & chosen].min() >= clf.trust_[in_c & ~chosen].max()
+    # the same trust as the estimator's core, fed the classifier's pieces by hand
+    from sklearn.model_selection import StratifiedKFold
+
+    gold = np.arange(200)
+    P_gold = np.zeros((200, 2))
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(X[gold], y[gold]):
+        P_gold[te] = weak_pipe(cols).fit(X[tr], y[tr]).predict_proba(X[te])
+    model_all = LogisticRegression().fit(X[200:], clf.pseudolabels_)
+    by_hand = TrustModel(clf.classes_, clf.pseudolabel_proba_, clf.strong_oof_proba_, X[200:], P_gold,
+                         model_all.predict_proba(X[gold]), X[gold], y[gold], n_neighbors=10,
+                         estimator=make_pipeline(StandardScaler(), LogisticRegression())).trust
+    np.testing.assert_allclose(clf.trust_, by_hand)
+    # no labelled row: nothing to learn from, every pool row, with a warning
+    P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X[200:])
+    with pytest.warns(DegenerateDataWarning, match="trust"):
+        none = WeakToStrongClassifier(train_on=("trust", 0.6)).fit(X[200:], None, weak_proba=P)
+    assert none.train_on_ == "all" and none.trust_ is None and none.train_indices_.size == 700
+    with pytest.raises(ValueError, match="train_on"):
+        WeakToStrongClassifier(train_on=("trust", 0)).fit(X, y_semi)
+
+
+def test_trust_needs_numeric_features_or_a_representation():
+    texts = np.array([f"text {i}" for i in range(40)], dtype=object)[:, None]
+    y = np.r_[np.tile([0, 1], 10), np.full(20, -1)]
+    weak = make_pipeline(FunctionTransformer(lambda T: np.array([[int(t[0].split()[1]) % 2, 1.0] for t in T])),
+                         LogisticRegression())
+    with pytest.raises(ValueError, match="representation"):
+        WeakToStrongClassifier(weak, weak, train_on=("trust", 0.5)).fit(texts, y)
+
+
+def test_auto_leaves_the_trust_out_on_a_fixed_weak_side_validated_directly(data):
+    X, y, y_semi, group, cols = data
+    P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X)
+    fixed = WeakToStrongClassifier(train_on="auto", random_state=0).fit(X, y_semi, weak_proba=P)
+    assert [c for c in fixed.validation_scores_["train_on"] if c[0] == "trust"] == []
+    assert len(fixed.validation_scores_["train_on"]) == 7
