@@ -34,6 +34,10 @@ Settings (``--settings``):
   auto picks a subset, and whether it ever costs accuracy. ``null-large``: the same with
   pools of 20,000 rows, where a subset's model differs from all rows' by little (gains
   near 0, the hard case for a false pick);
+* ``null-trained``: a null pool with a *trained* weak model, where auto cross-fits and the
+  trust candidates take part: the label is the sign of one column, the weak model a
+  logistic regression on that column alone trained on the 300 gold rows (right on
+  nearly every row), the strong one sees it among 8 columns; pools of 2,000;
 * ``uniform-noise``: the same, the weak side wrong on 20% of the rows, chosen by a column
   the strong model does not see (noise the strong side sees as uniform): not a null
   pool, as the strong side's filters find the wrong rows.
@@ -70,7 +74,7 @@ RECIPES = {"all": "all", "nonhard": "nonhard", "overlap": "overlap", "conf50": (
            "trust80": ("trust", 0.8), "trust60": ("trust", 0.6)}
 NAME = {str(v): k for k, v in RECIPES.items()}
 REAL = ("reviews-minilm", "reviews-vader", "tweets-minilm", "tweets-vader")
-SETTINGS = REAL + ("synthetic", "null-clean", "null-large", "uniform-noise")
+SETTINGS = REAL + ("synthetic", "null-clean", "null-large", "null-trained", "uniform-noise")
 
 
 def _probe(C=0.01):
@@ -199,6 +203,20 @@ def null(kind, splits, log):
                         OverlapDetector(n_resamples=0), weak_proba=P, log=log)
 
 
+def null_trained(splits, log):
+    from skw2s import OverlapDetector
+
+    for split in range(splits):
+        rng = np.random.RandomState(split)
+        X = rng.randn(2000 + 2300, 10)
+        y = (X[:, 0] > 0).astype(int)
+        weak = make_pipeline(FunctionTransformer(lambda Z: Z[:, :1]), LogisticRegression(C=100))
+        strong = make_pipeline(FunctionTransformer(lambda Z: Z[:, :8]), LogisticRegression())
+        idx = np.arange(y.size)
+        yield run_split("null-trained", split, X, y, idx[:300], idx[300:2300], idx[2300:], weak, strong,
+                        OverlapDetector(n_resamples=0), log=log)
+
+
 def _ms(values, digits=3):
     a = np.asarray(values, dtype=float)
     return f"{a.mean():.{digits}f}" if a.size < 2 else f"{a.mean():.{digits}f} ± {a.std(ddof=1) / np.sqrt(a.size):.{digits}f}"
@@ -228,7 +246,7 @@ def tables(records):
         lines.append(f"| {name} | {_ms(d('auto', 'all'), 2)} | {_ms(d('cleanlab', 'all'), 2)} | "
                      f"{_ms(d('auto', 'cleanlab'), 2)} | {_ms(d('oracle', 'auto'), 2)} | "
                      + ", ".join(f"{k} x{v}" for k, v in chose.items()) + f" | {ratio:.1f} |")
-    nulls = [r for r in records if r["setting"] in ("null-clean", "null-large")]
+    nulls = [r for r in records if r["setting"] in ("null-clean", "null-large", "null-trained")]
     if nulls:
         picked = sum(r["n_rows"][r["choice"]] != r["n_rows"]["all"] for r in nulls)  # fewer rows than all
         lost = sum(r["acc"]["auto"] < r["acc"]["all"] - 0.005 for r in nulls)
@@ -261,6 +279,8 @@ def main(argv=None):
                 gen = real(setting, args.splits, log)
             elif setting == "synthetic":
                 gen = synthetic(args.splits, log)
+            elif setting == "null-trained":
+                gen = null_trained(args.splits, log)
             else:
                 gen = null({"null-clean": "clean", "null-large": "large"}.get(setting, "even"), args.splits, log)
             records += list(gen)
