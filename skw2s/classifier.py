@@ -659,12 +659,15 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 "detector=OverlapDetector(representation=...) (an HFEmbedder for texts)."
             ) from exc
 
-    def _trust(self, X, y, gold_rows, y_gold, pool_idx, proba_pool, view, all_model, weak_rows, routed, Z):
+    def _trust(self, X, y, gold_rows, y_gold, pool_idx, proba_pool, view, all_model, weak_rows, routed, Z,
+               neighbours=None):
         """Each pool row's trust (:class:`skw2s.trust.TrustModel`), learnt on the labelled
         rows ``gold_rows`` (positions in ``X``, labels ``y_gold``) with the pool's weak
         probabilities, its out-of-fold strong ``view`` and ``all_model`` (the strong
         estimator fitted on every pool row) for the labelled rows. None, with a warning,
-        when it cannot be learnt (every pool row is then used)."""
+        when it cannot be learnt (every pool row is then used). ``neighbours``: a dict
+        keeping the pool rows' neighbourhoods among themselves by pool (the folds of
+        ``"auto"`` share one pool)."""
         from .trust import TrustModel, cross_fitted_weak_proba, positions
 
         _, counts = np.unique(y_gold, return_counts=True)
@@ -686,12 +689,17 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 cv=cv, random_state=self.random_state, fit_params=routed.weak_estimator.fit)
         S_gold = self._proba_of(all_model, _safe_indexing(X, gold_rows), gold_rows.size)
         shared = bool(np.isin(gold_rows, pool_idx).any())  # no -1 in y: the rows are both
-        return TrustModel(
+        key = pool_idx.tobytes()
+        model = TrustModel(
             self.classes_, proba_pool, view, Z[pool_idx], P_gold, S_gold, Z[gold_rows], y_gold,
             n_neighbors=TRUST_NEIGHBORS, estimator=default_trust_estimator(),
             pool_in_gold=positions(pool_idx, gold_rows) if shared else None,
             gold_in_pool=positions(gold_rows, pool_idx) if shared else None,
-        ).trust
+            pool_neighbours=None if neighbours is None else neighbours.get(key),
+        )
+        if neighbours is not None:
+            neighbours[key] = model.pool_neighbours
+        return model.trust
 
     def _trust_of_pool(self, X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed):
         """The trust of the final pool, learnt on every labelled row."""
@@ -784,6 +792,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and needs_trust(c)))
         use_trust = any(needs_trust(c) for c in candidates)
         Z = self._trust_space(X) if use_trust else None
+        neighbours = {}  # the pool's neighbourhoods, shared by the folds
         n_cand, k = len(candidates), self.classes_.size
         splits = [(np.zeros(0, dtype=int), np.arange(y_lab.size))] if direct else self._splits(y_lab)
         P = np.zeros((n_cand, y_lab.size, k))
@@ -825,7 +834,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                     model = self._fit_strong(X, pool_k, all_rows, proba_k, labels_k, strong_params, "all")
                     prefit[all_rows.tobytes()] = model
                     trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_k, proba_k, view, model,
-                                        weak_rows, routed, Z)
+                                        weak_rows, routed, Z, neighbours)
                 Pc, m, fitted = self._predict_candidates(
                     candidates, X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
                     strong_params, trust=trust, prefit=prefit)

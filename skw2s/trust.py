@@ -119,7 +119,7 @@ class TrustModel:
     """
 
     def __init__(self, classes, P_pool, S_pool, Z_pool, P_gold, S_gold, Z_gold, y_gold, *,
-                 n_neighbors, estimator, pool_in_gold=None, gold_in_pool=None):
+                 n_neighbors, estimator, pool_in_gold=None, gold_in_pool=None, pool_neighbours=None):
         self.classes = classes = np.asarray(classes)
         self.n_neighbors = n_neighbors
         Z_pool = np.asarray(Z_pool, dtype=np.float64)
@@ -132,9 +132,15 @@ class TrustModel:
         self.gold_correct = weak_gold == np.asarray(y_gold)
         # a row is left out of its own neighbourhoods; ``pool_in_gold``/``gold_in_pool``:
         # where a row is both a pool and a gold row (``positions``; None: no row is)
+        # ``pool_neighbours``: the pool rows' own neighbourhoods among them (``(idx, keep)``
+        # of an earlier model on the same pool rows and representation: the folds of
+        # train_on="auto" share them), kept as ``self.pool_neighbours``
         n_pool, n_gold = self.Z_pool.shape[0], self.Z_gold.shape[0]
+        if pool_neighbours is None:
+            pool_neighbours = _neighbours(self.Z_pool, self.Z_pool, n_neighbors, np.arange(n_pool))
+        self.pool_neighbours = pool_neighbours
         self.signals = self.signals_of(P_pool, S_pool, self.Z_pool, pseudo, pool_self=np.arange(n_pool),
-                                       gold_self=pool_in_gold)
+                                       gold_self=pool_in_gold, pool_neighbours=pool_neighbours)
         self.gold_signals = self.signals_of(P_gold, S_gold, self.Z_gold, weak_gold,
                                             pool_self=gold_in_pool, gold_self=np.arange(n_gold))
         target = self.gold_correct
@@ -155,15 +161,18 @@ class TrustModel:
         self.model = clone(estimator).fit(self.design_gold, target)
         self.trust = self.right(self.signals, pseudo)
 
-    def signals_of(self, P, S, Z, labels, *, pool_self=None, gold_self=None):
+    def signals_of(self, P, S, Z, labels, *, pool_self=None, gold_self=None, pool_neighbours=None):
         """The signals (columns as in ``SIGNALS``) of rows with weak probabilities ``P``,
         strong probabilities ``S``, centred representation ``Z`` and weak labels
         ``labels``; ``pool_self``/``gold_self``: their positions among the pool / gold
-        rows (left out of their own neighbourhoods), or None."""
+        rows (left out of their own neighbourhoods), or None; ``pool_neighbours``: their
+        neighbourhoods among the pool rows, when already known."""
         codes = np.searchsorted(self.classes, labels)
         top = np.sort(P, axis=1)
         own = S[np.arange(codes.size), codes]
-        idx, keep = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self)
+        if pool_neighbours is None:
+            pool_neighbours = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self)
+        idx, keep = pool_neighbours
         pool_agree = _kept_mean((self.pseudo_codes[idx] == codes[:, None]).astype(float), keep)
         idx, keep = _neighbours(self.Z_gold, Z, self.n_neighbors, gold_self)
         gold_agree = _kept_mean(self.gold_correct.astype(float)[idx], keep)
