@@ -65,15 +65,8 @@ def _neighbours(index_rows, query, k, exclude=None):
 
 def positions(rows, among):
     """The position of each of ``rows`` in ``among`` (row indices of one ``X``), -1 if absent."""
-    order = np.argsort(among, kind="stable")
-    at = np.searchsorted(among[order], rows)
-    at = np.minimum(at, max(among.size - 1, 0))
-    found = among.size > 0
-    out = np.full(np.asarray(rows).shape, -1)
-    if found:
-        hit = among[order][at] == rows
-        out[hit] = order[at[hit]]
-    return out
+    at = {r: i for i, r in enumerate(np.asarray(among).tolist())}
+    return np.array([at.get(r, -1) for r in np.asarray(rows).tolist()], dtype=int)
 
 
 def _kept_mean(values, keep):

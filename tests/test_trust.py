@@ -168,3 +168,18 @@ def test_bad_input():
         WeakLabelTrust().fit(X, one)
     with pytest.raises(ValueError, match="representation"):
         WeakLabelTrust().fit(np.array([["a text"], ["another"]] * 5, dtype=object), y[:10])
+
+
+def test_positions_and_shared_rows_leave_each_row_out():
+    from skw2s.trust import positions
+
+    np.testing.assert_array_equal(positions(np.array([5, 3, 9]), np.array([3, 4, 5])), [2, 0, -1])
+    assert positions(np.array([1]), np.array([], dtype=int)).tolist() == [-1]
+    # no -1 in y: every row is a pool row and a gold row; its gold neighbours never include
+    # itself, so the gold agreement of a row with a unique, far-away duplicate is its twin's
+    X = np.r_[np.eye(4), np.eye(4)] + 0.01 * np.arange(8)[:, None]
+    y = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    P = np.tile([[0.6, 0.4]], (8, 1))  # weak label 0 everywhere: right on the y == 0 rows
+    with pytest.warns(DegenerateDataWarning, match="no unlabelled row"):
+        trust = WeakLabelTrust(n_neighbors=1, random_state=0).fit(X, y, weak_proba=P)
+    np.testing.assert_array_equal(trust.gold_signals_[:, 4], trust.gold_correct_[[4, 5, 6, 7, 0, 1, 2, 3]])
