@@ -41,6 +41,8 @@ def test_python_blocks_run():
             exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102
     assert namespace["clf"].train_on_ == "overlap"  # what the comment says
     assert 0.2 < namespace["det"].overlap_density_ < 0.45
+    trust = namespace["trust"]  # the gold rows' trust beats the weak confidence here
+    assert trust.trust_.shape == (700,) and trust.validation_auc_ > trust.confidence_auc_
 
 
 def _shell_lines():
