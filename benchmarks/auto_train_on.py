@@ -62,7 +62,8 @@ sys.path.insert(0, str(HERE))
 OUT = HERE / "out" / "auto_train_on.jsonl"
 RULES = {"nonhard": "nonhard", "overlap": "overlap", "conf75": ("confident", 0.75),
          "conf50": ("confident", 0.5), "conf25": ("confident", 0.25), "cleanlab": "confident_learning",
-         "strong80": ("strong", 0.8), "strong60": ("strong", 0.6)}
+         "strong80": ("strong", 0.8), "strong60": ("strong", 0.6), "trust80": ("trust", 0.8),
+         "trust60": ("trust", 0.6)}
 KEY = collections.defaultdict(lambda: "?", {str(rule): key for key, rule in RULES.items()} | {"all": "all"})
 
 
@@ -210,9 +211,9 @@ def table(records):
     for r in records:
         by.setdefault(r["setting"], []).append(r)
     cols = ["weak", "all", "nonhard", "overlap", "conf75", "conf50", "conf25", "cleanlab", "strong80", "strong60",
-            "paper_nonhard", "true_overlap"]
+            "trust80", "trust60", "paper_nonhard", "true_overlap"]
     names = ["weak", "all", "non-hard", "overlap", "conf. 75%", "conf. 50%", "conf. 25%", "cleanlab",
-             "strong 80%", "strong 60%", "paper's non-hard", "true overlap"]
+             "strong 80%", "strong 60%", "trust 80%", "trust 60%", "paper's non-hard", "true overlap"]
     short = {"conf75": "conf. 75%", "conf50": "conf. 50%", "conf25": "conf. 25%"}
     lines = ["| setting | seeds | " + " | ".join(names) + " | **auto** | auto - all | auto chose | auto s |",
              "|---|---|" + "---|" * (len(cols) + 4)]
