@@ -650,6 +650,12 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         rep = None if self.detector_ is None else getattr(self.detector_, "representation_", None)
         if rep is not None:
             return represent(rep, X, fit=False)[1]
+        if sp.issparse(X):
+            raise TypeError(
+                "train_on=('trust', q) finds each row's neighbours in X, and sparse X is not "
+                "supported there: pass dense X, or detector=OverlapDetector(representation=...) "
+                "mapping X to dense features."
+            )
         try:
             return check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=True)
         except (TypeError, ValueError) as exc:

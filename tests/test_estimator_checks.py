@@ -76,6 +76,8 @@ CLASSIFIERS = [
                            detector=OverlapDetector(n_resamples=0), random_state=0),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="auto", cv=2,
                            detector=OverlapDetector(n_resamples=0), random_state=0),
+    WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on=("trust", 0.6), cv=2,
+                           random_state=0),
 ]
 
 SELECTORS = [
