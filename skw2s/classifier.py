@@ -562,15 +562,18 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.validation_scores_ = None
         # the weak probabilities of any rows, on a fixed weak side (None: a fitted one)
         weak_rows = self._fixed_weak_rows(X, weak_proba, order) if weak_proba is not None or frozen else None
+        # what every trust of this fit shares: X's representation, the pool's neighbourhoods
+        trust_cache = {"neighbours": {}}
         if train_on == "auto":
             rule, strong, view = self._choose_auto(
-                X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed)
+                X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed, trust_cache)
         if view is None and needs_strong_view(rule):
             view = self._strong_view(X, pool_idx, self.pseudolabels_, routed.strong_estimator.fit)
         self.strong_oof_proba_ = view
         self.trust_ = None
         if needs_trust(rule):
-            self.trust_ = self._trust_of_pool(X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed)
+            self.trust_ = self._trust_of_pool(X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed,
+                                              trust_cache)
         rows, added, self.train_on_ = self._select(rule, self.detector_, proba, self.pseudolabels_, view,
                                                    self.trust_)
         self.coverage_indices_ = pool_idx[added]
@@ -644,7 +647,13 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         frozen = self.weak_estimator_
         return lambda rows: self._proba_of(frozen, _safe_indexing(X, rows), len(rows))
 
-    def _trust_space(self, X):
+    def _trust_space(self, X, cache):
+        """:meth:`_represent_for_trust` of ``X``, once per fit (kept in ``cache``)."""
+        if "Z" not in cache:
+            cache["Z"] = self._represent_for_trust(X)
+        return cache["Z"]
+
+    def _represent_for_trust(self, X):
         """Where the trust finds each row's neighbours: the fitted detector's
         representation of ``X``, else ``X`` itself (which must then be numeric)."""
         rep = None if self.detector_ is None else getattr(self.detector_, "representation_", None)
@@ -707,8 +716,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             neighbours[key] = model.pool_neighbours
         return model.trust
 
-    def _trust_of_pool(self, X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed):
-        """The trust of the final pool, learnt on every labelled row."""
+    def _trust_of_pool(self, X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed, trust_cache):
+        """The trust of the final pool, learnt on every labelled row (``trust_cache``: see
+        :meth:`_trust_space`; the pool's neighbourhoods found by ``"auto"``'s folds)."""
         if y_lab.size == 0:
             warnings.warn(
                 "train_on=('trust', q) learns where the weak labeller errs from the labelled "
@@ -721,7 +731,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         model = self._fit_strong(X, pool_idx, all_rows, proba, self.pseudolabels_, routed.strong_estimator.fit,
                                  "all")
         return self._trust(X, y, lab_idx, y_lab, pool_idx, proba, view, model, weak_rows, routed,
-                           self._trust_space(X))
+                           self._trust_space(X, trust_cache), trust_cache["neighbours"])
 
     # ------------------------------------------------------------ train_on="auto"
     def _splits(self, y_lab):
@@ -771,7 +781,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 )
         return splits
 
-    def _choose_auto(self, X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed):
+    def _choose_auto(self, X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed, trust_cache):
         """The ``train_on`` that validates best on the labelled rows (see
         :mod:`skw2s._auto_train_on`) and, on a fixed weak side validated directly, its
         strong estimator (already fitted as the final one) and strong view."""
@@ -797,8 +807,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # Validated directly, the trust would learn from the rows that score it: left out.
         candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and needs_trust(c)))
         use_trust = any(needs_trust(c) for c in candidates)
-        Z = self._trust_space(X) if use_trust else None
-        neighbours = {}  # the pool's neighbourhoods, shared by the folds
+        Z = self._trust_space(X, trust_cache) if use_trust else None
+        neighbours = trust_cache["neighbours"]  # the pool's neighbourhoods, shared by the folds
         n_cand, k = len(candidates), self.classes_.size
         splits = [(np.zeros(0, dtype=int), np.arange(y_lab.size))] if direct else self._splits(y_lab)
         P = np.zeros((n_cand, y_lab.size, k))
