@@ -69,14 +69,19 @@ def strong_oof_proba(strong, X_pool, pseudolabels, classes, *, random_state=None
 
 
 def confident_learning_rows(pseudolabels, proba, classes):
-    """Pool positions that ``cleanlab.filter.find_label_issues`` does not flag."""
+    """Pool positions that ``cleanlab.filter.find_label_issues`` does not flag.
+
+    cleanlab works on NumPy arrays and calls scikit-learn's metrics on them: it runs with
+    scikit-learn's array API dispatch off, whatever the caller's ``config_context``
+    (with it on, its mixed inputs raise inside ``confusion_matrix``)."""
     from cleanlab.filter import find_label_issues
+    from sklearn import config_context
 
     code = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
     labels = np.array([code[c] for c in pseudolabels.tolist()], dtype=int)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), config_context(array_api_dispatch=False):
         warnings.simplefilter("ignore")  # cleanlab's notes on tiny classes
-        issues = find_label_issues(labels, proba, n_jobs=1)
+        issues = find_label_issues(labels, np.asarray(proba), n_jobs=1)
     return np.flatnonzero(~np.asarray(issues, dtype=bool))
 
 

@@ -8,8 +8,10 @@ on a parameter (a threshold rule, a detector) fails ``check_estimators_overwrite
 here (issue 17). The resampler also runs imbalanced-learn's checks of samplers.
 
 The only exclusion is the classifier's ``check_classifiers_classes`` (reason below).
-scikit-learn itself skips its array-API check unless SCIPY_ARRAY_API is set: skw2s does
-not claim array-API support.
+skw2s does not claim array-API support, so scikit-learn runs one array-API check per
+construction: NumPy inputs with array API dispatch on must give the same results. It skips
+unless SCIPY_ARRAY_API is set; ``conftest.py`` sets it, so it runs (it found cleanlab's
+call inside ``train_on="auto"`` raising under dispatch).
 """
 
 import re
