@@ -49,6 +49,9 @@ Measured per (construction, weak strength, density, seed):
   ``OverlapDetector()`` (the current default, ``center=False``), ``OverlapDetector(center=True)``
   (what ``skw2s run`` and the issue's table use) and ``OverlapDetector.from_paper()``,
   all fitted on the raw strong features of the pool with the weak model's probabilities;
+  and ``OverlapDetector(hard_from="gold")`` (issue 25), fitted on the gold rows and the
+  pool together (its weak model reads the weak columns and is cross-fitted on the gold
+  rows; its representation is the strong columns), read on the pool rows;
 * the strong model's test accuracy trained on: all pseudolabels, each detector's
   non-hard rows and detected overlap rows, the TRUE overlap rows, the true non-hard rows,
   the top 50% / 75% of rows by weak confidence (pseudolabels), the gold labels of the pool
@@ -93,12 +96,13 @@ SIZES = {"text": (400, 1000, 600), "digits": (300, 1000, 497), "digits-mix": (30
 STRENGTHS = {"text": {"gold100": 100, "gold400": 400}, "digits": {"px10": 10, "px32": 32},
              "digits-mix": {"px10": 10, "px32": 32}}
 CONSTRUCTIONS = ("text", "digits", "digits-mix")
-DETECTORS = ("default", "partition", "centred", "paper")
+DETECTORS = ("default", "partition", "centred", "paper", "gold")
 DETECTOR_NAMES = {
     "default": "`OverlapDetector()` (bootstrapped)",
     "partition": "`OverlapDetector(n_resamples=0)`",
     "centred": "`OverlapDetector(center=True, n_resamples=0)`",
     "paper": "`OverlapDetector.from_paper()`",
+    "gold": "`OverlapDetector(hard_from=\"gold\")` (bootstrapped)",
 }
 EASY, HARD, OVERLAP = 0, 1, 2
 
@@ -241,6 +245,36 @@ def trust_knn(Xg, correct_g, Xp, k=25):
     return knn.predict_proba(Xp - mu)[:, 1]
 
 
+def _fit_gold_detector(Xw_g, Xs_g, y_g, Xw_p, Xs_p, c_weak, seed=0):
+    """``OverlapDetector(hard_from="gold")`` on the gold rows and the pool together (the weak
+    model reads the weak columns, the representation the strong ones); what it says of the
+    pool rows, as the attributes the other detectors have."""
+    import types
+
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+
+    from skw2s import OverlapDetector
+
+    dw, n_gold = Xw_g.shape[1], len(y_g)
+    X = np.vstack([np.hstack([Xw_g, Xs_g]), np.hstack([Xw_p, Xs_p])])
+    y = np.r_[y_g, -np.ones(len(Xw_p), dtype=int)]
+    weak = make_pipeline(ColumnTransformer([("w", "passthrough", np.arange(dw))]),
+                         *(step for _, step in _pipe(c_weak).steps))
+    rep = ColumnTransformer([("s", "passthrough", np.arange(dw, X.shape[1]))])
+    det = OverlapDetector(weak, representation=rep, hard_from="gold", random_state=seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        det.fit(X, y)
+    n_warn = sum(1 for w in caught if w.category.__name__ == "DegenerateDataWarning")
+    pool = slice(n_gold, None)
+    return types.SimpleNamespace(
+        labels_=det.labels_[pool], overlap_density_=float(det.group_proba_[pool, OVERLAP].mean()),
+        confidence_two_groups_=det.confidence_two_groups_, overlap_two_groups_=det.overlap_two_groups_,
+        overlap_density_interval_=det.overlap_density_interval_, confidence_=det.confidence_[pool],
+    ), n_warn
+
+
 def _fit_detector(name, Xs, proba, seed=0):
     from skw2s import OverlapDetector
 
@@ -308,7 +342,10 @@ def measure(construction, strength, rho, seed, draw, memo=None):
     dets = {}
     rec["detectors"] = {}
     for name in DETECTORS:
-        det, n_warn = _fit_detector(name, Xs_p, proba, seed)
+        if name == "gold":
+            det, n_warn = _fit_gold_detector(Xw_g, Xs_g, y_g, Xw_p, Xs_p, C_WEAK[construction], seed)
+        else:
+            det, n_warn = _fit_detector(name, Xs_p, proba, seed)
         dets[name] = det
         p, r, f = detection_precision_recall(det.labels_, g_p)
         ph, rh, fh = detection_precision_recall(det.labels_, g_p, group=HARD)
@@ -412,6 +449,7 @@ def measure(construction, strength, rho, seed, draw, memo=None):
             "trust_strong_features": _auc(hard, -trust_strong),
             "trust_knn_weak_features": _auc(hard, -trust_knn_weak),
             "trust_knn_strong_features": _auc(hard, -trust_knn_strong),
+            "gold_detector_confidence": _auc(hard, -dets["gold"].confidence_),
         },
         "overlap_vs_easy": {  # among the true non-hard points, AUC of a high score for overlap
             "weak_conf": _auc(ov[nonhard], conf[nonhard]),
@@ -475,6 +513,8 @@ ACC_ROWS = [
     ("overlap, default", lambda r: r["strong_acc"]["overlap_default"]),
     ("overlap, center=True", lambda r: r["strong_acc"]["overlap_centred"]),
     ("overlap, paper", lambda r: r["strong_acc"]["overlap_paper"]),
+    ("non-hard, gold", lambda r: r["strong_acc"].get("nonhard_gold")),
+    ("overlap, gold", lambda r: r["strong_acc"].get("overlap_gold")),
     ("TRUE overlap", lambda r: r["strong_acc"]["true_overlap"]),
     ("TRUE non-hard", lambda r: r["strong_acc"]["true_nonhard"]),
     ("top 50% by weak confidence", lambda r: r["strong_acc"]["top50"]),
@@ -550,6 +590,7 @@ SIGNAL_ROWS = [
     ("hard_vs_rest", "trust_strong_features", "hard-only vs rest: trust model on strong features (gold rows' weak correctness)"),
     ("hard_vs_rest", "trust_knn_weak_features", "hard-only vs rest: 25-NN trust on weak features (cosine, centred)"),
     ("hard_vs_rest", "trust_knn_strong_features", "hard-only vs rest: 25-NN trust on strong features (cosine, centred)"),
+    ("hard_vs_rest", "gold_detector_confidence", "hard-only vs rest: `OverlapDetector(hard_from=\"gold\")`'s confidence_ (its 25-NN share, cross-fitted weak labels)"),
     ("overlap_vs_easy", "weak_conf", "overlap vs easy-only: weak confidence"),
     ("overlap_vs_easy", "strong_gold_conf", "overlap vs easy-only: gold-trained strong confidence"),
     ("overlap_vs_easy", "strong_gold_agrees_weak", "overlap vs easy-only: gold-trained strong model agrees with the weak label"),

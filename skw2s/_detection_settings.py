@@ -23,6 +23,8 @@ class DetectionSettings:
     """A detector's checked settings (see :class:`~skw2s.OverlapDetector` for each)."""
 
     confidence: str
+    hard_from: str
+    n_neighbors: int
     confidence_rule: object  # a rule of skw2s.thresholds (Fixed/Mixture/RupturesThreshold)
     overlap_rule: object
     hard_inclusive: bool
@@ -34,7 +36,14 @@ class DetectionSettings:
     working_memory: float
 
 
+#: Where the hard-only side comes from: the weak confidence, or the gold rows.
+HARD_FROM = ("confidence", "gold")
+
+
 def _check_params(params):
+    if params["hard_from"] not in HARD_FROM:
+        raise ValueError(f"hard_from must be one of {HARD_FROM}; got {params['hard_from']!r}.")
+    check_int(params["n_neighbors"], "n_neighbors", min_value=1)
     if params["confidence"] not in CONFIDENCE_METHODS:
         raise ValueError(
             f"confidence must be one of {CONFIDENCE_METHODS}; got {params['confidence']!r}."
@@ -69,6 +78,8 @@ def _is_off(name, value, default):
     """Whether a parameter keeps its default, None, or its off value."""
     if value is default or value is None:
         return True
+    if isinstance(value, str) and isinstance(default, str):
+        return value == default
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         return value == _OFF.get(name) or (
             isinstance(default, numbers.Number) and value == default)
@@ -105,6 +116,8 @@ def detection_settings(detector, *, unused=None, user=None):
     confidence_rule, overlap_rule = resolve_rules(params)
     return DetectionSettings(
         confidence=params["confidence"],
+        hard_from=params["hard_from"],
+        n_neighbors=int(params["n_neighbors"]),
         confidence_rule=confidence_rule,
         overlap_rule=overlap_rule,
         hard_inclusive=bool(params["hard_inclusive"]),

@@ -409,6 +409,14 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             raise TypeError(
                 f"detector must be an OverlapDetector or None; got {type(self.detector).__name__}."
             )
+        inner = getattr(self.detector, "estimator", self.detector)  # a FrozenEstimator's detector
+        if getattr(inner, "get_params", None) and inner.get_params(deep=False).get("hard_from") == "gold":
+            raise ValueError(
+                "detector: the classifier fits its detector on the pool rows alone, so "
+                "hard_from='gold' (which reads the gold rows) cannot be used here; keep "
+                "hard_from='confidence', or use train_on=('trust', q), which learns from the "
+                "gold rows where the weak labels are wrong."
+            )
         train_on = check_train_on(self.train_on)
         cv = self.cv
         if isinstance(cv, bool) or not (

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, clone
 from sklearn.model_selection import cross_val_predict
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from . import _dask
@@ -13,7 +14,9 @@ from ._weak import check_proba, fit_weak_proba, weak_confidence
 from ._constants import EASY, GROUP_NAMES, HARD, OVERLAP
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
+from ._gold_accuracy import GoldAccuracy, chance_level
 from ._utils import is_frozen as _is_frozen
+from ._utils import is_int, labelled_targets
 from ._utils import is_unlabelled as _is_unlabelled
 from ._similarity import SimilarityIndex
 from ._detection_settings import detection_settings
@@ -22,7 +25,8 @@ from ._partition import (
     WarmSplit, confidence_cut, hard_mask, label_points, overlap_cut, paper_config,
 )
 from .exceptions import DegenerateDataWarning
-from .thresholds import split_quality
+from .thresholds import ChanceThreshold, split_quality
+from .trust import cross_fitted_weak_proba
 
 __all__ = ["OverlapDetector", "OverlapResampler"]
 
@@ -75,6 +79,20 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     hard_inclusive : bool, default=False
         Hard-only points are ``c <= threshold`` instead of ``c < threshold`` (the
         comparison of the authors' overlap-probing script; their library uses ``<``).
+    hard_from : {"confidence", "gold"}, default="confidence"
+        What ``c`` is. ``"confidence"``: the weak model's confidence (the paper's,
+        label-free). ``"gold"``: the weak labeller's accuracy around each point, read from
+        the gold rows (rows of ``y`` other than -1, fitted together with the pool): the
+        share of right weak labels among the point's ``n_neighbors`` nearest gold rows
+        (cosine on the centred representation; the gold rows' weak labels cross-fitted,
+        ``cv`` folds, 5 when None, unless the weak side is fixed). Hard-only points are
+        then those where the labeller is at chance: ``confidence_threshold="auto"`` is
+        :class:`~skw2s.thresholds.ChanceThreshold` (a binomial mixture with one component
+        at ``chance_level_``), and the bootstrap redraws the gold rows as well as the
+        pool. See the Notes.
+    n_neighbors : int, default=25
+        Gold rows counted around each point with ``hard_from="gold"`` (at most the number
+        of gold rows minus one). Ignored otherwise.
     similarity : {"abs_cosine", "cosine", "dot"}, default="abs_cosine"
         ``"abs_cosine"`` is the paper's; ``"dot"`` (raw inner product) is one variant
         of the authors' code. Zero rows have cosine 0 with everything.
@@ -141,7 +159,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         (columns ``EASY``, ``HARD``, ``OVERLAP``); one-hot ``labels_`` without the
         bootstrap.
     confidence_ : ndarray of shape (n_samples,)
-        Weak-model confidence of each point.
+        Weak-model confidence of each point; with ``hard_from="gold"``, the share of
+        right weak labels among its ``n_neighbors_`` nearest gold rows.
     overlap_score_ : ndarray of shape (n_samples,)
         Overlap score of each non-hard point; NaN for hard-only points.
     confidence_threshold_, overlap_threshold_ : float
@@ -164,8 +183,19 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         about 0.64 for the forced split of a unimodal Gaussian. NaN when undefined.
     hard_indices_ : ndarray
         Indices of the hard-only points, the reference set for :meth:`predict`.
+    gold_indices_ : ndarray of int
+        With ``hard_from="gold"``: the rows of ``X`` that are gold rows.
+    gold_correct_ : ndarray of bool
+        With ``hard_from="gold"``: whether each gold row's (cross-fitted) weak label is
+        right.
+    chance_level_ : float
+        With ``hard_from="gold"``: the accuracy of a labeller at chance, the sum over
+        classes of the gold rows' class share times the weak labels' share of that class.
+    n_neighbors_ : int
+        With ``hard_from="gold"``: the gold rows counted around each point.
     weak_estimator_ : estimator or None
-        The fitted weak model (None when ``weak_proba`` was given).
+        The fitted weak model (None when ``weak_proba`` was given; fitted on every gold
+        row with ``hard_from="gold"``).
     representation_ : transformer or None
     center_ : ndarray of shape (n_repr_features,) or None
     n_features_in_ : int
@@ -192,6 +222,21 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     * too few points for a rule: see :mod:`skw2s.thresholds`;
     * no non-hard point: every point is hard-only;
     * a single class in ``y`` when the weak model must be fitted: ``ValueError``.
+
+    **With gold rows** (``hard_from="gold"``): the paper's hard-only side is the weak
+    confidence, which on real text says little about where the weak labeller is at
+    chance (ROC AUC 0.47 to 0.60 against the true hard-only points on the known-truth
+    pools of ``benchmarks/known_truth.py``). The gold rows know where it errs: the share
+    of right weak labels among a point's nearest gold rows separates the true hard-only
+    points at ROC AUC 0.84 with 400 gold rows, 0.72 with 100 (benchmarks/README.md). The
+    overlap side is the paper's, against the hard-only points found this way. The gold
+    rows are partitioned too (their own share leaves them out). ``weak_proba``, when
+    given, holds every row's probabilities, the gold rows' included (they must then be
+    out-of-sample for the gold rows, as a fixed labeller's are); :meth:`predict` and
+    :meth:`transform` score new points by their nearest gold rows and need no weak
+    probabilities. When no share is more likely at chance, no point is hard-only (the
+    warning of the first case below). Not available on dask arrays, nor inside
+    :class:`~skw2s.WeakToStrongClassifier` (which fits its detector on the pool alone).
 
     Dask (``pip install "skw2s[dask]"``): :meth:`fit`, :meth:`predict`,
     :meth:`transform` and :meth:`fit_resample` accept a dask array ``X`` (rows chunked,
@@ -223,6 +268,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         confidence="normalized_max",
         confidence_threshold="auto",
         hard_inclusive=False,
+        hard_from="confidence",
+        n_neighbors=25,
         similarity="abs_cosine",
         aggregation="rms",
         overlap_threshold="auto",
@@ -237,6 +284,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self.confidence = confidence
         self.confidence_threshold = confidence_threshold
         self.hard_inclusive = hard_inclusive
+        self.hard_from = hard_from
+        self.n_neighbors = n_neighbors
         self.similarity = similarity
         self.aggregation = aggregation
         self.overlap_threshold = overlap_threshold
@@ -250,6 +299,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
     def _check_params(self):
         settings = detection_settings(self)
         self._confidence_rule, self._overlap_rule = settings.confidence_rule, settings.overlap_rule
+        if self.hard_from == "gold" and not (self.cv is None or is_int(self.cv)):
+            raise TypeError(
+                "hard_from='gold' cross-fits the weak model on the gold rows with stratified "
+                f"folds: cv must be an int or None (5 folds); got {type(self.cv).__name__}."
+            )
 
     def _validate_X(self, X, y=None, reset=True):
         return validate_pool(self, X, y, representation=self.representation, reset=reset)
@@ -317,7 +371,13 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self : OverlapDetector
         """
         self._check_params()
+        self._gold = None
         if _dask.is_dask_collection(X):
+            if self.hard_from == "gold":
+                raise ValueError(
+                    "hard_from='gold' is not available on a dask array X: fit on a NumPy "
+                    "array (the gold rows' neighbourhoods are computed in memory)."
+                )
             return self._fit_dask(X, weak_proba)
         if _dask.is_dask_collection(weak_proba):  # X in memory: bring the probabilities here
             (weak_proba,) = _dask.gather(weak_proba)
@@ -325,8 +385,56 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         proba = self._fit_weak_proba(X, y, weak_proba)
         Z = self._represent(X, fitting=True)
         self.n_weak_classes_ = proba.shape[1]
-        self._partition(weak_confidence(proba, self.confidence), np.argmax(proba, axis=1), Z)
+        if self.hard_from == "gold":
+            c = self._fit_gold(X, y, weak_proba, proba, Z)
+        else:
+            c = weak_confidence(proba, self.confidence)
+        self._partition(c, np.argmax(proba, axis=1), Z)
+        if self._gold is not None:
+            self._gold.release()
         return self
+
+    def _fit_gold(self, X, y, weak_proba, proba, Z):
+        """``hard_from="gold"``: every row's share of right weak labels among its nearest
+        gold rows (the gold rows' weak labels cross-fitted unless the weak side is fixed);
+        ``proba``'s gold rows get those cross-fitted probabilities."""
+        y_gold, gold_idx = (None, np.zeros(0, dtype=int)) if y is None else labelled_targets(np.asarray(y))
+        if gold_idx.size < 3:
+            raise ValueError(
+                "hard_from='gold' reads the weak labeller's accuracy from gold rows: y must "
+                "label at least 3 rows (the others -1); got "
+                f"{'no y' if y is None else f'{gold_idx.size} labelled'}."
+            )
+        check_classification_targets(y_gold)
+        if weak_proba is not None:
+            classes = np.unique(y_gold)
+            if classes.size != proba.shape[1]:
+                raise ValueError(
+                    f"weak_proba has {proba.shape[1]} columns but the gold rows of y hold "
+                    f"{classes.size} classes ({classes.tolist()}); hard_from='gold' reads column "
+                    "j as the j-th class in sorted order."
+                )
+        else:
+            classes = np.asarray(self.weak_estimator_.classes_)
+            unknown = np.setdiff1d(y_gold, classes)
+            if unknown.size:
+                raise ValueError(f"The gold rows hold classes the weak model does not know: {unknown.tolist()}.")
+        if weak_proba is None and not _is_frozen(self.weak_estimator_):
+            proba[gold_idx] = cross_fitted_weak_proba(
+                "OverlapDetector", self.weak_estimator, X, y, gold_idx, y_gold, classes,
+                cv=5 if self.cv is None else int(self.cv), random_state=self.random_state,
+            )
+        weak_labels = classes[np.argmax(proba, axis=1)]
+        correct = weak_labels[gold_idx] == y_gold
+        self.gold_indices_ = gold_idx
+        self.gold_correct_ = correct
+        self.chance_level_ = chance_level(y_gold, weak_labels, classes)
+        self._gold = GoldAccuracy(Z, gold_idx, correct, self.n_neighbors, self.working_memory)
+        self.n_neighbors_ = self._gold.k
+        if isinstance(self.confidence_threshold, str) and self.confidence_threshold == "auto":
+            self._confidence_rule = ChanceThreshold(
+                self.n_neighbors_, float(np.clip(self.chance_level_, 1e-6, 1 - 1e-6)))
+        return self._gold.shares
 
     def _fit_dask(self, X, weak_proba):
         """:meth:`fit` on a dask ``X``: two passes over ``X`` (three with ``center=True``),
@@ -377,8 +485,14 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         self.overlap_two_groups_ = None
         self.overlap_threshold_ = float("inf")
         if not hard.any():
-            why = ("the weak confidences form one group (no distinct low-confidence "
-                   "group)" if self.confidence_two_groups_ is False else "no hard-only point")
+            if self.confidence_two_groups_ is not False:
+                why = "no hard-only point"
+            elif getattr(self, "_gold", None) is not None:
+                why = ("no point's share of right weak labels among its nearest gold rows is "
+                       "more likely at chance (no hard-only point)")
+            else:
+                why = ("the weak confidences form one group (no distinct low-confidence "
+                       "group)")
             warnings.warn(
                 f"{why.capitalize()}: overlap is undefined, every point is labelled "
                 "easy-only and the overlap density 0 is not meaningful"
@@ -497,11 +611,21 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         """
         return self.fit(X, y, weak_proba=weak_proba).labels_
 
+    def _no_gold_on_dask(self):
+        if getattr(self, "_gold", None) is not None:
+            raise ValueError(
+                "This detector was fitted with hard_from='gold': score NumPy arrays with it, "
+                "not dask arrays (the gold rows' neighbourhoods are computed in memory)."
+            )
+
     def _scores(self, X, weak_proba):
         check_is_fitted(self)
         X, _ = self._validate_X(X, reset=False)
-        c = weak_confidence(self._weak_proba(X, weak_proba), self.confidence)
         Z = self._represent(X, fitting=False)
+        if getattr(self, "_gold", None) is not None:  # hard_from="gold": the new rows' nearest gold rows
+            c = self._gold.of(Z)
+        else:
+            c = weak_confidence(self._weak_proba(X, weak_proba), self.confidence)
         return c, self.index_.score(Z)
 
     def transform(self, X, *, weak_proba=None):
@@ -523,6 +647,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             hard-only point).
         """
         if _dask.is_dask_collection(X, weak_proba):
+            self._no_gold_on_dask()
             return _dask.transform_detector(self, X, weak_proba)
         c, s = self._scores(X, weak_proba)
         return np.column_stack([c, s])
@@ -545,6 +670,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
             ``skw2s.EASY``, ``skw2s.HARD`` or ``skw2s.OVERLAP``.
         """
         if _dask.is_dask_collection(X, weak_proba):
+            self._no_gold_on_dask()
             return _dask.predict_detector(self, X, weak_proba)
         c, s = self._scores(X, weak_proba)
         return label_points(
@@ -649,6 +775,8 @@ def _bootstrap_partition(detector, c, Z, split, rng):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for b in range(B):
+            if detector._gold is not None:  # hard_from="gold": the gold rows are redrawn too
+                c = detector._gold.resampled(rng)
             idx = rng.randint(n, size=n)
             cb = c[idx]
             tau_hard = confidence_cut(conf_rule, cb, split)[0]

@@ -26,18 +26,23 @@ from .exceptions import DegenerateDataWarning
 __all__ = ["UCBSourceSelector"]
 
 #: The detector's parameters each detection does not read, and why (a set one is refused).
+_NO_GOLD = "the sources' batches have no gold rows: the hard-only side is the weak confidence's."
 _UNUSED = {
     "incremental": {
         "weak_estimator": "the selector's own weak_estimator (or weak_proba) gives the weak side.",
         "cv": "the selector's weak model is not cross-fitted.",
         "working_memory": "the incremental detection keeps a d x d second moment, no chunks.",
         "random_state": "the selector's random_state draws the batches and the bootstrap.",
+        "hard_from": _NO_GOLD,
+        "n_neighbors": _NO_GOLD,
     },
     "full": {
         "weak_estimator": "the selector's own weak_estimator (or weak_proba) gives the weak side.",
         "cv": "the selector's weak model is not cross-fitted.",
         "n_resamples": "the density intervals are estimated with detection='incremental' only.",
         "random_state": "the selector's random_state draws the batches.",
+        "hard_from": _NO_GOLD,
+        "n_neighbors": _NO_GOLD,
     },
 }
 

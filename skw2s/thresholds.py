@@ -13,6 +13,9 @@ method and a cost:
   with prefix sums. It returns exactly the breakpoint of
   ``ruptures.Binseg(model="l2", jump=jump, min_size=min_size)
   .fit(sorted_scores[:, None]).predict(n_bkps=1)``, tie rule included.
+* :class:`ChanceThreshold`: the shares of successes of a labeller at chance (a binomial
+  mixture with one component at the chance rate): what ``OverlapDetector(hard_from="gold")``
+  cuts the gold rows' local weak accuracy with.
 * :class:`FixedThreshold` (what a plain number means): a given value.
 * :class:`QuantileThreshold`: a quantile of the scores.
 * :class:`RupturesThreshold` (what a ruptures search object means): any ruptures
@@ -37,11 +40,13 @@ import warnings
 
 import numpy as np
 
+from ._chance import chance_cut, fit_chance_mixture
 from ._mixture import SCALES, find_low_group
 from ._utils import check_int, is_int
 from .exceptions import DegenerateDataWarning
 
 __all__ = [
+    "ChanceThreshold",
     "ChangePointThreshold",
     "FixedThreshold",
     "MixtureThreshold",
@@ -496,6 +501,111 @@ class QuantileThreshold(_BaseThreshold):
         if not isinstance(self.q, numbers.Real) or not 0 <= self.q <= 1:
             raise ValueError(f"q must be a number in [0, 1]; got {self.q!r}.")
         return np.quantile(x, self.q)
+
+
+class ChanceThreshold(_BaseThreshold):
+    """Cut off the scores of a labeller at chance: shares of successes out of ``n_trials``.
+
+    Each score is read as a share ``s / n_trials`` of successes, e.g. the share of right
+    weak labels among a point's ``n_trials`` nearest gold rows (what
+    ``OverlapDetector(hard_from="gold")`` cuts). Where the labeller does no better than
+    chance, ``s`` is Binomial(``n_trials``, ``chance``); elsewhere Binomial(``n_trials``,
+    ``rate``) with one unknown ``rate`` above ``chance``. EM fits the mixture of the two
+    (the chance component's weight and ``rate``; deterministic starts); the threshold is
+    the share at which a score becomes more likely under the second component (the
+    posterior of the chance component falls to 1/2). The low side is the chance group.
+
+    Parameters
+    ----------
+    n_trials : int
+        Trials behind each share (the neighbours counted), at least 1.
+    chance : float in (0, 1)
+        The success rate of a labeller at chance (for a weak labeller independent of the
+        truth: the sum over classes of the class's share times the labeller's rate of
+        predicting it).
+
+    Notes
+    -----
+    ``split`` returns ``two_groups=False`` (threshold: the smallest score, nothing below
+    it) when no score is more likely at chance, and ``two_groups=None`` with a threshold
+    above every score when every one is (the chance component takes all). Scores must
+    lie in [0, 1]. The counts of neighbouring points are correlated (they share gold
+    rows), so the mixture is a description of the shares, not a likelihood of independent
+    draws: read its weight together with a bootstrap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skw2s.thresholds import ChanceThreshold
+    >>> rng = np.random.RandomState(0)
+    >>> shares = np.r_[rng.binomial(25, 0.5, 300), rng.binomial(25, 0.9, 700)] / 25
+    >>> tau, found = ChanceThreshold(25, 0.5).split(shares)
+    >>> found, round(float(np.mean(shares < tau)), 2)
+    (True, 0.3)
+    """
+
+    def __init__(self, n_trials, chance):
+        self.n_trials = n_trials
+        self.chance = chance
+
+    def _check(self):
+        check_int(self.n_trials, "n_trials", min_value=1)
+        if not isinstance(self.chance, numbers.Real) or isinstance(self.chance, bool) \
+                or not 0 < self.chance < 1:
+            raise ValueError(f"chance must be a number in (0, 1); got {self.chance!r}.")
+
+    def split(self, scores, *, return_details=False):
+        """Threshold and whether the scores hold a chance group.
+
+        Parameters
+        ----------
+        scores : array-like of shape (n_samples,)
+            Shares in [0, 1].
+        return_details : bool, default=False
+            Also return the fitted mixture: ``{"weight", "rate", "loglik"}`` (the chance
+            component's weight, the other component's rate).
+
+        Returns
+        -------
+        threshold : float
+            The chance group is ``scores < threshold``.
+        two_groups : bool or None
+            True when both groups hold scores, False when no score is at chance, None
+            when every one is.
+        details : dict
+            Only when ``return_details``.
+        """
+        self._check()
+        x = _as_scores(scores)
+        if x.size == 0:
+            raise ValueError("Cannot compute a threshold on an empty array of scores.")
+        if x.min() < 0 or x.max() > 1:
+            raise ValueError(
+                f"ChanceThreshold needs shares in [0, 1]; got values in [{x.min():.3g}, {x.max():.3g}]."
+            )
+        n, p0 = int(self.n_trials), float(self.chance)
+        weight, rate, loglik = fit_chance_mixture(x, n, p0)
+        cut = chance_cut(weight, rate, n, p0)
+        low = x < cut
+        if not low.any():
+            result = (float(x.min()), False)
+        elif low.all():
+            result = (float(np.nextafter(x.max(), np.inf)), None)
+        else:
+            result = (float(x[~low].min()), True)
+        details = {"weight": weight, "rate": rate, "loglik": loglik}
+        return (*result, details) if return_details else result
+
+    def _threshold(self, x):
+        value, two = self.split(x)
+        if two is False:
+            warnings.warn(
+                f"None of the {x.size} shares is more likely at chance: the threshold is "
+                "the smallest share, so nothing lies below it.",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+        return value
 
 
 class RupturesThreshold(_BaseThreshold):

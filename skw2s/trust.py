@@ -78,6 +78,16 @@ def _kept_mean(values, keep):
     return out
 
 
+def gold_accuracy(Z_gold, correct, Z, k, exclude=None):
+    """The share of right weak labels (``correct``, one per row of ``Z_gold``) among the
+    ``k`` nearest gold rows (cosine) of each row of ``Z``; ``exclude`` as in
+    :func:`_neighbours` (a gold row is left out of its own neighbourhood). The
+    ``gold_agreement`` signal of :class:`WeakLabelTrust`, and the confidence of
+    ``OverlapDetector(hard_from="gold")``."""
+    idx, keep = _neighbours(Z_gold, Z, k, exclude)
+    return _kept_mean(np.asarray(correct, dtype=np.float64)[idx], keep)
+
+
 def cross_fitted_weak_proba(owner, weak_estimator, X, y, gold_idx, y_gold, classes, *, cv, random_state,
                             fit_params=None):
     """Weak probabilities (columns ``classes``) of the gold rows ``gold_idx`` of ``X``, each
@@ -167,8 +177,7 @@ class TrustModel:
             pool_neighbours = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self)
         idx, keep = pool_neighbours
         pool_agree = _kept_mean((self.pseudo_codes[idx] == codes[:, None]).astype(float), keep)
-        idx, keep = _neighbours(self.Z_gold, Z, self.n_neighbors, gold_self)
-        gold_agree = _kept_mean(self.gold_correct.astype(float)[idx], keep)
+        gold_agree = gold_accuracy(self.Z_gold, self.gold_correct, Z, self.n_neighbors, gold_self)
         return np.column_stack([top[:, -1], top[:, -1] - top[:, -2], own, pool_agree, gold_agree])
 
     def design(self, signals, labels):

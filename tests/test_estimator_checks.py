@@ -63,6 +63,9 @@ DETECTORS = [
                     overlap_threshold=_ruptures("last"), hard_inclusive=True),
     OverlapDetector(confidence_threshold=_ruptures("first"),
                     overlap_threshold=MixtureThreshold(valley=0.5), n_resamples=5, random_state=0),
+    # the hard-only side from the gold rows (every row of the checks' y is one)
+    OverlapDetector(LogisticRegression(), hard_from="gold", n_neighbors=5, n_resamples=3,
+                    random_state=0),
 ]
 
 # The default construction fits the default detector (with its bootstrap); the others

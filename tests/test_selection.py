@@ -554,6 +554,9 @@ def test_bootstrap_estimates_leave_the_generator_as_they_found_it(data):
     ("full", "cv", 3),
     ("full", "n_resamples", 20),
     ("full", "random_state", 0),
+    ("incremental", "hard_from", "gold"),
+    ("full", "hard_from", "gold"),
+    ("full", "n_neighbors", 10),
 ])
 def test_a_detector_parameter_the_selector_does_not_read_is_refused(data, detection, name, value):
     X, _, groups, proba, _, _ = data

@@ -393,3 +393,73 @@ def test_warm_split_follows_a_stream_and_refits_cold_when_it_doubles():
     assert split.n_cold[id(rule)] == 900
     # rules without starts are applied as they are
     assert split(FixedThreshold(0.3), x) == (0.3, None)
+
+
+# ------------------------------------------------ ChanceThreshold (issue 25, gold rows)
+def _chance_shares(weight, rate, n=25, size=4000, chance=0.5, seed=0):
+    rng = np.random.RandomState(seed)
+    at_chance = rng.uniform(size=size) < weight
+    return np.where(at_chance, rng.binomial(n, chance, size), rng.binomial(n, rate, size)) / n
+
+
+def _negative_loglik(params, s, n, chance):
+    from scipy.special import expit
+    from scipy.stats import binom
+
+    weight, rate = expit(params[0]), chance + (1 - chance) * expit(params[1])
+    return -np.logaddexp(np.log(weight) + binom.logpmf(s, n, chance),
+                         np.log1p(-weight) + binom.logpmf(s, n, rate)).sum()
+
+
+@pytest.mark.parametrize("weight, rate", [(0.3, 0.8), (0.1, 0.95), (0.6, 0.7)])
+def test_chance_threshold_is_the_maximum_likelihood_mixture(weight, rate):
+    from scipy.optimize import minimize
+    from scipy.special import logit
+    from scipy.stats import binom
+
+    from skw2s.thresholds import ChanceThreshold
+
+    shares = _chance_shares(weight, rate)
+    tau, two, details = ChanceThreshold(25, 0.5).split(shares, return_details=True)
+    assert two is True
+    assert details["weight"] == pytest.approx(weight, abs=0.04)
+    assert details["rate"] == pytest.approx(rate, abs=0.02)
+    # the same optimum as scipy's optimiser on the binomial likelihood
+    s = np.round(shares * 25)
+    start = [logit(0.5), logit(np.clip((np.quantile(shares, 0.75) - 0.5) / 0.5, 0.05, 0.95))]
+    best = minimize(_negative_loglik, start, args=(s, 25, 0.5), method="Nelder-Mead",
+                    options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000}).x
+    from scipy.special import expit
+    assert details["weight"] == pytest.approx(expit(best[0]), abs=1e-3)
+    assert details["rate"] == pytest.approx(0.5 + 0.5 * expit(best[1]), abs=1e-3)
+    # the cut: below it the chance component is the more probable one, at and above it not
+    w, r = details["weight"], details["rate"]
+    post = w * binom.pmf(s, 25, 0.5) / (w * binom.pmf(s, 25, 0.5) + (1 - w) * binom.pmf(s, 25, r))
+    np.testing.assert_array_equal(shares < tau, post > 0.5)
+
+
+def test_chance_threshold_one_group_either_way():
+    from skw2s.thresholds import ChanceThreshold
+
+    good = _chance_shares(0.0, 0.9)  # no share at chance
+    tau, two = ChanceThreshold(25, 0.5).split(good)
+    assert two is False and tau == good.min() and not (good < tau).any()
+    with pytest.warns(DegenerateDataWarning, match="None of the 4000 shares"):
+        assert ChanceThreshold(25, 0.5)(good) == good.min()
+    coin = _chance_shares(1.0, 0.9)  # every share at chance
+    tau, two = ChanceThreshold(25, 0.5).split(coin)
+    assert two is None and (coin < tau).all()
+
+
+@pytest.mark.parametrize("params, scores, match", [
+    (dict(n_trials=0, chance=0.5), [0.5], "n_trials"),
+    (dict(n_trials=10, chance=1.0), [0.5], "chance must be a number in"),
+    (dict(n_trials=10, chance=True), [0.5], "chance must be a number in"),
+    (dict(n_trials=10, chance=0.5), [0.5, 1.2], r"shares in \[0, 1\]"),
+    (dict(n_trials=10, chance=0.5), [], "empty"),
+])
+def test_chance_threshold_bad_input(params, scores, match):
+    from skw2s.thresholds import ChanceThreshold
+
+    with pytest.raises(ValueError, match=match):
+        ChanceThreshold(**params).split(scores)
