@@ -25,26 +25,32 @@ def _loglik_rows(s, n, rate):
 
 def fit_chance_mixture(shares, n_trials, chance, *, max_iter=1000, tol=1e-10):
     """``(weight, rate, loglik)``: the chance component's weight, the other component's
-    rate (> ``chance``) and the log-likelihood (up to the binomial coefficients)."""
-    s = np.asarray(shares, dtype=np.float64) * n_trials
+    rate (> ``chance``) and the log-likelihood (up to the binomial coefficients).
+
+    EM runs on the distinct shares weighted by their counts (a point's share takes at
+    most ``n_trials + 1`` values), the same sums as over every point."""
+    values, counts = np.unique(np.asarray(shares, dtype=np.float64), return_counts=True)
+    s, counts = values * n_trials, counts.astype(np.float64)
+    n_points = counts.sum()
     lo, hi = chance + _EPS, 1.0 - _EPS
+    l_chance = _loglik_rows(s, n_trials, chance)
     best = None
     for q in _START_QUANTILES:
         rate = float(np.clip(np.quantile(shares, q), lo + 0.01 * (hi - lo), hi))
         weight = 0.5
         previous = -np.inf
         for _ in range(max_iter):
-            l0 = np.log(weight) + _loglik_rows(s, n_trials, chance) if weight > 0 else np.full(s.shape, -np.inf)
+            l0 = np.log(weight) + l_chance if weight > 0 else np.full(s.shape, -np.inf)
             l1 = np.log1p(-weight) + _loglik_rows(s, n_trials, rate) if weight < 1 else np.full(s.shape, -np.inf)
             top = np.maximum(l0, l1)
             norm = top + np.log(np.exp(l0 - top) + np.exp(l1 - top))
-            loglik = float(norm.sum())
+            loglik = float(counts @ norm)
             r = np.exp(l0 - norm)  # posterior of the chance component
-            weight = float(r.mean())
-            free = 1.0 - r
+            weight = float(counts @ r / n_points)
+            free = counts * (1.0 - r)
             mass = float(free.sum())
             if mass > 0:
-                rate = float(np.clip((free * s).sum() / (mass * n_trials), lo, hi))
+                rate = float(np.clip((free @ s) / (mass * n_trials), lo, hi))
             if loglik - previous <= tol * max(1.0, abs(loglik)):
                 break
             previous = loglik

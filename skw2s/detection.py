@@ -225,10 +225,11 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
 
     **With gold rows** (``hard_from="gold"``): the paper's hard-only side is the weak
     confidence, which on real text says little about where the weak labeller is at
-    chance (ROC AUC 0.47 to 0.60 against the true hard-only points on the known-truth
+    chance (ROC AUC 0.53 to 0.56 against the true hard-only points of the known-truth
     pools of ``benchmarks/known_truth.py``). The gold rows know where it errs: the share
-    of right weak labels among a point's nearest gold rows separates the true hard-only
-    points at ROC AUC 0.84 with 400 gold rows, 0.72 with 100 (benchmarks/README.md). The
+    of right weak labels among a point's nearest gold rows separates them at ROC AUC 0.81
+    with 400 gold rows, 0.64 with 100 (too few: the shares then form one group in most
+    pools and no point is found hard-only; benchmarks/README.md). The
     overlap side is the paper's, against the hard-only points found this way. The gold
     rows are partitioned too (their own share leaves them out). ``weak_proba``, when
     given, holds every row's probabilities, the gold rows' included (they must then be
