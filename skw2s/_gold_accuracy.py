@@ -70,16 +70,18 @@ class GoldAccuracy:
         right = self.correct[draw].astype(np.float64)
         n = self._U.shape[0]
         out = np.empty(n)
+        # at least one place: with a single distinct gold row drawn, that row's own share
+        # has no neighbour and falls back to the gold rows' overall accuracy
+        k = max(1, min(self.k, draw.size - 1))
         for start in range(0, n, self._chunk):
             rows = slice(start, min(start + self._chunk, n))
             S = self._S[rows][:, draw] if self._S is not None else self._U[rows] @ self.U_gold[draw].T
             S[draw[None, :] == self.own[rows, None]] = -np.inf
-            k = min(self.k, draw.size - 1)
             nearest = np.argpartition(-S, k - 1, axis=1)[:, :k]
             keep = np.isfinite(np.take_along_axis(S, nearest, axis=1))
             counts = keep.sum(axis=1)
             total = (right[nearest] * keep).sum(axis=1)
-            out[rows] = np.where(counts > 0, total / np.maximum(counts, 1), 0.5)
+            out[rows] = np.where(counts > 0, total / np.maximum(counts, 1), self.correct.mean())
         return out
 
     def release(self):

@@ -114,7 +114,9 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         embeddings share a large common direction that makes raw cosines all high).
     cv : int, cross-validation generator or None, default=None
         When set, the confidences of the labelled rows come from out-of-fold
-        ``cross_val_predict`` probabilities instead of in-sample ones.
+        ``cross_val_predict`` probabilities instead of in-sample ones. With
+        ``hard_from="gold"``: the number of stratified folds the gold rows' weak labels
+        are cross-fitted with (an int; None means 5).
     working_memory : float, default=128
         MiB of similarities held at once by the exact ``"max"``/``"mean"`` aggregation;
         the (n_nonhard x n_hard) matrix is never materialised.
@@ -313,7 +315,8 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         proba, self.weak_estimator_ = fit_weak_proba(
             "OverlapDetector", self.weak_estimator, X, y, weak_proba
         )
-        if self.cv is not None and self.weak_estimator_ is not None and not _is_frozen(self.weak_estimator_):
+        if (self.cv is not None and self.hard_from != "gold" and self.weak_estimator_ is not None
+                and not _is_frozen(self.weak_estimator_)):  # (gold: cross-fitted in _fit_gold)
             labelled = ~_is_unlabelled(np.asarray(y))
             oof = cross_val_predict(
                 clone(self.weak_estimator_), _safe_indexing(X, np.flatnonzero(labelled)),

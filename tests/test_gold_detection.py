@@ -167,6 +167,21 @@ def test_bootstrap_redraws_the_gold_rows():
     np.testing.assert_allclose(small.resampled(np.random.RandomState(5)), got)
 
 
+def test_three_gold_rows_are_enough():
+    # the fewest the detector takes: 2 neighbours each, and a bootstrap that may draw a
+    # single distinct gold row (its own share then falls back to the overall accuracy)
+    X, y, proba = _fixed_side(n_gold=3)
+    y[:3] = [0, 1, 0]
+    det = OverlapDetector(hard_from="gold", n_resamples=30, random_state=0).fit(X, y, weak_proba=proba)
+    assert det.n_neighbors_ == 2
+    assert np.isfinite(det.group_proba_).all() and det.overlap_density_resamples_.size == 30
+    acc = GoldAccuracy(X, np.arange(3), np.array([True, False, True]), 2)
+    rng = np.random.RandomState(0)
+    for _ in range(40):
+        shares = acc.resampled(rng)
+        assert ((shares >= 0) & (shares <= 1)).all()
+
+
 @pytest.mark.parametrize("params, fit_kw, error, match", [
     (dict(hard_from="labels"), {}, ValueError, "hard_from must be one of"),
     (dict(hard_from="gold", n_neighbors=0), {}, ValueError, "n_neighbors"),
