@@ -21,6 +21,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
+from ._sklearn_compat import num_samples
+from ._utils import as_label_array
 from .exceptions import DegenerateDataWarning
 
 #: Folds of the out-of-fold strong probabilities (cleanlab's recommendation).
@@ -58,14 +60,29 @@ def strong_oof_proba(strong, X_pool, pseudolabels, classes, *, random_state=None
         return None
     n_splits = int(min(STRONG_FOLDS, counts.min()))
     cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-    position = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
-    P = np.zeros((pseudolabels.size, len(position)))
+    P = np.zeros((pseudolabels.size, len(classes)))
     for train, test in cv.split(np.zeros((pseudolabels.size, 1)), pseudolabels):
         params = {} if fit_params is None else fit_params(train)
         model = clone(strong).fit(safe_indexing(X_pool, train), pseudolabels[train], **params)
-        cols = [position[c] for c in np.asarray(model.classes_).tolist()]
-        P[np.ix_(test, cols)] = model.predict_proba(safe_indexing(X_pool, test))
+        P[test] = proba_in_classes(model, safe_indexing(X_pool, test), classes)
     return P
+
+
+def proba_in_classes(model, X_rows, classes):
+    """``model``'s class probabilities of ``X_rows`` in the columns ``classes`` (a class
+    the model never saw: 0); a model without ``predict_proba`` gives the one-hot rows of
+    its ``predict`` (a prediction outside ``classes``: a row of zeros). The one alignment
+    of a fitted model's columns for the classifier and the trust."""
+    position = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
+    out = np.zeros((num_samples(X_rows), len(position)))
+    if hasattr(model, "predict_proba"):
+        out[:, [position[c] for c in np.asarray(model.classes_).tolist()]] = model.predict_proba(X_rows)
+    else:
+        pred = np.array([position.get(c, -1) for c in
+                         as_label_array(np.asarray(model.predict(X_rows))).tolist()], dtype=int)
+        known = pred >= 0
+        out[np.flatnonzero(known), pred[known]] = 1.0
+    return out
 
 
 def confident_learning_rows(pseudolabels, proba, classes):

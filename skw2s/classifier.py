@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 )
 
 from ._representation import represent
+from ._strong_view import proba_in_classes
 from ._weak import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
 from ._sklearn_compat import check_method_params as _check_method_params
 from ._sklearn_compat import num_samples as _num_samples
@@ -42,7 +43,7 @@ from ._training_rows import (
     needs_trust,
     select_rows,
 )
-from ._utils import as_label_array, check_int, is_unlabelled, labelled_targets
+from ._utils import check_int, is_unlabelled, labelled_targets
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .metrics import _labelled_accuracy
@@ -653,7 +654,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             P = check_proba(weak_proba, _num_samples(X))[:, order]
             return lambda rows: P[rows]
         frozen = self.weak_estimator_
-        return lambda rows: self._proba_of(frozen, _safe_indexing(X, rows), len(rows))
+        return lambda rows: proba_in_classes(frozen, _safe_indexing(X, rows), self.classes_)
 
     def _trust_space(self, X, cache):
         """:meth:`_represent_for_trust` of ``X``, once per fit (kept in ``cache``)."""
@@ -710,7 +711,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             P_gold = cross_fitted_weak_proba(
                 "WeakToStrongClassifier", self.weak_estimator, X, y, gold_rows, y_gold, self.classes_,
                 cv=cv, random_state=self.random_state, fit_params=routed.weak_estimator.fit)
-        S_gold = self._proba_of(all_model, _safe_indexing(X, gold_rows), gold_rows.size)
+        S_gold = proba_in_classes(all_model, _safe_indexing(X, gold_rows), self.classes_)
         shared = bool(np.isin(gold_rows, pool_idx).any())  # no -1 in y: the rows are both
         key = pool_idx.tobytes()
         model = TrustModel(
@@ -927,22 +928,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 model = (prefit or {}).get(key)
                 if model is None:
                     model = self._fit_strong(X, pool_idx, rows, proba, pseudolabels, params, rule)
-                fitted[key] = (model, self._proba_of(model, X_test, n_test))
+                fitted[key] = (model, proba_in_classes(model, X_test, self.classes_))
             models.append(fitted[key][0])
             P[i] = fitted[key][1]
             n_rows[i] = rows.size
         return P, n_rows, models
-
-    def _proba_of(self, model, X_test, n_test):
-        """``model``'s class probabilities of ``X_test`` in ``classes_`` order."""
-        out = np.zeros((n_test, self.classes_.size))
-        if hasattr(model, "predict_proba"):
-            cols = self._codes(np.asarray(model.classes_))
-            out[:, cols] = model.predict_proba(X_test)
-        else:
-            pred = self._codes(as_label_array(np.asarray(model.predict(X_test))))
-            out[np.arange(n_test)[pred >= 0], pred[pred >= 0]] = 1.0
-        return out
 
     def _est(self, name):
         est = getattr(self, name)

@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted, check_random_state, column
 from ._representation import represent, validate_pool
 from ._sklearn_compat import num_samples as _num_samples
 from ._sklearn_compat import safe_indexing as _safe_indexing
-from ._strong_view import strong_oof_proba
+from ._strong_view import proba_in_classes, strong_oof_proba
 from ._utils import check_int, is_frozen, is_unlabelled, labelled_targets
 from ._weak import check_proba, fit_weak_proba
 from .exceptions import DegenerateDataWarning
@@ -489,12 +489,11 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
     def _strong_proba(self, X_rows):
         """Probabilities of the fitted strong estimator, columns ``classes_``; with a single
         pseudolabel class (no strong estimator), 1 for that class."""
-        P = np.zeros((_num_samples(X_rows), self.classes_.size))
         model = self.strong_estimator_
-        if model is None:
-            P[:, np.searchsorted(self.classes_, self.pseudolabels_[0])] = 1.0
-        else:
-            P[:, np.searchsorted(self.classes_, model.classes_)] = model.predict_proba(X_rows)
+        if model is not None:
+            return proba_in_classes(model, X_rows, self.classes_)
+        P = np.zeros((_num_samples(X_rows), self.classes_.size))
+        P[:, np.searchsorted(self.classes_, self.pseudolabels_[0])] = 1.0
         return P
 
     @staticmethod

@@ -180,3 +180,26 @@ def test_verbose_prints_a_line_per_split_and_the_decision(capsys):
     assert lines[3].startswith(f"[WeakToStrongClassifier] train_on='auto' chose {clf.train_on_!r}")
     with pytest.raises(ValueError, match="verbose"):
         WeakToStrongClassifier(verbose=-1).fit(X, y_semi)
+
+
+def test_proba_in_classes_aligns_a_models_columns():
+    # one alignment for the classifier's candidates, the strong view and the trust: a model
+    # that saw classes 'b' and 'd' of 'abcd' fills those columns; a model without
+    # predict_proba gives one-hot rows of its predictions (an unknown one: zeros)
+    from sklearn.svm import LinearSVC
+
+    from skw2s._strong_view import proba_in_classes
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    y = np.where(X[:, 0] > 0, "d", "b")
+    model = LogisticRegression().fit(X, y)
+    P = proba_in_classes(model, X[:5], np.array(list("abcd")))
+    np.testing.assert_allclose(P[:, [1, 3]], model.predict_proba(X[:5]))
+    assert (P[:, [0, 2]] == 0).all()
+    svc = LinearSVC().fit(X, y)
+    P = proba_in_classes(svc, X[:6], np.array(list("abcd")))
+    np.testing.assert_array_equal(P.argmax(axis=1), np.searchsorted(list("abcd"), svc.predict(X[:6])))
+    assert (P.sum(axis=1) == 1).all()
+    P = proba_in_classes(svc, X[:6], np.array(["b"]))  # 'd' is not a column: its rows stay 0
+    np.testing.assert_array_equal(P[:, 0], (svc.predict(X[:6]) == "b").astype(float))
