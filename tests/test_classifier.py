@@ -713,6 +713,32 @@ def test_auto_is_deterministic_with_random_state(data):
     assert not np.array_equal(a["split0_score"], c["split0_score"])
 
 
+def test_auto_splits_in_parallel_give_the_same_fit(data):
+    # n_jobs: the validation splits run in joblib workers; with an int random_state the
+    # fit is the same, bit for bit, and each distinct warning of the splits comes once
+    X, y, y_semi, group, cols = data
+    fits, warned = [], []
+    for n_jobs in (1, 2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fits.append(WeakToStrongClassifier(weak_pipe(cols), train_on="auto", cv=3, random_state=7,
+                                               n_jobs=n_jobs).fit(X, y_semi))
+        warned.append(sorted(str(w.message) for w in caught if "validation" in str(w.message)))
+    a, b = (f.validation_scores_ for f in fits)
+    assert a["train_on"] == b["train_on"]
+    for key in set(a) - {"train_on"}:
+        np.testing.assert_array_equal(a[key], b[key])
+    np.testing.assert_array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
+    assert warned[0] == warned[1] and len(warned[0]) == len(set(warned[0]))
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, True, "2"])
+def test_bad_n_jobs(data, n_jobs):
+    X, y, y_semi, group, cols = data
+    with pytest.raises(ValueError, match="n_jobs must be None or a nonzero int"):
+        WeakToStrongClassifier(weak_pipe(cols), n_jobs=n_jobs).fit(X, y_semi)
+
+
 class _Counting(LogisticRegression):
     """Logistic regression counting its fits in a class-level log (clones share it)."""
 
