@@ -301,8 +301,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       rule reads the strong view (one more for the trust); on a fixed weak side, no
       weak fit, one detector fit and at most 12 strong fits (the trust candidates are
       left out there). ``n_jobs`` runs the ``K`` folds in parallel (the final fit
-      stays in the calling process: on 2 cores a 2,000-row pool fits in 4.6 s
-      instead of 5.4 s, the same fit). Warnings raised by the validation fits are
+      stays in the calling process: on 2 cores a 2,000-row pool fits in 4.7 s
+      instead of 5.2 s, the same fit; ``benchmarks/auto_n_jobs.py``). Warnings raised by the validation fits are
       passed on once each, prefixed ``"train_on='auto' validation:"``.
 
       **No labelled row** (weak supervision with ``weak_proba`` or a frozen weak
