@@ -138,5 +138,5 @@ def auto_classifier(weak, strong_values, args, *, classes=None, random_state=0, 
     return WeakToStrongClassifier(
         weak, make_pipeline(clone(strong_side), probe(args.C)), train_on="auto",
         detector=detector(args, representation=strong_side, n_resamples=n_resamples, random_state=random_state),
-        classes=classes, random_state=random_state, verbose=verbose,
+        classes=classes, n_jobs=getattr(args, "n_jobs", None), random_state=random_state, verbose=verbose,
     )

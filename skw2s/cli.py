@@ -80,6 +80,8 @@ def _build_parser():
     common.add_argument("--overwrite", action="store_true",
                      help="write into an --output folder that holds files skw2s did not write (they are "
                           "kept; a file whose name an output would take is refused all the same)")
+    common.add_argument("--n-jobs", type=int, default=None, dest="n_jobs",
+                        help="processes for the validation folds of train_on='auto' (-1: all; default: 1)")
     common.add_argument("--random-state", type=int, default=0)
     common.add_argument("--debug", action="store_true",
                      help="raise errors with their traceback (also the one-line errors of bad inputs)")
@@ -201,6 +203,8 @@ def check_common_options(args):
     for option in ("batch_size", "max_length"):
         if getattr(args, option) < 1:
             raise CLIError(f"--{option.replace('_', '-')} must be at least 1")
+    if args.n_jobs is not None and args.n_jobs == 0:
+        raise CLIError("--n-jobs must be a nonzero number of processes (-1: all processors)")
     try:
         codecs.lookup(args.encoding)
     except LookupError:

@@ -143,6 +143,8 @@ def test_bad_inputs_give_one_line_and_write_nothing(tmp_path, capsys):
     _fails(capsys, ["select", "--pool", pool, "--gold", gold, "--proba-columns", "neg", "pos",
                     "--strong-features", str(tmp_path / "short.npy"), "--gold-strong-features", zg, *base],
            "shape (300, n_features)", out)
+    _fails(capsys, ["select", "--pool", pool, "--gold", gold, *proba, *base, "--n-jobs", "0"],
+           "--n-jobs must be a nonzero number", out)
     _fails(capsys, ["select", "--pool", pool, *base], "without --gold", out)
     out.mkdir()
     (out / "notes.txt").write_text("mine")
@@ -204,6 +206,9 @@ def test_movie_reviews_pool_with_500_gold_rows(tmp_path, capsys, weak_model, emb
     assert accuracy > 0.6  # the weak model reads sentiment (MiniLM probe about 0.75, VADER 0.65)
     assert report["models"]["weak"]["name"] == weak_model
     assert report["selected"]["n_rows"] == sum(r["selected"] == "True" for r in rows) > 0
+    if weak_model == "vader":  # a trained weak side: auto's folds, here in 2 processes, same selection
+        assert main(argv[:-5] + ["--output", str(tmp_path / "par"), "--n-jobs", "2"] + argv[-3:]) == 0
+        assert (tmp_path / "par" / "pool.csv").read_text() == (out / "pool.csv").read_text()
 
 
 def test_options_shared_with_run_keep_their_names_and_meaning():
