@@ -23,8 +23,6 @@ class DetectionSettings:
     """A detector's checked settings (see :class:`~skw2s.OverlapDetector` for each)."""
 
     confidence: str
-    hard_from: str
-    n_neighbors: int
     confidence_rule: object  # a rule of skw2s.thresholds (Fixed/Mixture/RupturesThreshold)
     overlap_rule: object
     hard_inclusive: bool
@@ -116,8 +114,6 @@ def detection_settings(detector, *, unused=None, user=None):
     confidence_rule, overlap_rule = resolve_rules(params)
     return DetectionSettings(
         confidence=params["confidence"],
-        hard_from=params["hard_from"],
-        n_neighbors=int(params["n_neighbors"]),
         confidence_rule=confidence_rule,
         overlap_rule=overlap_rule,
         hard_inclusive=bool(params["hard_inclusive"]),

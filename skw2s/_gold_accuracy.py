@@ -13,12 +13,8 @@ uncertainty of the hard-only side, and a bootstrap of the pool alone would leave
 
 import numpy as np
 
+from ._similarity import _normalize_rows
 from .trust import gold_accuracy, positions
-
-
-def _unit(Z):
-    norms = np.linalg.norm(Z, axis=1, keepdims=True)
-    return Z / np.where(norms > 0, norms, 1.0)
 
 
 def chance_level(y_gold, weak_labels, classes):
@@ -36,14 +32,14 @@ class GoldAccuracy:
     ``min(n_neighbors, n_gold - 1)`` (a gold row leaves itself out, so every row counts
     the same number of gold rows). ``shares``: every row's share; :meth:`of` new rows';
     :meth:`resampled` every row's share under a redraw of the gold rows.
-    ``working_memory`` (MiB): the rows x gold rows cosine matrix is kept for the
-    bootstrap when it fits, otherwise recomputed in chunks of rows for each resample.
+    ``working_memory`` (MiB): the rows x gold rows cosine matrix is made by the first
+    resample and kept when it fits, otherwise recomputed in chunks of rows for each one.
     """
 
     def __init__(self, Z, gold_idx, correct, n_neighbors, working_memory=128):
         Z = np.asarray(Z, dtype=np.float64)
         self.center = Z.mean(axis=0)
-        U = _unit(Z - self.center)
+        U = _normalize_rows(Z - self.center)
         self.gold_idx = np.asarray(gold_idx)
         self.U_gold = U[self.gold_idx]
         self.correct = np.asarray(correct, dtype=bool)
@@ -52,11 +48,11 @@ class GoldAccuracy:
         self.shares = gold_accuracy(self.U_gold, self.correct, U, self.k, self.own)
         self._U = U
         self._chunk = max(1, int(working_memory * 2**20 // (8 * max(self.gold_idx.size, 1))))
-        self._S = U @ self.U_gold.T if U.shape[0] <= self._chunk else None
+        self._S = None  # the rows x gold rows cosines, made by the first resample when they fit
 
     def of(self, Z):
         """Shares of new rows (representation ``Z``, uncentred): no row is a gold row."""
-        U = _unit(np.asarray(Z, dtype=np.float64) - self.center)
+        U = _normalize_rows(np.asarray(Z, dtype=np.float64) - self.center)
         return gold_accuracy(self.U_gold, self.correct, U, self.k)
 
     def resampled(self, rng):
@@ -73,6 +69,8 @@ class GoldAccuracy:
         # at least one place: with a single distinct gold row drawn, that row's own share
         # has no neighbour and falls back to the gold rows' overall accuracy
         k = max(1, min(self.k, draw.size - 1))
+        if self._S is None and n <= self._chunk:
+            self._S = self._U @ self.U_gold.T
         for start in range(0, n, self._chunk):
             rows = slice(start, min(start + self._chunk, n))
             S = self._S[rows][:, draw] if self._S is not None else self._U[rows] @ self.U_gold[draw].T

@@ -886,8 +886,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                   f"{candidates[ref]!r})", flush=True)
         return candidates[chosen], None if models is None else models[chosen], strong_view
 
-    def _auto_split(self, train, test, *, X, X_pool, X_lab, y, y_lab, lab_idx, pool_idx, proba, weak_rows,
-                    routed, strong_params, candidates, direct, use_trust, Z, neighbours):
+    def _auto_split(self, train, test, **ctx):
         """One validation split of ``train_on="auto"``: the weak side refitted on the
         ``train`` labelled rows (unless fixed), the fold's pool, detector, strong view and
         trust, and every candidate's probabilities of the ``test`` labelled rows. Returns a
@@ -896,13 +895,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         of a fold); ``warnings``: ``(category, message)`` of what the fits warned."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            out = self._auto_split_fits(train, test, X, X_pool, X_lab, y, y_lab, lab_idx, pool_idx, proba,
-                                        weak_rows, routed, strong_params, candidates, direct, use_trust, Z,
-                                        neighbours)
+            out = self._auto_split_fits(train, test, **ctx)
         out["warnings"] = [(w.category, str(w.message)) for w in caught]
         return out
 
-    def _auto_split_fits(self, train, test, X, X_pool, X_lab, y, y_lab, lab_idx, pool_idx, proba, weak_rows,
+    def _auto_split_fits(self, train, test, *, X, X_pool, X_lab, y, y_lab, lab_idx, pool_idx, proba, weak_rows,
                          routed, strong_params, candidates, direct, use_trust, Z, neighbours):
         fixed = weak_rows is not None
         if direct:  # nothing to cross-fit: each candidate once, scored on every labelled row

@@ -26,7 +26,7 @@ from ._partition import (
 )
 from .exceptions import DegenerateDataWarning
 from .thresholds import ChanceThreshold, split_quality
-from .trust import cross_fitted_weak_proba
+from .trust import cross_fitted_weak_proba, weak_classes
 
 __all__ = ["OverlapDetector", "OverlapResampler"]
 
@@ -410,19 +410,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
                 f"{'no y' if y is None else f'{gold_idx.size} labelled'}."
             )
         check_classification_targets(y_gold)
-        if weak_proba is not None:
-            classes = np.unique(y_gold)
-            if classes.size != proba.shape[1]:
-                raise ValueError(
-                    f"weak_proba has {proba.shape[1]} columns but the gold rows of y hold "
-                    f"{classes.size} classes ({classes.tolist()}); hard_from='gold' reads column "
-                    "j as the j-th class in sorted order."
-                )
-        else:
-            classes = np.asarray(self.weak_estimator_.classes_)
-            unknown = np.setdiff1d(y_gold, classes)
-            if unknown.size:
-                raise ValueError(f"The gold rows hold classes the weak model does not know: {unknown.tolist()}.")
+        classes = weak_classes(weak_proba, self.weak_estimator_, y_gold, proba.shape[1])
         if weak_proba is None and not _is_frozen(self.weak_estimator_):
             proba[gold_idx] = cross_fitted_weak_proba(
                 "OverlapDetector", self.weak_estimator, X, y, gold_idx, y_gold, classes,
@@ -491,7 +479,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         if not hard.any():
             if self.confidence_two_groups_ is not False:
                 why = "no hard-only point"
-            elif getattr(self, "_gold", None) is not None:
+            elif self._gold is not None:
                 why = ("no point's share of right weak labels among its nearest gold rows is "
                        "more likely at chance (no hard-only point)")
             else:
@@ -626,7 +614,7 @@ class OverlapDetector(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X, _ = self._validate_X(X, reset=False)
         Z = self._represent(X, fitting=False)
-        if getattr(self, "_gold", None) is not None:  # hard_from="gold": the new rows' nearest gold rows
+        if self._gold is not None:  # hard_from="gold": the new rows' nearest gold rows
             c = self._gold.of(Z)
         else:
             c = weak_confidence(self._weak_proba(X, weak_proba), self.confidence)
@@ -779,10 +767,10 @@ def _bootstrap_partition(detector, c, Z, split, rng):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for b in range(B):
-            if detector._gold is not None:  # hard_from="gold": the gold rows are redrawn too
-                c = detector._gold.resampled(rng)
+            # hard_from="gold": every row's confidence under a redraw of the gold rows too
+            c_b = c if detector._gold is None else detector._gold.resampled(rng)
             idx = rng.randint(n, size=n)
-            cb = c[idx]
+            cb = c_b[idx]
             tau_hard = confidence_cut(conf_rule, cb, split)[0]
             hard_b = hard_mask(cb, tau_hard, inclusive)
             tau_overlap = np.inf
@@ -801,7 +789,7 @@ def _bootstrap_partition(detector, c, Z, split, rng):
                     overlap_rule, s[idx][~hard_b], lambda: Z[np.unique(ref)],
                     detector.similarity, detector.aggregation, split=split,
                 )[0]
-            pool_labels = label_points(c, s, tau_hard, tau_overlap, inclusive)
+            pool_labels = label_points(c_b, s, tau_hard, tau_overlap, inclusive)
             counts[rows, pool_labels] += 1
             densities[b] = np.mean(pool_labels[idx] == OVERLAP)
     return counts / B, densities

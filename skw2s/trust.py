@@ -88,6 +88,24 @@ def gold_accuracy(Z_gold, correct, Z, k, exclude=None):
     return _kept_mean(np.asarray(correct, dtype=np.float64)[idx], keep)
 
 
+def weak_classes(weak_proba, fitted, y_gold, n_columns):
+    """The task's classes on the weak side, checked against the gold labels ``y_gold``: the
+    sorted gold labels with a precomputed ``weak_proba`` (its ``n_columns`` columns in that
+    order), else the fitted weak estimator's ``classes_``. A ``ValueError`` when the columns
+    do not match or a gold label is not a class (:class:`WeakLabelTrust`,
+    ``OverlapDetector(hard_from="gold")``)."""
+    classes = np.unique(y_gold) if weak_proba is not None else np.asarray(fitted.classes_)
+    if n_columns != classes.size:
+        raise ValueError(
+            f"weak_proba has {n_columns} columns but the gold rows hold {classes.size} classes "
+            f"({classes.tolist()}); column j is read as the j-th class in sorted order."
+        )
+    unknown = np.setdiff1d(y_gold, classes)
+    if unknown.size:
+        raise ValueError(f"The gold rows hold classes the weak model does not know: {unknown.tolist()}.")
+    return classes
+
+
 def cross_fitted_weak_proba(owner, weak_estimator, X, y, gold_idx, y_gold, classes, *, cv, random_state,
                             fit_params=None):
     """Weak probabilities (columns ``classes``) of the gold rows ``gold_idx`` of ``X``, each
@@ -406,18 +424,7 @@ class WeakLabelTrust(MetaEstimatorMixin, BaseEstimator):
         fixed = weak_proba is not None or is_frozen(self._est("weak_estimator"))
         P_pool, self.weak_estimator_ = fit_weak_proba(
             "WeakLabelTrust", self.weak_estimator, X, y, weak_proba, rows=pool_idx)
-        if weak_proba is not None:
-            self.classes_ = np.unique(y_gold)
-        else:
-            self.classes_ = np.asarray(self.weak_estimator_.classes_)
-        if P_pool.shape[1] != self.classes_.size:
-            raise ValueError(
-                f"weak_proba has {P_pool.shape[1]} columns but the gold rows hold "
-                f"{self.classes_.size} classes ({self.classes_.tolist()})."
-            )
-        unknown = np.setdiff1d(y_gold, self.classes_)
-        if unknown.size:
-            raise ValueError(f"The gold rows hold classes the weak model does not know: {unknown.tolist()}.")
+        self.classes_ = weak_classes(weak_proba, self.weak_estimator_, y_gold, P_pool.shape[1])
         if fixed:
             P_gold = fit_weak_proba("WeakLabelTrust", self.weak_estimator, X, y, weak_proba,
                                     rows=gold_idx)[0]

@@ -163,8 +163,8 @@ def test_bootstrap_redraws_the_gold_rows():
     np.testing.assert_array_equal(det_a.group_proba_, det_b.group_proba_)
     # the chunked path (small working_memory) gives the same shares
     small = GoldAccuracy(Z, gold, correct, 7, working_memory=0.001)
-    assert small._S is None
     np.testing.assert_allclose(small.resampled(np.random.RandomState(5)), got)
+    assert small._S is None and acc._S is not None  # chunks there, the kept matrix here
 
 
 def test_three_gold_rows_are_enough():
