@@ -14,7 +14,10 @@ and strong probes; test accuracy and fit time of each:
 * ``trust80``, ``trust60``: ``("trust", q)``, the rows the gold rows trust most (per
   class): :class:`skw2s.WeakLabelTrust`'s probability that the pseudolabel is right
   (neighbours in the detector's representation, mpnet);
-* ``auto``: ``train_on="auto"`` (the candidates above, certified on the gold rows);
+* ``cut80``, ``cut60``: ``("cut", q)``, the rows whose 10 nearest pool rows (mpnet) most
+  often share their pseudolabel (per class): the cut statistic of Lang, Vijayaraghavan and
+  Sontag (2022); no gold label, no strong fit; not a candidate of auto;
+* ``auto``: ``train_on="auto"`` (the candidates above but cut, certified on the gold rows);
 * ``oracle``: the best of auto's candidates on the test texts (what choosing costs).
 
 Settings (``--settings``):
@@ -49,6 +52,7 @@ Usage::
     python benchmarks/selection_anchors.py --splits 5
     python benchmarks/selection_anchors.py --settings null-clean null-even --splits 40
     python benchmarks/selection_anchors.py --from-jsonl benchmarks/out/selection_anchors.jsonl
+    python benchmarks/selection_anchors.py --settings reviews-minilm --recipes cleanlab cut80   # a few recipes
 
 Writes one JSON line per (setting, split) to ``benchmarks/out/selection_anchors.jsonl``
 and prints Markdown tables.
@@ -71,7 +75,7 @@ sys.path.insert(0, str(HERE))
 OUT = HERE / "out" / "selection_anchors.jsonl"
 RECIPES = {"all": "all", "nonhard": "nonhard", "overlap": "overlap", "conf50": ("confident", 0.5),
            "cleanlab": "confident_learning", "strong80": ("strong", 0.8), "strong60": ("strong", 0.6),
-           "trust80": ("trust", 0.8), "trust60": ("trust", 0.6)}
+           "trust80": ("trust", 0.8), "trust60": ("trust", 0.6), "cut80": ("cut", 0.8), "cut60": ("cut", 0.6)}
 NAME = {str(v): k for k, v in RECIPES.items()}
 REAL = ("reviews-minilm", "reviews-vader", "tweets-minilm", "tweets-vader")
 SETTINGS = REAL + ("synthetic", "null-clean", "null-large", "null-trained", "uniform-noise")
@@ -86,6 +90,10 @@ def _side(values, est=None):
 
     lookup = FunctionTransformer(_Rows(values))
     return lookup if est is None else make_pipeline(lookup, est)
+
+
+#: The recipes of ``--recipes`` (None: every one of RECIPES).
+ONLY = None
 
 
 def run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, weak_proba=None, log=print):
@@ -111,6 +119,8 @@ def run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, we
         return clf, time.perf_counter() - t0
 
     for name, rule in RECIPES.items():
+        if ONLY is not None and name not in ONLY and name != "all":
+            continue
         clf, sec = fit(rule)
         out["acc"][name] = float(np.mean(clf.predict(Xt) == yt))
         out["seconds"][name] = round(sec, 3)
@@ -226,7 +236,7 @@ def tables(records):
     by = {}
     for r in records:
         by.setdefault(r["setting"], []).append(r)
-    cols = list(RECIPES) + ["auto", "oracle"]
+    cols = [c for c in list(RECIPES) + ["auto", "oracle"] if all(c in r["acc"] for r in records)]
     lines = ["| setting | splits | weak | " + " | ".join(cols) + " | ceiling |",
              "|---|---|---|" + "---|" * len(cols) + "---|"]
     for name, rs in by.items():
@@ -260,7 +270,11 @@ def main(argv=None):
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS[:5]), choices=SETTINGS)
     parser.add_argument("--splits", type=int, default=5)
     parser.add_argument("--from-jsonl", default=None)
+    parser.add_argument("--recipes", nargs="+", default=None, choices=list(RECIPES),
+                        help="fit only these recipes (and all, cleanlab's recipe and auto); default: every one")
     args = parser.parse_args(argv)
+    global ONLY
+    ONLY = args.recipes
     if args.from_jsonl:
         records = [json.loads(line) for line in open(args.from_jsonl)]
         print(tables(records))

@@ -6,7 +6,8 @@ that the strong estimator can predict every class. ``("confident", q)`` keeps th
 confidently pseudolabelled fraction ``q`` of each pseudolabel class;
 ``"confident_learning"`` and ``("strong", q)`` read the strong side's out-of-fold view
 of each pseudolabel (:mod:`skw2s._strong_view`); ``("trust", q)`` ranks by the gold rows'
-model of where the weak labeller errs (:mod:`skw2s.trust`). :func:`draw_mixture` is the paper's
+model of where the weak labeller errs (:mod:`skw2s.trust`); ``("cut", q)`` by how many of a
+row's nearest pool rows share its pseudolabel (the cut statistic). :func:`draw_mixture` is the paper's
 mixing draw, for a float ``train_on`` and for
 :func:`skw2s.experiments.run_overlap_experiment`. ``train_on="auto"`` validates the
 candidates :data:`AUTO_CANDIDATES` on the labelled rows (:mod:`skw2s._auto_train_on`).
@@ -24,8 +25,9 @@ from .exceptions import DegenerateDataWarning
 TRAIN_ON = ("all", "overlap", "nonhard", "confident_learning", "auto")
 #: The ranked rules: ("confident", q) by the weak confidence, ("strong", q) by the strong
 #: side's out-of-fold probability of the pseudolabel, ("trust", q) by the gold rows'
-#: probability that the pseudolabel is right (skw2s.trust).
-RANKED = ("confident", "strong", "trust")
+#: probability that the pseudolabel is right (skw2s.trust), ("cut", q) by the share of a
+#: row's nearest pool rows with the same pseudolabel (the cut statistic, skw2s.trust).
+RANKED = ("confident", "strong", "trust", "cut")
 
 #: The candidates of ``train_on="auto"``, in order of preference on equal scores: plain
 #: W2S, the detector's groups, the weak side's ranking, the strong side's filter and
@@ -36,8 +38,8 @@ AUTO_CANDIDATES = ("all", "nonhard", "overlap", ("confident", 0.5), "confident_l
 
 def check_train_on(train_on):
     """``train_on`` validated: a name of :data:`TRAIN_ON`, a float in [0, 1],
-    ``("confident", q)``, ``("strong", q)`` or ``("trust", q)`` with q in (0, 1] (returned
-    as a tuple). ValueError otherwise."""
+    ``("confident", q)``, ``("strong", q)``, ``("trust", q)`` or ``("cut", q)`` with q in
+    (0, 1] (returned as a tuple). ValueError otherwise."""
     t = train_on
     if isinstance(t, str):
         if t in TRAIN_ON:
@@ -51,7 +53,7 @@ def check_train_on(train_on):
             return (t[0], q)
     raise ValueError(
         f"train_on must be one of {TRAIN_ON}, a float in [0, 1], ('confident', q), "
-        f"('strong', q) or ('trust', q) with q in (0, 1]; got {train_on!r}."
+        f"('strong', q), ('trust', q) or ('cut', q) with q in (0, 1]; got {train_on!r}."
     )
 
 
@@ -64,6 +66,11 @@ def needs_strong_view(train_on):
 def needs_trust(train_on):
     """Whether ``train_on`` ranks by the gold rows' trust in each pseudolabel."""
     return isinstance(train_on, tuple) and train_on[0] == "trust"
+
+
+def needs_neighbours(train_on):
+    """Whether ``train_on`` ranks by the agreement of each row's pool neighbourhood."""
+    return isinstance(train_on, tuple) and train_on[0] == "cut"
 
 
 def needs_detector(train_on):
@@ -115,10 +122,12 @@ def choose_rows(train_on, labels, n_pool, random_state):
     return chosen, True
 
 
-def top_rows_per_class(score, pseudolabels, q):
+def top_rows_per_class(score, pseudolabels, q, tiebreak=None):
     """The ``ceil(q n_c)`` rows of each pseudolabel class (``n_c`` rows) with the highest
     ``score``: the weak confidence for ``("confident", q)``, the strong side's
-    out-of-fold probability of the pseudolabel for ``("strong", q)``.
+    out-of-fold probability of the pseudolabel for ``("strong", q)``. Rows of equal
+    ``score`` are ranked by ``tiebreak`` when given (the weak confidence, for the shares
+    of ``("cut", q)``, which take few values).
 
     Ranking within each class keeps the pool's pseudolabel class proportions (a global
     top-q would favour the class the weak model is surest of, and a strong model learns
@@ -128,23 +137,30 @@ def top_rows_per_class(score, pseudolabels, q):
     for c in np.unique(pseudolabels).tolist():
         rows = np.flatnonzero(pseudolabels == c)
         m = int(np.ceil(float(q) * rows.size - 1e-9))
-        keep.append(rows[np.argsort(-score[rows], kind="stable")[:m]])
+        order = (np.argsort(-score[rows], kind="stable") if tiebreak is None
+                 else np.lexsort((-tiebreak[rows], -score[rows])))  # lexsort is stable too
+        keep.append(rows[order[:m]])
     return np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=int)
 
 
 def select_rows(train_on, *, labels, overlap_score, confidence, pseudolabels, random_state,
-                strong_proba=None, classes=None, trust=None):
+                strong_proba=None, classes=None, trust=None, agreement=None):
     """Pool positions the strong estimator trains on for ``train_on`` (not "auto").
 
     Returns ``(rows, added, used)``: the sorted rows, those added for class coverage
     (:func:`cover_classes`), and the rule used (``train_on``, or "all" when the chosen
     subset was empty and every row was used, with a warning). ``strong_proba``: the
     out-of-fold strong probabilities (columns ``classes``) of the rules that read them;
-    ``trust``: each pool row's trust, for ``("trust", q)``. None there means they could
-    not be computed, and every row is used.
+    ``trust``: each pool row's trust, for ``("trust", q)``; ``agreement``: the share of
+    each pool row's neighbours with its pseudolabel, for ``("cut", q)``. None there means
+    they could not be computed, and every row is used.
     """
     n_pool = pseudolabels.size
     none = np.zeros(0, dtype=int)
+    if needs_neighbours(train_on):
+        if agreement is None:
+            return np.arange(n_pool), none, "all"
+        return top_rows_per_class(agreement, pseudolabels, train_on[1], tiebreak=confidence), none, train_on
     if needs_trust(train_on):
         if trust is None:
             return np.arange(n_pool), none, "all"

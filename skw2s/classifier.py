@@ -39,6 +39,7 @@ from ._training_rows import (
     AUTO_CANDIDATES,
     check_train_on,
     needs_detector,
+    needs_neighbours,
     needs_strong_view,
     needs_trust,
     select_rows,
@@ -47,7 +48,7 @@ from ._utils import check_int, is_unlabelled, labelled_targets
 from .detection import OverlapDetector
 from .exceptions import DegenerateDataError, DegenerateDataWarning
 from .metrics import _labelled_accuracy
-from .trust import TRUST_NEIGHBORS, default_trust_estimator
+from .trust import TRUST_NEIGHBORS, default_trust_estimator, label_agreement, pool_neighbourhoods
 
 __all__ = ["WeakToStrongClassifier"]
 
@@ -127,6 +128,12 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
           (in the detector's ``representation``, else ``X``) among the pool and the
           labelled rows; see :class:`~skw2s.WeakLabelTrust`. Needs labelled rows
           (without any, every pool row is used, with a warning);
+        * ``("cut", q)`` with q in (0, 1]: the ``ceil(q n_c)`` rows of each
+          pseudolabel class whose 10 nearest pool rows (cosine on the detector's
+          ``representation``, else ``X``, centred) most often share their pseudolabel,
+          ties ranked by weak confidence: the cut statistic of Lang, Vijayaraghavan and
+          Sontag (NeurIPS 2022) on an unweighted neighbour graph. Uses no gold label
+          and no strong fit;
         * ``"auto"`` (recommended where labelled rows exist): the candidate among
           ``"all"``, ``"nonhard"``, ``"overlap"``, ``("confident", 0.5)``,
           ``"confident_learning"``, ``("strong", 0.8)``, ``("strong", 0.6)``,
@@ -232,6 +239,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         With a ``("trust", q)`` rule (given, or chosen by ``"auto"``): the probability
         that each pool row's pseudolabel is right, learnt on every labelled row; None
         otherwise.
+    neighbour_agreement_ : ndarray of shape (n_pool,) or None
+        With a ``("cut", q)`` rule: the share of each pool row's 10 nearest pool rows
+        with the same pseudolabel; None otherwise.
     validation_scores_ : dict or None
         With ``train_on="auto"`` (None otherwise, and when no row is labelled): one
         entry per candidate, in the style of ``GridSearchCV.cv_results_`` (a
@@ -596,8 +606,12 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         if needs_trust(rule):
             self.trust_ = self._trust_of_pool(X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed,
                                               trust_cache)
+        self.neighbour_agreement_ = None
+        if needs_neighbours(rule):
+            self.neighbour_agreement_ = self._agreement(self._trust_space(X, trust_cache), pool_idx,
+                                                        self.pseudolabels_, trust_cache["neighbours"])
         rows, added, self.train_on_ = self._select(rule, self.detector_, proba, self.pseudolabels_, view,
-                                                   self.trust_)
+                                                   self.trust_, self.neighbour_agreement_)
         self.coverage_indices_ = pool_idx[added]
         self.train_indices_ = pool_idx[rows]
 
@@ -636,7 +650,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             detector.set_params(n_resamples=0)
         return detector.fit(X_pool, weak_proba=proba, **params)
 
-    def _select(self, rule, detector, proba, pseudolabels, strong_proba=None, trust=None):
+    def _select(self, rule, detector, proba, pseudolabels, strong_proba=None, trust=None, agreement=None):
         """``(rows, added, used)`` of :func:`skw2s._training_rows.select_rows` for ``rule``."""
         labels = None if detector is None else np.asarray(detector.labels_)
         score = None if detector is None else detector.overlap_score_
@@ -646,7 +660,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return select_rows(
             rule, labels=labels, overlap_score=score, confidence=weak_confidence(proba, method),
             pseudolabels=pseudolabels, random_state=self.random_state,
-            strong_proba=strong_proba, classes=self.classes_, trust=trust,
+            strong_proba=strong_proba, classes=self.classes_, trust=trust, agreement=agreement,
         )
 
     def _strong_view(self, X, pool_idx, pseudolabels, params):
@@ -683,7 +697,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return represent(rep, X, fit=False)[1]
         if sp.issparse(X):
             raise TypeError(
-                "train_on=('trust', q) finds each row's neighbours in X, and sparse X is not "
+                "train_on=('trust', q) and ('cut', q) find each row's neighbours in X, and sparse X is not "
                 "supported there: pass dense X, or detector=OverlapDetector(representation=...) "
                 "mapping X to dense features."
             )
@@ -691,7 +705,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             return check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=True)
         except (TypeError, ValueError) as exc:
             raise ValueError(
-                "train_on=('trust', q) finds each row's neighbours in X or in the detector's "
+                "train_on=('trust', q) and ('cut', q) find each row's neighbours in X or in the detector's "
                 "representation; X is not a dense numeric matrix here: pass "
                 "detector=OverlapDetector(representation=...) (an HFEmbedder for texts)."
             ) from exc
@@ -737,6 +751,19 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         if neighbours is not None:
             neighbours[key] = model.pool_neighbours
         return model.trust
+
+    def _agreement(self, Z, pool_idx, pseudolabels, neighbours):
+        """Each pool row's share of its ``TRUST_NEIGHBORS`` nearest pool rows with the same
+        pseudolabel (``("cut", q)``; :func:`skw2s.trust.label_agreement`) in ``Z``, the
+        space of the trust (:meth:`_trust_space`). ``neighbours``: the pool's
+        neighbourhoods by pool (as in :meth:`_trust`), shared with the trust and the
+        folds of ``"auto"``."""
+        key = pool_idx.tobytes()
+        found = neighbours.get(key)
+        if found is None:
+            found = neighbours[key] = pool_neighbourhoods(Z[pool_idx], TRUST_NEIGHBORS)
+        codes = self._codes(pseudolabels)
+        return label_agreement(codes, found, codes)
 
     def _trust_of_pool(self, X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed, trust_cache):
         """The trust of the final pool, learnt on every labelled row (``trust_cache``: see
@@ -829,7 +856,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # Validated directly, the trust would learn from the rows that score it: left out.
         candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and needs_trust(c)))
         use_trust = any(needs_trust(c) for c in candidates)
-        Z = self._trust_space(X, trust_cache) if use_trust else None
+        use_cut = any(needs_neighbours(c) for c in candidates)
+        Z = self._trust_space(X, trust_cache) if use_trust or use_cut else None
         neighbours = trust_cache["neighbours"]  # the pool's neighbourhoods, shared by the folds
         n_cand, k = len(candidates), self.classes_.size
         splits = [(np.zeros(0, dtype=int), np.arange(y_lab.size))] if direct else self._splits(y_lab)
@@ -840,7 +868,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         models = strong_view = None
         ctx = dict(X=X, X_pool=X_pool, X_lab=X_lab, y=y, y_lab=y_lab, lab_idx=lab_idx, pool_idx=pool_idx,
                    proba=proba, weak_rows=weak_rows, routed=routed, strong_params=strong_params,
-                   candidates=candidates, direct=direct, use_trust=use_trust, Z=Z, neighbours=neighbours)
+                   candidates=candidates, direct=direct, use_trust=use_trust, use_cut=use_cut, Z=Z,
+                   neighbours=neighbours)
         from joblib import Parallel, delayed, effective_n_jobs
 
         if len(splits) == 1 or effective_n_jobs(self.n_jobs) == 1:
@@ -900,7 +929,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return out
 
     def _auto_split_fits(self, train, test, *, X, X_pool, X_lab, y, y_lab, lab_idx, pool_idx, proba, weak_rows,
-                         routed, strong_params, candidates, direct, use_trust, Z, neighbours):
+                         routed, strong_params, candidates, direct, use_trust, use_cut, Z, neighbours):
         fixed = weak_rows is not None
         if direct:  # nothing to cross-fit: each candidate once, scored on every labelled row
             pool_k, proba_k, labels_k, detector_k = pool_idx, proba, self.pseudolabels_, self.detector_
@@ -931,9 +960,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             prefit[all_rows.tobytes()] = model
             trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_k, proba_k, view, model,
                                 weak_rows, routed, Z, neighbours)
+        agreement = self._agreement(Z, pool_k, labels_k, neighbours) if use_cut else None
         Pc, m, fitted = self._predict_candidates(
             candidates, X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
-            strong_params, trust=trust, prefit=prefit)
+            strong_params, trust=trust, agreement=agreement, prefit=prefit)
         return {"P": Pc, "n_rows": m, "n_fits": len({id(f) for f in fitted}),
                 "models": fitted if direct else None, "view": view if direct else None}
 
@@ -951,7 +981,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         )[0]
 
     def _predict_candidates(self, candidates, X, X_test, pool_idx, proba, pseudolabels, detector, view, params,
-                            trust=None, prefit=None):
+                            trust=None, agreement=None, prefit=None):
         """Fit the strong estimator on each of ``candidates``' rows and predict ``X_test``.
 
         Returns the class probabilities (n_candidates, n_test, n_classes), columns in
@@ -965,7 +995,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         n_rows = np.zeros(len(candidates))
         models, fitted = [], {}
         for i, rule in enumerate(candidates):
-            rows, _, _ = self._select(rule, detector, proba, pseudolabels, view, trust)
+            rows, _, _ = self._select(rule, detector, proba, pseudolabels, view, trust, agreement)
             key = rows.tobytes()
             if key not in fitted:
                 model = (prefit or {}).get(key)

@@ -63,6 +63,26 @@ def _neighbours(index_rows, query, k, exclude=None):
     return idx, keep
 
 
+def pool_neighbourhoods(Z_pool, k):
+    """``(idx, keep)`` of :func:`_neighbours`: each pool row's ``k`` nearest other pool rows
+    (cosine on the representation ``Z_pool`` centred on its mean; a row is left out of its
+    own list). The neighbourhoods of the trust's ``pool_agreement`` signal and of
+    ``WeakToStrongClassifier(train_on=("cut", q))``."""
+    Z = np.asarray(Z_pool, dtype=np.float64)
+    Z = Z - Z.mean(axis=0)
+    return _neighbours(Z, Z, k, np.arange(Z.shape[0]))
+
+
+def label_agreement(neighbour_codes, neighbours, codes):
+    """The share of each row's neighbours (``(idx, keep)`` among rows whose label codes are
+    ``neighbour_codes``) whose label is the row's own code ``codes``; 0.5 where no neighbour
+    counts. With a row's pseudolabel among the pool's: the cut statistic of Lang,
+    Vijayaraghavan and Sontag (2022) on an unweighted k-nearest-neighbour graph (within one
+    pseudolabel class, their standardised statistic is a decreasing function of this share)."""
+    idx, keep = neighbours
+    return _kept_mean((np.asarray(neighbour_codes)[idx] == np.asarray(codes)[:, None]).astype(float), keep)
+
+
 def positions(rows, among):
     """The position of each of ``rows`` in ``among`` (row indices of one ``X``), -1 if absent."""
     at = {r: i for i, r in enumerate(np.asarray(among).tolist())}
@@ -158,7 +178,7 @@ class TrustModel:
         # train_on="auto" share them), kept as ``self.pool_neighbours``
         n_pool, n_gold = self.Z_pool.shape[0], self.Z_gold.shape[0]
         if pool_neighbours is None:
-            pool_neighbours = _neighbours(self.Z_pool, self.Z_pool, n_neighbors, np.arange(n_pool))
+            pool_neighbours = pool_neighbourhoods(Z_pool, n_neighbors)
         self.pool_neighbours = pool_neighbours
         self.signals = self.signals_of(P_pool, S_pool, self.Z_pool, pseudo, pool_self=np.arange(n_pool),
                                        gold_self=pool_in_gold, pool_neighbours=pool_neighbours)
@@ -193,8 +213,7 @@ class TrustModel:
         own = S[np.arange(codes.size), codes]
         if pool_neighbours is None:
             pool_neighbours = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self)
-        idx, keep = pool_neighbours
-        pool_agree = _kept_mean((self.pseudo_codes[idx] == codes[:, None]).astype(float), keep)
+        pool_agree = label_agreement(self.pseudo_codes, pool_neighbours, codes)
         gold_agree = gold_accuracy(self.Z_gold, self.gold_correct, Z, self.n_neighbors, gold_self)
         return np.column_stack([top[:, -1], top[:, -1] - top[:, -2], own, pool_agree, gold_agree])
 

@@ -83,6 +83,7 @@ CLASSIFIERS = [
                            detector=OverlapDetector(n_resamples=0), random_state=0),
     WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on=("trust", 0.6), cv=2,
                            random_state=0),
+    WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on=("cut", 0.7)),
 ]
 
 SELECTORS = [
