@@ -446,7 +446,8 @@ def summary(clf, data, info, args, selected):
 
 def _why(clf, validation):
     if not validation:
-        return "no gold row to validate on: every pool row (train_on='all')"
+        return ("no gold row to validate on: the reference, the confident-learning filter (rows the strong "
+                "side's view flags as mislabelled dropped; no gold label needed)")
     if not any(v["certified"] for v in validation):
         return ("train_on='auto': the gold rows certified no candidate as better than the reference, "
                 "the confident-learning filter (rows the strong side's view flags as mislabelled dropped)")

@@ -138,8 +138,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
           ``"all"``, ``"nonhard"``, ``"overlap"``, ``("confident", 0.5)``,
           ``"confident_learning"``, ``("strong", 0.8)``, ``("strong", 0.6)``,
           ``("trust", 0.8)`` and ``("trust", 0.6)`` that the labelled rows certify
-          as better than ``"confident_learning"`` (the reference, kept when none is);
-          see the Notes. The trust candidates are cross-fitted like the others (a
+          as better than ``"confident_learning"`` (the reference, kept when none is,
+          and used when ``y`` holds no labelled row); see the Notes. The trust candidates are cross-fitted like the others (a
           fold's trust learns from the other folds' labelled rows only); on a fixed
           weak side validated directly (see ``cv``) they are left out, as nothing
           would keep the rows that score them from shaping them.
@@ -836,15 +836,16 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         strong estimator (already fitted as the final one) and strong view."""
         from ._auto_train_on import AUTO_REFERENCE, decide, row_losses, validation_table
 
-        if y_lab.size == 0:
+        if y_lab.size == 0:  # nothing can be certified: the reference, as when none is
             warnings.warn(
                 "train_on='auto' validates each candidate subset on the labelled rows, and "
-                "y holds none: every pool row is used (train_on='all', plain W2S). Label "
-                "a few rows to let 'auto' choose.",
+                f"y holds none: nothing can be certified, so the reference {AUTO_REFERENCE!r} "
+                "is used (the strong side's label-free filter). Label a few rows to let "
+                "'auto' choose.",
                 DegenerateDataWarning,
                 stacklevel=3,
             )
-            return "all", None, None
+            return AUTO_REFERENCE, None, None
         X_lab = _safe_indexing(X, lab_idx)
         strong_params = routed.strong_estimator.fit
         fixed = weak_rows is not None

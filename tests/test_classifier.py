@@ -808,16 +808,21 @@ def test_auto_on_a_fixed_weak_side(data):
     np.testing.assert_allclose(frozen.predict_proba(X), given.predict_proba(X))
 
 
-def test_auto_without_labelled_rows_falls_back_to_all(data):
+def test_auto_without_labelled_rows_falls_back_to_the_reference(data):
+    # nothing can be certified: the reference, as when no candidate is certified
     X, y, y_semi, group, cols = data
     P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X[200:])
-    with pytest.warns(DegenerateDataWarning, match="train_on='auto'.*none.*train_on='all'"):
-        clf = WeakToStrongClassifier(train_on="auto").fit(X[200:], None, weak_proba=P)
-    assert clf.train_on_ == "all" and clf.validation_scores_ is None
-    np.testing.assert_array_equal(clf.train_indices_, np.arange(700))
+    noisy = np.random.RandomState(0).rand(700) < 0.2  # label noise that the filter can find
+    P[noisy] = P[noisy, ::-1]
+    with pytest.warns(DegenerateDataWarning, match="train_on='auto'.*none.*reference 'confident_learning'"):
+        clf = WeakToStrongClassifier(train_on="auto", random_state=0).fit(X[200:], None, weak_proba=P)
+    assert clf.train_on_ == "confident_learning" and clf.validation_scores_ is None
     assert clf.pool_labels_ is not None  # the detector still gives its diagnostics
-    plain = WeakToStrongClassifier().fit(X[200:], None, weak_proba=P)
-    np.testing.assert_allclose(clf.predict_proba(X), plain.predict_proba(X))
+    filtered = WeakToStrongClassifier(train_on="confident_learning", random_state=0).fit(X[200:], None,
+                                                                                        weak_proba=P)
+    np.testing.assert_array_equal(clf.train_indices_, filtered.train_indices_)
+    assert 0 < clf.train_indices_.size < 700  # the filter drops rows on this pool
+    np.testing.assert_allclose(clf.predict_proba(X), filtered.predict_proba(X))
 
 
 @pytest.mark.parametrize(

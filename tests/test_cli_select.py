@@ -105,15 +105,17 @@ def test_jsonl_in_jsonl_out(tmp_path, capsys):
     assert (out / "selected.jsonl").exists()
 
 
-def test_without_gold_rows_every_row_is_selected_and_it_says_so(tmp_path, capsys):
+def test_without_gold_rows_the_label_free_filter_selects_and_it_says_so(tmp_path, capsys):
     pool, _, zp, _ = _feature_task(tmp_path)
     out = tmp_path / "out"
     argv = ["select", "--pool", pool, "--proba-columns", "neg", "pos", "--strong-features", zp,
             "--output", str(out), "--no-progress"]
     assert main(argv) == 0
     report = json.loads((out / "summary.json").read_text())
-    assert report["validation"] is None and report["selected"]["n_rows"] == 300
-    assert "no gold row" in report["selected"]["why"]
+    assert report["validation"] is None and report["selected"]["train_on"] == "confident_learning"
+    assert "no gold row" in report["selected"]["why"] and "confident-learning" in report["selected"]["why"]
+    rows = _read(out / "pool.csv")
+    assert sum(r["selected"] == "True" for r in rows) == report["selected"]["n_rows"] <= 300
 
 
 def _fails(capsys, argv, match, out):
