@@ -9,6 +9,8 @@ embeds the texts (the cache of ``skw2s run``), and writes the outputs through te
 names moved into place.
 """
 
+import contextlib
+import importlib.util
 import json
 import pathlib
 import re
@@ -16,6 +18,7 @@ import time
 
 import numpy as np
 
+from . import _progress
 from ._constants import GROUP_NAMES
 from .exceptions import CLIError, DegenerateDataError, _first_line
 
@@ -319,8 +322,10 @@ def fit_selection(data, args, cache_root):
         Xs, ts, emb = embed(texts, "strong", args, cache_root)
         info["timing_s"]["embed_strong"] = round(ts, 1)
         info["strong"] = {"name": args.strong_model, "layer": emb.layer, "dim": int(Xs.shape[1])}
+    # progress of the fit: a bar over the validation splits (tqdm), else a line per split
+    bar_drawn = not args.no_progress and importlib.util.find_spec("tqdm") is not None
     clf = auto_classifier(weak, Xs, args, classes=data["classes"], random_state=args.random_state,
-                          verbose=0 if args.no_progress else 1)  # a line per validation split
+                          verbose=0 if args.no_progress or bar_drawn else 1)
     # X is the index column: gold rows 0 .. n_gold - 1, then the pool rows that can train
     # (pool row j is n_gold + j); the excluded pool rows are not in the fit.
     keep = data["keep"]
@@ -336,7 +341,8 @@ def fit_selection(data, args, cache_root):
     # shortened, to the terminal summary; any other kind reaches the user as raised.
     caught = []
     try:
-        record_warnings(caught, UserWarning, clf.fit, X, y, weak_proba=weak_proba)
+        with _progress.bar("validating", "split") if bar_drawn else contextlib.nullcontext():
+            record_warnings(caught, UserWarning, clf.fit, X, y, weak_proba=weak_proba)
     except DegenerateDataError as exc:  # what the data hold (e.g. a class with one gold row);
         raise CLIError(_first_line(exc)) from None  # any other error is a bug
     info["timing_s"]["fit"] = round(time.perf_counter() - start, 1)

@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._progress import report
 from ._representation import represent
 from ._strong_view import proba_in_classes
 from ._weak import CONFIDENCE_METHODS, check_proba, fit_weak_proba, weak_confidence
@@ -882,6 +883,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         for s, ((train, test), out) in enumerate(zip(splits, results)):
             caught += out["warnings"]
             n_scored[test] += 1
+            report(s + 1, len(splits))  # to a progress bar of the command line, if any
             if "only" in out:  # one pseudolabel class in this fold: every candidate predicts it
                 P[:, test, np.flatnonzero(self.classes_ == out["only"])[0]] += 1.0
                 split_scores[:, s] = np.mean(y_lab[test] == out["only"])

@@ -203,3 +203,22 @@ def test_proba_in_classes_aligns_a_models_columns():
     assert (P.sum(axis=1) == 1).all()
     P = proba_in_classes(svc, X[:6], np.array(["b"]))  # 'd' is not a column: its rows stay 0
     np.testing.assert_array_equal(P[:, 0], (svc.predict(X[:6]) == "b").astype(float))
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_auto_reports_each_split_to_a_progress_context(n_jobs):
+    from skw2s._progress import reporting
+    from skw2s.datasets import make_overlap_classification
+
+    X, y, _, _ = make_overlap_classification(150, 150, 100, random_state=0)
+    y_semi = np.where(np.arange(y.size) % 4 == 0, y, -1)
+    calls = []
+    clf = WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="auto", cv=3,
+                                 n_jobs=n_jobs, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with reporting(lambda done, total: calls.append((done, total))):
+            clf.fit(X, y_semi)
+        assert calls == [(1, 3), (2, 3), (3, 3)]
+        clf.fit(X, y_semi)  # outside the context: nothing is reported
+    assert len(calls) == 3

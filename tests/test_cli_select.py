@@ -401,3 +401,15 @@ def test_gold_rows_need_no_weak_columns(tmp_path, capsys):
     argv = _proba_argv(tmp_path, tmp_path / "out")
     argv[argv.index("--gold") + 1] = bare
     assert main(argv) == 0
+
+
+def test_the_fit_draws_a_progress_bar_unless_told_not_to(tmp_path, capsys):
+    pytest.importorskip("tqdm", reason="the bar is tqdm's (make test installs it); without it a line per split")
+    out = tmp_path / "out"
+    argv = [a for a in _proba_argv(tmp_path, out) if a != "--no-progress"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "validating" in captured.err and "1/1" in captured.err  # a fixed weak side: one split
+    assert "[WeakToStrongClassifier]" not in captured.out  # the bar replaces the per-split lines
+    assert main(argv[:-2] + ["--output", str(tmp_path / "quiet"), "--no-progress"]) == 0
+    assert "validating" not in capsys.readouterr().err
