@@ -15,18 +15,14 @@ Usage::
     python benchmarks/cleanlab_variants.py --from-jsonl benchmarks/results/cleanlab_variants.jsonl
 """
 
-import argparse
-import collections
 import json
 import pathlib
 import sys
-import warnings
 
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-STORED = HERE / "results" / "selection_anchors_trust.jsonl"
 VARIANTS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_learning", "predicted_neq_given",
             "low_normalized_margin", "low_self_confidence")
 
@@ -35,37 +31,18 @@ def run(settings, splits, log):
     from cleanlab.filter import find_label_issues
     from sklearn.base import clone
 
-    import selection_anchors as sa
-    from _real_sets import load_set
-
-    from skw2s import OverlapDetector, WeakToStrongClassifier
-    from skw2s.weak_labellers import VaderLabeller
+    from selection_anchors import fit_on_split, real_splits
 
     for setting in settings:
-        data = load_set("movie-reviews" if setting.startswith("reviews") else "tweets", log=lambda *a: None)
-        y = data["classes"][data["y"]]
-        n = y.size
-        X = np.arange(n, dtype=float)[:, None]
-        strong = sa._side(data["mpnet"], sa._probe())
-        weak = (sa._side(data["texts"], VaderLabeller()) if setting.endswith("vader")
-                else sa._side(data["minilm"], sa._probe()))
-        det = OverlapDetector(center=True, representation=sa._side(data["mpnet"]), n_resamples=0)
-        for split in range(splits):  # the splits of selection_anchors.real
-            perm = np.random.RandomState(1000 + split).permutation(n)
-            gold, pool, test = np.sort(perm[:500]), np.sort(perm[500:2500]), np.sort(perm[2500:3900])
-            rows = np.concatenate([gold, pool])
-            y_fit = y[rows].astype(object)
-            y_fit[gold.size:] = -1
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                clf = WeakToStrongClassifier(weak, strong, detector=clone(det), train_on="confident_learning",
-                                             random_state=split).fit(X[rows], y_fit)
+        for s in real_splits(setting, splits):
+            clf = fit_on_split(s, "confident_learning")  # its strong_oof_proba_: the view every variant reads
+            X, y, pool, test = s["X"], s["y"], s["pool"], s["test"]
             codes = np.searchsorted(clf.classes_, clf.pseudolabels_)
-            r = {"setting": setting, "split": split,
+            r = {"setting": setting, "split": s["split"],
                  "default_check": float(np.mean(clf.predict(X[test]) == y[test])), "dropped": {}}
             for variant in VARIANTS:
                 keep = ~find_label_issues(codes, clf.strong_oof_proba_, filter_by=variant, n_jobs=1)
-                model = clone(strong).fit(X[pool][keep], clf.pseudolabels_[keep])
+                model = clone(s["strong"]).fit(X[pool][keep], clf.pseudolabels_[keep])
                 r[variant] = float(np.mean(model.predict(X[test]) == y[test]))
                 r["dropped"][variant] = float(1 - keep.mean())
             log(json.dumps(r))
@@ -73,47 +50,23 @@ def run(settings, splits, log):
 
 
 def table(records):
-    stored = {(r["setting"], r["split"]): r for r in map(json.loads, open(STORED))}
-    by = collections.defaultdict(list)
-    for r in records:
-        by[r["setting"]].append(r)
-
-    def ms(v):
-        v = 100 * np.asarray(v)
-        return f"{v.mean():+.2f} ± {v.std(ddof=1) / np.sqrt(v.size):.2f}"
+    from selection_anchors import points, with_stored
 
     lines = ["| setting | filter_by | dropped | accuracy | - all | - default | - auto |", "|---|---|---|---|---|---|---|"]
-    for setting, rs in by.items():
-        ref = [stored[(r["setting"], r["split"])]["acc"] for r in rs]
+    for setting, (rs, ref) in with_stored(records).items():
         same = all(abs(r["default_check"] - a["cleanlab"]) < 1e-12 for r, a in zip(rs, ref))
         for v in VARIANTS:
             lines.append(f"| {setting}{'' if same else ' (default differs!)'} | {v} | "
                          f"{np.mean([r['dropped'][v] for r in rs]):.0%} | {np.mean([r[v] for r in rs]):.3f} | "
-                         + " | ".join(ms([r[v] - a[k] for r, a in zip(rs, ref)]) for k in ("all", "cleanlab", "auto"))
+                         + " | ".join(points([r[v] - a[k] for r, a in zip(rs, ref)]) for k in ("all", "cleanlab", "auto"))
                          + " |")
     return "\n".join(lines)
 
 
 def main(argv=None):
-    import selection_anchors as sa
+    from selection_anchors import probe_main
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--settings", nargs="+", default=list(sa.REAL), choices=sa.REAL)
-    parser.add_argument("--splits", type=int, default=5)
-    parser.add_argument("--from-jsonl", default=None)
-    args = parser.parse_args(argv)
-    if args.from_jsonl:
-        print(table([json.loads(line) for line in open(args.from_jsonl)]))
-        return
-    out = HERE / "out" / "cleanlab_variants.jsonl"
-    out.parent.mkdir(exist_ok=True)
-    with open(out, "w") as fh:
-        def log(line):
-            print(line, flush=True)
-            fh.write(line + "\n")
-
-        records = list(run(args.settings, args.splits, log))
-    print(table(records))
+    probe_main(__doc__, run, table, "cleanlab_variants", argv)
 
 
 if __name__ == "__main__":

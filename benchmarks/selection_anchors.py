@@ -164,7 +164,11 @@ def run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, we
     return out
 
 
-def real(setting, splits, log):
+def real_splits(setting, splits):
+    """The splits of a real ``setting``: per split a dict of the row-index features ``X``,
+    labels ``y``, ``gold``/``pool``/``test`` rows, the ``weak`` and ``strong`` sides, the
+    ``detector`` and the ``split`` number (also used by ``trust_weights.py`` and
+    ``cleanlab_variants.py``: the same splits everywhere)."""
     from _real_sets import load_set
 
     from skw2s import OverlapDetector
@@ -181,7 +185,71 @@ def real(setting, splits, log):
         rng = np.random.RandomState(1000 + split)
         perm = rng.permutation(n)
         gold, pool, test = np.sort(perm[:500]), np.sort(perm[500:2500]), np.sort(perm[2500:3900])
-        yield run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, log=log)
+        yield dict(X=X, y=y, gold=gold, pool=pool, test=test, weak=weak, strong=strong, detector=detector,
+                   split=split)
+
+
+def fit_on_split(s, train_on):
+    """``WeakToStrongClassifier`` with ``train_on`` fitted on split ``s`` of :func:`real_splits`
+    (gold rows labelled, pool rows -1), warnings silenced."""
+    from sklearn.base import clone
+
+    from skw2s import WeakToStrongClassifier
+
+    rows = np.concatenate([s["gold"], s["pool"]])
+    y_fit = s["y"][rows].astype(object)
+    y_fit[s["gold"].size:] = -1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return WeakToStrongClassifier(s["weak"], s["strong"], detector=clone(s["detector"]), train_on=train_on,
+                                      random_state=s["split"]).fit(s["X"][rows], y_fit)
+
+
+def probe_main(doc, run, table, name, argv=None):
+    """The command line of a probe on the real splits (``trust_weights.py``,
+    ``cleanlab_variants.py``): ``run(settings, splits, log)`` yields records, written to
+    ``benchmarks/out/<name>.jsonl``; ``table(records)`` prints them."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--settings", nargs="+", default=list(REAL), choices=REAL)
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--from-jsonl", default=None)
+    args = parser.parse_args(argv)
+    if args.from_jsonl:
+        print(table([json.loads(line) for line in open(args.from_jsonl)]))
+        return
+    out = HERE / "out" / f"{name}.jsonl"
+    out.parent.mkdir(exist_ok=True)
+    with open(out, "w") as fh:
+        def log(line):
+            print(line, flush=True)
+            fh.write(line + "\n")
+
+        records = list(run(args.settings, args.splits, log))
+    print(table(records))
+
+
+def with_stored(records, stored_path=HERE / "results" / "selection_anchors_trust.jsonl"):
+    """``{setting: (records, stored accuracies)}``: a probe's records grouped by setting, each
+    beside the ``acc`` of the same split in a stored run of this script."""
+    stored = {(r["setting"], r["split"]): r["acc"] for r in map(json.loads, open(stored_path))}
+    by = {}
+    for r in records:
+        rs, accs = by.setdefault(r["setting"], ([], []))
+        rs.append(r)
+        accs.append(stored[(r["setting"], r["split"])])
+    return by
+
+
+def points(values):
+    """Mean ± se over splits of accuracy differences, in points."""
+    v = 100 * np.asarray(values)
+    return f"{v.mean():+.2f} ± {v.std(ddof=1) / np.sqrt(v.size):.2f}"
+
+
+def real(setting, splits, log):
+    for s in real_splits(setting, splits):
+        yield run_split(setting, s["split"], s["X"], s["y"], s["gold"], s["pool"], s["test"], s["weak"],
+                        s["strong"], s["detector"], log=log)
 
 
 def synthetic(splits, log):
