@@ -140,8 +140,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
           ``"confident_learning"``, ``("strong", 0.8)``, ``("strong", 0.6)``,
           ``("trust", 0.8)`` and ``("trust", 0.6)`` that the labelled rows certify
           as better than ``"confident_learning"`` (the reference, kept when none is,
-          and used when ``y`` holds no labelled row); see the Notes. The trust candidates are cross-fitted like the others (a
-          fold's trust learns from the other folds' labelled rows only); on a fixed
+          and used when ``y`` holds no labelled row); see the Notes. The trust
+          candidates are cross-fitted like the others (a fold's trust learns from the
+          other folds' labelled rows only); on a fixed
           weak side validated directly (see ``cv``) they are left out, as nothing
           would keep the rows that score them from shaping them.
 
