@@ -54,6 +54,7 @@ Usage::
     python benchmarks/selection_anchors.py --from-jsonl benchmarks/out/selection_anchors.jsonl
     python benchmarks/selection_anchors.py --settings reviews-minilm --recipes cleanlab cut80   # a few recipes
     python benchmarks/selection_anchors.py --recipes cleanlab cut80 cut60 --auto-with cut80 cut60   # auto with cut
+    python benchmarks/selection_anchors.py --recipes cleanlab --auto-cv 2   # auto with 2 folds: cost against power
 
 Writes one JSON line per (setting, split) to ``benchmarks/out/selection_anchors.jsonl``
 and prints Markdown tables.
@@ -95,6 +96,8 @@ def _side(values, est=None):
 
 #: The recipes of ``--recipes`` (None: every one of RECIPES).
 ONLY = None
+#: auto's folds of the gold rows (``--auto-cv``; 5, the default of WeakToStrongClassifier).
+AUTO_CV = 5
 
 
 def run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, weak_proba=None, log=print):
@@ -115,7 +118,8 @@ def run_split(setting, split, X, y, gold, pool, test, weak, strong, detector, we
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            clf = WeakToStrongClassifier(weak, strong, detector=clone(detector), train_on=train_on,
+            cv = AUTO_CV if train_on == "auto" else 5
+            clf = WeakToStrongClassifier(weak, strong, detector=clone(detector), train_on=train_on, cv=cv,
                                          random_state=split).fit(Xf, yf, **kw)
         return clf, time.perf_counter() - t0
 
@@ -343,11 +347,13 @@ def main(argv=None):
     parser.add_argument("--from-jsonl", default=None)
     parser.add_argument("--recipes", nargs="+", default=None, choices=list(RECIPES),
                         help="fit only these recipes (and all, cleanlab's recipe and auto); default: every one")
+    parser.add_argument("--auto-cv", type=int, default=5,
+                        help="a design probe: auto with this many folds of the gold rows (cost against power)")
     parser.add_argument("--auto-with", nargs="+", default=(), choices=list(RECIPES),
                         help="a design probe: auto with these recipes added to its candidates")
     args = parser.parse_args(argv)
-    global ONLY
-    ONLY = args.recipes
+    global ONLY, AUTO_CV
+    ONLY, AUTO_CV = args.recipes, args.auto_cv
     if args.auto_with:  # the candidates are a module constant of skw2s: extended for this run
         import skw2s._training_rows as rows_module
         import skw2s.classifier as classifier_module
