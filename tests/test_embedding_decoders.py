@@ -357,3 +357,27 @@ def test_gemma3_left_padding_tokenizer_last_token(skw2s_cache):
     with torch.no_grad():
         batch = model(**enc).last_hidden_state[:, -1].numpy()
     assert np.abs(Z[:, 640:] - batch).max() <= 1e-3
+
+
+def test_one_gguf_reader_per_file_while_dequantising(tmp_path):
+    # transformers builds a GGUFReader for the config, the tokenizer and the tensors; within
+    # the block they share one (read-only) reader per file, and the name is restored after.
+    gguf = pytest.importorskip("gguf", reason="GGUF loading needs gguf (the hf extra)")
+    path = tmp_path / "tiny.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_uint32("skw2s.test", 7)
+    writer.add_tensor("w", np.arange(6, dtype=np.float32).reshape(2, 3))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    original = gguf.GGUFReader
+    with _hf_loading.one_reader_per_file():
+        from gguf import GGUFReader  # as transformers imports it, at call time
+
+        first, second = GGUFReader(str(path)), gguf.GGUFReader(path)
+        assert first is second
+        assert int(first.fields["skw2s.test"].parts[-1][0]) == 7
+        np.testing.assert_array_equal(np.asarray(first.tensors[0].data).ravel(), np.arange(6))
+    assert gguf.GGUFReader is original
+    assert original(str(path)) is not first
