@@ -207,15 +207,19 @@ def test_proba_in_classes_aligns_a_models_columns():
 
 @pytest.mark.parametrize("n_jobs", [None, 2])
 def test_auto_reports_each_split_to_a_progress_context(n_jobs):
+    # the reports come from the loop that collects the splits, in the calling thread, also
+    # when the splits run in joblib workers (threads here: the same loop, a cheaper start)
+    from joblib import parallel_config
+
     from skw2s._progress import reporting
     from skw2s.datasets import make_overlap_classification
 
-    X, y, _, _ = make_overlap_classification(150, 150, 100, random_state=0)
+    X, y, _, _ = make_overlap_classification(80, 80, 60, random_state=0)
     y_semi = np.where(np.arange(y.size) % 4 == 0, y, -1)
     calls = []
     clf = WeakToStrongClassifier(LogisticRegression(), LogisticRegression(), train_on="auto", cv=3,
                                  n_jobs=n_jobs, random_state=0)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), parallel_config(backend="threading"):
         warnings.simplefilter("ignore")
         with reporting(lambda done, total: calls.append((done, total))):
             clf.fit(X, y_semi)
