@@ -10,7 +10,6 @@ names moved into place.
 """
 
 import contextlib
-import importlib.util
 import json
 import pathlib
 import re
@@ -323,7 +322,7 @@ def fit_selection(data, args, cache_root):
         info["timing_s"]["embed_strong"] = round(ts, 1)
         info["strong"] = {"name": args.strong_model, "layer": emb.layer, "dim": int(Xs.shape[1])}
     # progress of the fit: a bar over the validation splits (tqdm), else a line per split
-    bar_drawn = not args.no_progress and importlib.util.find_spec("tqdm") is not None
+    bar_drawn = not args.no_progress and _progress.can_draw()
     clf = auto_classifier(weak, Xs, args, classes=data["classes"], random_state=args.random_state,
                           verbose=0 if args.no_progress or bar_drawn else 1)
     # X is the index column: gold rows 0 .. n_gold - 1, then the pool rows that can train

@@ -8,6 +8,7 @@ draws a tqdm bar from these reports (:func:`bar`).
 
 import contextlib
 import contextvars
+import importlib.util
 
 _CALLBACK = contextvars.ContextVar("skw2s_progress", default=None)
 
@@ -29,15 +30,16 @@ def report(done, total):
         callback(done, total)
 
 
+def can_draw():
+    """Whether :func:`bar` can draw (tqdm is installed; it comes with the ``hf`` extra)."""
+    return importlib.util.find_spec("tqdm") is not None
+
+
 @contextlib.contextmanager
 def bar(description, unit):
-    """A :func:`reporting` context drawing a tqdm bar on stderr; None (nothing drawn) when
-    tqdm is not installed."""
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        yield None
-        return
+    """A :func:`reporting` context drawing a tqdm bar on stderr (see :func:`can_draw`)."""
+    from tqdm.auto import tqdm
+
     progress = tqdm(total=None, desc=description, unit=unit, leave=True)
 
     def update(done, total):
