@@ -28,6 +28,12 @@ Settings (``--settings``):
   mpnet layer 9 + standardised logistic regression (C = 0.01); weak = MiniLM layer 4 +
   the same probe trained on the gold rows, or the VADER lexicon calibrated on them (both
   trained: auto cross-fits them, cv=5);
+* ``reviews-minilm-fixed``, ``reviews-vader-fixed``, ``tweets-minilm-fixed``,
+  ``tweets-vader-fixed``: the real splits above with a *fixed* weak labeller, as ``skw2s
+  select --proba-columns`` gets one, passed as ``weak_proba``: the MiniLM probe trained on
+  500 labelled texts outside the split's gold, pool and test rows, or the VADER lexicon's
+  fixed formula (``VaderLabeller(calibration=None)``; on tweets it is right on 34% of the
+  texts, at chance); auto validates directly on the 500 gold rows (nothing to cross-fit);
 * ``synthetic``: :func:`skw2s.datasets.make_overlap_classification` (easy/hard/overlap
   1000/1000/300, noise sqrt 5), 300 gold rows, a pool of 2,300, 2,000 test rows;
 * ``null-clean``: pools where no subset can raise the accuracy, for auto's false-pick
@@ -80,7 +86,11 @@ RECIPES = {"all": "all", "nonhard": "nonhard", "overlap": "overlap", "conf50": (
            "trust80": ("trust", 0.8), "trust60": ("trust", 0.6), "cut80": ("cut", 0.8), "cut60": ("cut", 0.6)}
 NAME = {str(v): k for k, v in RECIPES.items()}
 REAL = ("reviews-minilm", "reviews-vader", "tweets-minilm", "tweets-vader")
-SETTINGS = REAL + ("synthetic", "null-clean", "null-large", "null-trained", "uniform-noise")
+#: The real sets with a fixed weak side (``weak_proba``): auto validates directly there.
+FIXED = ("reviews-minilm-fixed", "reviews-vader-fixed", "tweets-minilm-fixed", "tweets-vader-fixed")
+SETTINGS = REAL + ("synthetic", "null-clean", "null-large", "null-trained", "uniform-noise") + FIXED
+#: The fixed VADER formula's class order (negative, [neutral,] positive) per set.
+VADER_ORDER = {"movie-reviews": ["rotten", "fresh"], "tweets": ["negative", "neutral", "positive"]}
 
 
 def _probe(C=0.01):
@@ -256,6 +266,33 @@ def real(setting, splits, log):
                         s["strong"], s["detector"], log=log)
 
 
+def real_fixed(setting, splits, log):
+    """A real set with a fixed weak labeller, as ``skw2s select --proba-columns`` gets one,
+    passed as ``weak_proba`` (nothing learnt from the gold rows): the VADER lexicon's fixed
+    score-to-probability formula (``calibration=None``), or the MiniLM probe trained on 500
+    labelled texts of the split that are neither gold, pool nor test rows (someone else's
+    classifier); the splits, strong side and detector of :func:`real_splits`."""
+    from _real_sets import load_set
+
+    from skw2s.weak_labellers import VaderLabeller
+
+    name = "movie-reviews" if setting.startswith("reviews") else "tweets"
+    data = load_set(name, log=lambda *a: None)
+    if "vader" in setting:
+        vader = VaderLabeller(calibration=None, labels=VADER_ORDER[name]).fit(data["texts"])
+        P = vader.predict_proba(data["texts"])  # columns: the sorted classes, as weak_proba reads them
+    for s in real_splits(setting.replace("-fixed", ""), splits):
+        if "minilm" in setting:
+            used = np.concatenate([s["gold"], s["pool"], s["test"]])
+            rest = np.setdiff1d(np.arange(s["y"].size), used)  # 1,100 texts
+            other = np.sort(np.random.RandomState(2000 + s["split"]).choice(rest, 500, replace=False))
+            probe = _probe().fit(data["minilm"][other], s["y"][other])
+            P = probe.predict_proba(data["minilm"])
+            assert np.array_equal(probe.classes_, np.unique(s["y"]))
+        yield run_split(setting, s["split"], s["X"], s["y"], s["gold"], s["pool"], s["test"], None,
+                        s["strong"], s["detector"], weak_proba=P, log=log)
+
+
 def synthetic(splits, log):
     from skw2s import OverlapDetector
     from skw2s.datasets import make_overlap_classification
@@ -376,6 +413,8 @@ def main(argv=None):
             t0 = time.perf_counter()
             if setting in REAL:
                 gen = real(setting, args.splits, log)
+            elif setting in FIXED:
+                gen = real_fixed(setting, args.splits, log)
             elif setting == "synthetic":
                 gen = synthetic(args.splits, log)
             elif setting == "null-trained":

@@ -221,12 +221,24 @@ def read_inputs(args):
             pool_rows, vote_cols, args.abstain, gold_classes)
     n_gold = 0 if out["gold_y"] is None else out["gold_y"].size
     out["n_gold"] = n_gold
+    out["gold_weak"] = None
     if given and n_gold:
-        # With a fixed weak side the gold rows only score the candidates: nothing reads
-        # their weak probabilities (WeakToStrongClassifier uses the pool rows'), so they
-        # get uniform rows and the gold file needs no weak columns.
-        k = len(out["classes"])
-        out["gold_proba"] = np.full((n_gold, k), 1 / k)
+        # With a fixed weak side the gold rows score the candidates, and only the trust
+        # candidates read their weak probabilities (where the weak labeller errs): from the
+        # gold file's own weak columns when it has them, else NaN rows (unknown; the
+        # classifier then leaves the trust candidates out).
+        present = [c for c in given if c in gold_cols]
+        if present and len(present) < len(given):
+            missing = [c for c in given if c not in gold_cols]
+            raise CLIError(f"--gold {args.gold}: the gold file has some of the weak columns ({', '.join(present)}) "
+                           f"but not {', '.join(missing)}: give all of them (the trust candidates of "
+                           "train_on='auto' read them) or none")
+        if present:
+            out["gold_proba"] = (_proba(gold_rows, proba_cols, args.gold) if proba_cols else
+                                 _votes_to_proba(gold_rows, vote_cols, args.abstain, out["classes"])[0])
+        else:
+            out["gold_proba"] = np.full((n_gold, len(out["classes"])), np.nan)
+        out["gold_weak"] = bool(present)
     if args.gold_strong_features and not args.strong_features:
         raise CLIError("--gold-strong-features goes with --strong-features (the pool's): pass both")
     clash = [c for c in pool_cols if c in NEW_COLUMNS or str(c).startswith("weak_proba_")]
@@ -335,6 +347,10 @@ def fit_selection(data, args, cache_root):
     excluded = n_pool - keep.size
     print(f"choosing the training rows (train_on='auto', {n_gold} gold rows, {keep.size} pool rows"
           + (f", {excluded} excluded" if excluded else "") + ") ...", flush=True)
+    if data.get("gold_weak") is False:
+        print("  the gold file has no weak columns: the trust candidates (where the weak labeller errs, "
+              "learnt from the gold rows' weak labels) are left out; add them to the gold file to use them",
+              flush=True)
     start = time.perf_counter()
     # The fit's warnings (degenerate splits, the validation's notes) go to summary.json and,
     # shortened, to the terminal summary; any other kind reaches the user as raised.
@@ -431,7 +447,9 @@ def summary(clf, data, info, args, selected):
         "pool": {"path": str(args.pool), "n_rows": data["n_pool"]},
         "gold": {"path": None if args.gold is None else str(args.gold), "n_rows": data["n_gold"],
                  "classes": None if data["gold_y"] is None else
-                 {str(c): int(k) for c, k in zip(*np.unique(data["gold_y"], return_counts=True))}},
+                 {str(c): int(k) for c, k in zip(*np.unique(data["gold_y"], return_counts=True))},
+                 # the gold file's weak columns (a fixed weak side): the trust candidates read them
+                 "weak_columns": data.get("gold_weak")},
         "models": {"weak": info["weak"], "strong": info["strong"], "probe_C": args.C},
         "groups": counts,
         "excluded": {reason: int(np.sum(data["excluded"] == reason)) for reason in EXCLUDED},

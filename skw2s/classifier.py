@@ -142,9 +142,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
           as better than ``"confident_learning"`` (the reference, kept when none is,
           and used when ``y`` holds no labelled row); see the Notes. The trust
           candidates are cross-fitted like the others (a fold's trust learns from the
-          other folds' labelled rows only); on a fixed
-          weak side validated directly (see ``cv``) they are left out, as nothing
-          would keep the rows that score them from shaping them.
+          other folds' labelled rows only), also on a fixed weak side validated
+          directly (see ``cv``), where every other candidate is fitted once: there a
+          fold's trust ranks the final pool and its rows predict the fold's held-out
+          labelled rows (left out when a class has fewer than 2 labelled rows).
 
         When the chosen subset is empty (no overlap point, say) a
         :class:`~skw2s.DegenerateDataWarning` is emitted and every pool row is used.
@@ -161,8 +162,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ``sample_weight`` (for a Pipeline, its last step); otherwise ``fit`` raises a
         ``TypeError``.
     cv : int or cross-validation splitter, default=5
-        Folds of the labelled rows for ``train_on="auto"`` (ignored otherwise, and when
-        the weak side is fixed: a frozen weak estimator or ``weak_proba``). An int gives
+        Folds of the labelled rows for ``train_on="auto"`` (ignored otherwise; when the
+        weak side is fixed, a frozen weak estimator or ``weak_proba``, only the trust
+        candidates are cross-fitted over them). An int gives
         ``StratifiedKFold(cv, shuffle=True, random_state=random_state)``; when a class
         has fewer labelled rows than ``cv`` (but at least 2), that many folds are used,
         with a :class:`~skw2s.DegenerateDataWarning`; a class with a single labelled row
@@ -285,7 +287,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       learns the chosen rows, as for a fixed ``train_on``. With a fixed weak side
       (a frozen weak estimator or ``weak_proba``) there is nothing to cross-fit: each
       candidate is trained once on the final pseudolabels and scored on every
-      labelled row, and the chosen one is kept as the final strong estimator. The
+      labelled row, and the chosen one is kept as the final strong estimator; only
+      the trust, which learns from the labelled rows, is cross-fitted over ``cv``
+      folds of them (a chosen trust rule is refitted with the trust of every
+      labelled row). The
       strong-side candidates read the out-of-fold strong view of each fold's own
       pseudolabels. **No leak:** a candidate never trains on a row that scores it. When ``y`` holds no
       -1 (the pool is every row, labelled ones included) each fold's pool leaves out
@@ -311,8 +316,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       for the out-of-fold strong view plus at most 9 (a candidate whose rows equal
       an earlier one's is not fitted again), and at the end 5 more when the chosen
       rule reads the strong view (one more for the trust); on a fixed weak side, no
-      weak fit, one detector fit and at most 12 strong fits (the trust candidates are
-      left out there). ``n_jobs`` runs the ``K`` folds in parallel (the final fit
+      weak fit, one detector fit and at most 12 strong fits plus 2 per fold for the
+      trust candidates (2 more when one is chosen): 24 with ``cv=5``. ``n_jobs`` runs the ``K`` folds in parallel (the final fit
       stays in the calling process: on 2 cores a 2,000-row pool fits in 4.7 s
       instead of 5.2 s, the same fit; ``benchmarks/auto_n_jobs.py``). Warnings raised by the validation fits are
       passed on once each, prefixed ``"train_on='auto' validation:"``.
@@ -510,8 +515,13 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             or a frozen weak estimator is required).
         weak_proba : array-like of shape (n_samples,) or (n_samples, k), default=None
             Precomputed weak probabilities, one row per sample of ``X`` like ``y``
-            (weak supervision: a label model's output); the rows of labelled samples
-            are ignored (the pool is pseudolabelled from its own rows). Being
+            (weak supervision: a label model's output). The pool is pseudolabelled from
+            its own rows; the rows of labelled samples are read only by the trust
+            (``train_on=("trust", q)`` and the trust candidates of ``"auto"``, which
+            learn where the weak labeller errs from them). Where the weak model's
+            probabilities of the labelled rows are unknown, set those rows to NaN: the
+            trust candidates of ``"auto"`` are then left out, and ``("trust", q)``
+            uses every pool row, with a warning. Being
             sample-aligned, it is sliced with ``X`` by ``cross_validate`` and
             ``GridSearchCV`` (``params={"weak_proba": P}``). A 1-D array is P(class 1) of
             a binary task. No weak estimator is then used; the columns are
@@ -565,8 +575,11 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         X_pool = _safe_indexing(X, pool_idx)
 
         # --- weak side: probabilities of the pool
+        if weak_proba is not None:  # NaN rows (unknown) allowed where labelled only
+            weak_proba = self._check_weak_proba(weak_proba, n, pool_idx)
         proba, self.weak_estimator_ = fit_weak_proba(
-            "WeakToStrongClassifier", self.weak_estimator, X, y, weak_proba,
+            "WeakToStrongClassifier", self.weak_estimator, X, y,
+            None if weak_proba is None else np.nan_to_num(weak_proba, nan=1.0 / weak_proba.shape[1]),
             rows=pool_idx, fit_params=routed.weak_estimator.fit,
         )
         order = None
@@ -626,6 +639,32 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.strong_estimator_ = strong
         return self
 
+    @staticmethod
+    def _check_weak_proba(weak_proba, n, pool_idx):
+        """``weak_proba`` as an ``(n, k)`` array (:func:`skw2s._weak.check_proba`), whose
+        rows may be all NaN (unknown) where they are labelled and not pool rows."""
+        try:
+            P = np.asarray(weak_proba, dtype=np.float64)
+        except (TypeError, ValueError):
+            return check_proba(weak_proba, n)  # its TypeError
+        if P.ndim == 2 and P.shape[1] == 1:
+            P = P[:, 0]
+        if P.ndim not in (1, 2) or P.shape[0] != n:
+            return check_proba(weak_proba, n)  # its ValueError
+        unknown = np.isnan(P).all(axis=1) if P.ndim == 2 else np.isnan(P)
+        if not unknown.any():
+            return check_proba(P, n)
+        if unknown[pool_idx].any():
+            raise ValueError(
+                f"weak_proba holds NaN rows at {int(unknown[pool_idx].sum())} pool row(s) (y == -1): "
+                "every pool row needs its weak probabilities. NaN rows mean 'unknown' and are "
+                "allowed only for labelled rows (they are read by the trust alone)."
+            )
+        known = check_proba(P[~unknown], None)
+        full = np.full((n, known.shape[1]), np.nan)
+        full[~unknown] = known
+        return full
+
     def _fit_detector(self, X, X_pool, pool_idx, proba, routed, labels_only=False):
         """The detector fitted on the pool with these weak probabilities (None: none).
 
@@ -681,8 +720,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     # ------------------------------------------------------------ train_on=("trust", q)
     def _fixed_weak_rows(self, X, weak_proba, order):
         """For a fixed weak side: ``rows -> `` their weak probabilities, columns ``classes_``."""
-        if weak_proba is not None:
-            P = check_proba(weak_proba, _num_samples(X))[:, order]
+        if weak_proba is not None:  # checked by _check_weak_proba (NaN rows: unknown)
+            P = weak_proba[:, order]
             return lambda rows: P[rows]
         frozen = self.weak_estimator_
         return lambda rows: proba_in_classes(frozen, _safe_indexing(X, rows), self.classes_)
@@ -715,17 +754,28 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             ) from exc
 
     def _trust(self, X, y, gold_rows, y_gold, pool_idx, proba_pool, view, all_model, weak_rows, routed, Z,
-               neighbours=None):
+               neighbours=None, all_gold=None):
         """Each pool row's trust (:class:`skw2s.trust.TrustModel`), learnt on the labelled
         rows ``gold_rows`` (positions in ``X``, labels ``y_gold``) with the pool's weak
         probabilities, its out-of-fold strong ``view`` and ``all_model`` (the strong
         estimator fitted on every pool row) for the labelled rows. None, with a warning,
         when it cannot be learnt (every pool row is then used). ``neighbours``: a dict
-        keeping the pool rows' neighbourhoods among themselves by pool (the folds of
-        ``"auto"`` share one pool)."""
-        from .trust import TrustModel, cross_fitted_weak_proba, positions
+        keeping, by pool, the pool rows' neighbourhoods among themselves and (when
+        ``all_gold``, every labelled row the fit's trusts learn from, is given and no row
+        is both a pool and a labelled row) the cosine distances to those rows: the folds
+        of ``"auto"`` share one pool and slice them."""
+        from .trust import TrustModel, centred_distances, cross_fitted_weak_proba, positions
 
         _, counts = np.unique(y_gold, return_counts=True)
+        if weak_rows is not None and y_gold.size and np.isnan(weak_rows(gold_rows)).any():
+            warnings.warn(
+                "train_on=('trust', q) learns where the weak labeller errs from the labelled rows' "
+                "weak probabilities, and weak_proba holds NaN (unknown) rows there: every pool "
+                "row is used. Pass the weak model's probabilities of the labelled rows too.",
+                DegenerateDataWarning,
+                stacklevel=4,
+            )
+            return None
         if view is None or y_gold.size == 0 or (weak_rows is None and counts.min() < 2):
             warnings.warn(
                 "train_on=('trust', q) could not learn the trust in the pseudolabels (no strong "
@@ -745,12 +795,20 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         S_gold = proba_in_classes(all_model, _safe_indexing(X, gold_rows), self.classes_)
         shared = bool(np.isin(gold_rows, pool_idx).any())  # no -1 in y: the rows are both
         key = pool_idx.tobytes()
+        distances = None
+        if neighbours is not None and all_gold is not None and not shared:
+            if ("distances", key) not in neighbours:
+                neighbours["distances", key] = centred_distances(Z[pool_idx], Z[all_gold])
+            D_pool, D_gold = neighbours["distances", key]
+            if D_pool is not None and D_gold is not None:
+                at = positions(gold_rows, all_gold)
+                distances = D_pool[:, at], D_gold[np.ix_(at, at)]
         model = TrustModel(
             self.classes_, proba_pool, view, Z[pool_idx], P_gold, S_gold, Z[gold_rows], y_gold,
             n_neighbors=TRUST_NEIGHBORS, estimator=default_trust_estimator(),
             pool_in_gold=positions(pool_idx, gold_rows) if shared else None,
             gold_in_pool=positions(gold_rows, pool_idx) if shared else None,
-            pool_neighbours=None if neighbours is None else neighbours.get(key),
+            pool_neighbours=None if neighbours is None else neighbours.get(key), distances=distances,
         )
         if neighbours is not None:
             neighbours[key] = model.pool_neighbours
@@ -784,7 +842,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         model = self._fit_strong(X, pool_idx, all_rows, proba, self.pseudolabels_, routed.strong_estimator.fit,
                                  "all")
         return self._trust(X, y, lab_idx, y_lab, pool_idx, proba, view, model, weak_rows, routed,
-                           self._trust_space(X, trust_cache), trust_cache["neighbours"])
+                           self._trust_space(X, trust_cache), trust_cache["neighbours"], all_gold=lab_idx)
 
     # ------------------------------------------------------------ train_on="auto"
     def _splits(self, y_lab):
@@ -837,7 +895,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     def _choose_auto(self, X, X_pool, y, y_lab, lab_idx, pool_idx, proba, weak_rows, routed, trust_cache):
         """The ``train_on`` that validates best on the labelled rows (see
         :mod:`skw2s._auto_train_on`) and, on a fixed weak side validated directly, its
-        strong estimator (already fitted as the final one) and strong view."""
+        strong estimator (already fitted as the final one; None for a trust rule, whose
+        final trust learns from every labelled row) and strong view."""
         from ._auto_train_on import AUTO_REFERENCE, decide, row_losses, validation_table
 
         if y_lab.size == 0:  # nothing can be certified: the reference, as when none is
@@ -858,8 +917,13 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # then never train on the rows that score it, so the folds are used even on a
         # fixed weak side (each fold's pool leaves out its held-out rows).
         direct = fixed and not np.isin(pool_idx, lab_idx).any()
-        # Validated directly, the trust would learn from the rows that score it: left out.
-        candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and needs_trust(c)))
+        # Validated directly, the trust would learn from the rows that score it: it is
+        # cross-fitted over folds of the labelled rows instead (left out when a class has
+        # fewer than 2 labelled rows, too few to fold).
+        # (and when the labelled rows' weak probabilities are unknown: NaN rows of weak_proba)
+        known = not direct or not np.isnan(weak_rows(lab_idx)).any()
+        trust_folds = self._trust_folds(y_lab) if direct and known else None
+        candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and trust_folds is None and needs_trust(c)))
         use_trust = any(needs_trust(c) for c in candidates)
         use_cut = any(needs_neighbours(c) for c in candidates)
         Z = self._trust_space(X, trust_cache) if use_trust or use_cut else None
@@ -874,7 +938,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ctx = dict(X=X, X_pool=X_pool, X_lab=X_lab, y=y, y_lab=y_lab, lab_idx=lab_idx, pool_idx=pool_idx,
                    proba=proba, weak_rows=weak_rows, routed=routed, strong_params=strong_params,
                    candidates=candidates, direct=direct, use_trust=use_trust, use_cut=use_cut, Z=Z,
-                   neighbours=neighbours)
+                   neighbours=neighbours, trust_folds=trust_folds)
         from joblib import Parallel, delayed, effective_n_jobs
 
         if len(splits) == 1 or effective_n_jobs(self.n_jobs) == 1:
@@ -935,7 +999,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         return out
 
     def _auto_split_fits(self, train, test, *, X, X_pool, X_lab, y, y_lab, lab_idx, pool_idx, proba, weak_rows,
-                         routed, strong_params, candidates, direct, use_trust, use_cut, Z, neighbours):
+                         routed, strong_params, candidates, direct, use_trust, use_cut, Z, neighbours, trust_folds):
         fixed = weak_rows is not None
         if direct:  # nothing to cross-fit: each candidate once, scored on every labelled row
             pool_k, proba_k, labels_k, detector_k = pool_idx, proba, self.pseudolabels_, self.detector_
@@ -959,19 +1023,66 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         view = None
         if any(needs_strong_view(c) for c in candidates):
             view = self._strong_view(X, pool_k, labels_k, strong_params)
-        trust, prefit = None, {}
+        trust, prefit, model = None, {}, None
         if use_trust:  # learnt on this fold's training rows only
             all_rows = np.arange(pool_k.size)
             model = self._fit_strong(X, pool_k, all_rows, proba_k, labels_k, strong_params, "all")
             prefit[all_rows.tobytes()] = model
-            trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_k, proba_k, view, model,
-                                weak_rows, routed, Z, neighbours)
+            if not direct:
+                trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_k, proba_k, view, model,
+                                    weak_rows, routed, Z, neighbours, all_gold=lab_idx)
         agreement = self._agreement(Z, pool_k, labels_k, neighbours) if use_cut else None
+        # validated directly, the trust candidates are cross-fitted over folds of the
+        # labelled rows (below); every other candidate is fitted once, here
+        once = [c for c in candidates if not (direct and needs_trust(c))]
         Pc, m, fitted = self._predict_candidates(
-            candidates, X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
+            once, X, _safe_indexing(X_lab, test), pool_k, proba_k, labels_k, detector_k, view,
             strong_params, trust=trust, agreement=agreement, prefit=prefit)
-        return {"P": Pc, "n_rows": m, "n_fits": len({id(f) for f in fitted}),
+        n_fits = len({id(f) for f in fitted})
+        if len(once) < len(candidates):
+            crossed = [c for c in candidates if needs_trust(c)]
+            Pt, mt, n_trust_fits = self._cross_fitted_trust_candidates(
+                crossed, trust_folds, X, X_lab, y, y_lab, lab_idx, pool_k, proba_k, labels_k, detector_k, view,
+                model, weak_rows, routed, strong_params, Z, neighbours, prefit)
+            at = [candidates.index(c) for c in once] + [candidates.index(c) for c in crossed]
+            Pc, m = np.concatenate([Pc, Pt])[np.argsort(at)], np.concatenate([m, mt])[np.argsort(at)]
+            # a trust candidate chosen is fitted again with the trust of every labelled row
+            fitted = [fitted[once.index(c)] if c in once else None for c in candidates]
+            n_fits += n_trust_fits
+        return {"P": Pc, "n_rows": m, "n_fits": n_fits,
                 "models": fitted if direct else None, "view": view if direct else None}
+
+    def _trust_folds(self, y_lab):
+        """Folds of the labelled rows over which the trust candidates are cross-fitted when
+        ``"auto"`` validates directly (:meth:`_splits`); None when a class has fewer than
+        2 labelled rows (the trust candidates are then left out)."""
+        if np.unique(y_lab, return_counts=True)[1].min() < 2:
+            return None
+        return self._splits(y_lab)
+
+    def _cross_fitted_trust_candidates(self, candidates, folds, X, X_lab, y, y_lab, lab_idx, pool_idx, proba,
+                                       pseudolabels, detector, view, all_model, weak_rows, routed, params, Z,
+                                       neighbours, prefit):
+        """The trust candidates of a fixed weak side validated directly: for each fold of
+        the labelled rows, the trust learnt on its training rows ranks the pool, and each
+        candidate's rows train the strong estimator that predicts the fold's held-out
+        rows (probabilities averaged over a repeated splitter's repeats). Returns the
+        probabilities (n_candidates, n_labelled, n_classes), each candidate's mean number
+        of training rows and the number of strong fits."""
+        P = np.zeros((len(candidates), y_lab.size, self.classes_.size))
+        n_scored = np.zeros(y_lab.size)
+        n_rows, n_fits = np.zeros(len(candidates)), 0
+        for train, test in folds:
+            trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_idx, proba, view, all_model, weak_rows,
+                                routed, Z, neighbours, all_gold=lab_idx)
+            Pf, m, fitted = self._predict_candidates(
+                candidates, X, _safe_indexing(X_lab, test), pool_idx, proba, pseudolabels, detector, view,
+                params, trust=trust, prefit=prefit)
+            P[:, test] += Pf
+            n_scored[test] += 1
+            n_rows += m / len(folds)
+            n_fits += len({id(f) for f in fitted} - {id(f) for f in prefit.values()})
+        return P / n_scored[None, :, None], n_rows, n_fits
 
     def _codes(self, labels):
         """Positions of ``labels`` in ``classes_`` (-1 for a label that is not a class)."""

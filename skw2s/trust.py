@@ -43,16 +43,56 @@ def default_trust_estimator():
 SIGNALS = ("weak_confidence", "weak_margin", "strong_proba", "pool_agreement", "gold_agreement")
 
 
-def _neighbours(index_rows, query, k, exclude=None):
+#: Largest query x index distance matrix (entries) a :class:`TrustModel` keeps to share
+#: between its signals (128 MiB of float64); above it each lookup searches anew.
+MAX_SHARED_DISTANCES = 2 ** 24
+
+
+def cosine_distances_or_none(query, index_rows):
+    """The cosine distances between the rows of ``query`` and ``index_rows``
+    (``sklearn.metrics.pairwise.cosine_distances``, the distances of
+    ``NearestNeighbors(metric="cosine")``), or None when the matrix would exceed
+    :data:`MAX_SHARED_DISTANCES` entries (the lookups then search in chunks)."""
+    if query.shape[0] * index_rows.shape[0] > MAX_SHARED_DISTANCES:
+        return None
+    from sklearn.metrics.pairwise import cosine_distances
+
+    return cosine_distances(query, index_rows)
+
+
+def centred_distances(Z_pool, Z_gold):
+    """``(pool x gold, gold x gold)`` cosine distances of the representations centred on
+    the pool's mean, as :class:`TrustModel` searches them (each None when too large:
+    :func:`cosine_distances_or_none`). Computed once for every labelled row, a fit's
+    trusts learnt on subsets of them (the folds of ``train_on="auto"``) share them."""
+    Z_pool = np.asarray(Z_pool, dtype=np.float64)
+    center = Z_pool.mean(axis=0)
+    Z_pool, Z_gold = Z_pool - center, np.asarray(Z_gold, dtype=np.float64) - center
+    return cosine_distances_or_none(Z_pool, Z_gold), cosine_distances_or_none(Z_gold, Z_gold)
+
+
+def _k_nearest(distances, k):
+    """The columns of the ``k`` smallest entries of each row of ``distances``, nearest
+    first: the brute-force search of ``NearestNeighbors`` on precomputed distances."""
+    part = np.argpartition(distances, k - 1, axis=1)[:, :k]
+    rows = np.arange(distances.shape[0])[:, None]
+    return part[rows, np.argsort(distances[rows, part], axis=1)]
+
+
+def _neighbours(index_rows, query, k, exclude=None, distances=None):
     """``(idx, keep)``: the ``k`` nearest rows of ``index_rows`` (cosine) to each row of
     ``query``, and which of them count. ``exclude[i]``: the position of query row ``i``
     among ``index_rows`` (the row itself, left out: one more neighbour is looked up), or
-    -1 when it is not an index row; None when no query row is one."""
+    -1 when it is not an index row; None when no query row is one. ``distances``: the
+    query x index cosine distances, when already computed (:func:`cosine_distances_or_none`)."""
     k_query = min(k + (exclude is not None), index_rows.shape[0])
     if k_query == 0 or query.shape[0] == 0:
         return np.zeros((query.shape[0], 0), dtype=int), np.zeros((query.shape[0], 0), dtype=bool)
-    nn = NearestNeighbors(n_neighbors=k_query, metric="cosine").fit(index_rows)
-    idx = nn.kneighbors(query, return_distance=False)
+    if distances is not None:
+        idx = _k_nearest(distances, k_query)
+    else:
+        idx = NearestNeighbors(n_neighbors=k_query, metric="cosine").fit(index_rows).kneighbors(
+            query, return_distance=False)
     if exclude is None:
         return idx, np.ones(idx.shape, dtype=bool)
     exclude = np.asarray(exclude)
@@ -98,13 +138,13 @@ def _kept_mean(values, keep):
     return out
 
 
-def gold_accuracy(Z_gold, correct, Z, k, exclude=None):
+def gold_accuracy(Z_gold, correct, Z, k, exclude=None, distances=None):
     """The share of right weak labels (``correct``, one per row of ``Z_gold``) among the
-    ``k`` nearest gold rows (cosine) of each row of ``Z``; ``exclude`` as in
-    :func:`_neighbours` (a gold row is left out of its own neighbourhood). The
-    ``gold_agreement`` signal of :class:`WeakLabelTrust`, and the confidence of
-    ``OverlapDetector(hard_from="gold")``."""
-    idx, keep = _neighbours(Z_gold, Z, k, exclude)
+    ``k`` nearest gold rows (cosine) of each row of ``Z``; ``exclude`` and ``distances``
+    (rows of ``Z`` x gold rows) as in :func:`_neighbours` (a gold row is left out of its
+    own neighbourhood). The ``gold_agreement`` signal of :class:`WeakLabelTrust`, and the
+    confidence of ``OverlapDetector(hard_from="gold")``."""
+    idx, keep = _neighbours(Z_gold, Z, k, exclude, distances)
     return _kept_mean(np.asarray(correct, dtype=np.float64)[idx], keep)
 
 
@@ -160,7 +200,8 @@ class TrustModel:
     """
 
     def __init__(self, classes, P_pool, S_pool, Z_pool, P_gold, S_gold, Z_gold, y_gold, *,
-                 n_neighbors, estimator, pool_in_gold=None, gold_in_pool=None, pool_neighbours=None):
+                 n_neighbors, estimator, pool_in_gold=None, gold_in_pool=None, pool_neighbours=None,
+                 distances=None):
         self.classes = classes = np.asarray(classes)
         self.n_neighbors = n_neighbors
         Z_pool = np.asarray(Z_pool, dtype=np.float64)
@@ -175,15 +216,20 @@ class TrustModel:
         # where a row is both a pool and a gold row (``positions``; None: no row is)
         # ``pool_neighbours``: the pool rows' own neighbourhoods among them (``(idx, keep)``
         # of an earlier model on the same pool rows and representation: the folds of
-        # train_on="auto" share them), kept as ``self.pool_neighbours``
+        # train_on="auto" share them), kept as ``self.pool_neighbours``; ``distances``:
+        # ``(pool x gold, gold x gold)`` of :func:`centred_distances` when already known
         n_pool, n_gold = self.Z_pool.shape[0], self.Z_gold.shape[0]
         if pool_neighbours is None:
             pool_neighbours = pool_neighbourhoods(Z_pool, n_neighbors)
         self.pool_neighbours = pool_neighbours
+        D_pg, D_gg = distances if distances is not None else centred_distances(Z_pool, Z_gold)
         self.signals = self.signals_of(P_pool, S_pool, self.Z_pool, pseudo, pool_self=np.arange(n_pool),
-                                       gold_self=pool_in_gold, pool_neighbours=pool_neighbours)
+                                       gold_self=pool_in_gold, pool_neighbours=pool_neighbours,
+                                       gold_distances=D_pg)
         self.gold_signals = self.signals_of(P_gold, S_gold, self.Z_gold, weak_gold,
-                                            pool_self=gold_in_pool, gold_self=np.arange(n_gold))
+                                            pool_self=gold_in_pool, gold_self=np.arange(n_gold),
+                                            pool_distances=None if D_pg is None else D_pg.T,
+                                            gold_distances=D_gg)
         target = self.gold_correct
         self.design_gold = self.design(self.gold_signals, weak_gold)
         if np.unique(target).size < 2:
@@ -202,19 +248,22 @@ class TrustModel:
         self.model = clone(estimator).fit(self.design_gold, target)
         self.trust = self.right(self.signals, pseudo)
 
-    def signals_of(self, P, S, Z, labels, *, pool_self=None, gold_self=None, pool_neighbours=None):
+    def signals_of(self, P, S, Z, labels, *, pool_self=None, gold_self=None, pool_neighbours=None,
+                   pool_distances=None, gold_distances=None):
         """The signals (columns as in ``SIGNALS``) of rows with weak probabilities ``P``,
         strong probabilities ``S``, centred representation ``Z`` and weak labels
         ``labels``; ``pool_self``/``gold_self``: their positions among the pool / gold
         rows (left out of their own neighbourhoods), or None; ``pool_neighbours``: their
-        neighbourhoods among the pool rows, when already known."""
+        neighbourhoods among the pool rows, when already known; ``pool_distances`` /
+        ``gold_distances``: their cosine distances to the pool / gold rows, when known."""
         codes = np.searchsorted(self.classes, labels)
         top = np.sort(P, axis=1)
         own = S[np.arange(codes.size), codes]
         if pool_neighbours is None:
-            pool_neighbours = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self)
+            pool_neighbours = _neighbours(self.Z_pool, Z, self.n_neighbors, pool_self, pool_distances)
         pool_agree = label_agreement(self.pseudo_codes, pool_neighbours, codes)
-        gold_agree = gold_accuracy(self.Z_gold, self.gold_correct, Z, self.n_neighbors, gold_self)
+        gold_agree = gold_accuracy(self.Z_gold, self.gold_correct, Z, self.n_neighbors, gold_self,
+                                   gold_distances)
         return np.column_stack([top[:, -1], top[:, -1] - top[:, -2], own, pool_agree, gold_agree])
 
     def design(self, signals, labels):

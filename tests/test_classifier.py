@@ -777,13 +777,17 @@ def test_auto_fit_counts_match_the_docstring(data):
     assert len(_CountingDetector.log) == 3 + 1 and set(_CountingDetector.log) == {700}
     assert len(_Counting.log) <= (5 + 9) * 3 + 5 + 2  # per fold: the strong view, the candidates
     assert _Counting.log[-1] == clf.train_indices_.size  # the final fit, on the chosen rows
-    # a fixed weak side: one detector fit, at most 12 strong fits, the chosen one kept
+    # a fixed weak side: one detector fit; the strong view (5 fits), at most 7 candidates
+    # fitted once, 2 trust candidates per fold of the labelled rows (cv=3), and 2 more
+    # (all rows for the trust, the final fit) when a trust rule is chosen
     for log in (_Counting.log, _CountingDetector.log):
         log.clear()
     P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X)
     fixed = WeakToStrongClassifier(strong_estimator=_Counting(), detector=_CountingDetector(),
-                                   train_on="auto").fit(X, y_semi, weak_proba=P)
-    assert len(_CountingDetector.log) == 1 and 1 <= len(_Counting.log) <= 5 + 7
+                                   train_on="auto", cv=3).fit(X, y_semi, weak_proba=P)
+    chose_trust = fixed.train_on_[0] == "trust"
+    assert len(_CountingDetector.log) == 1
+    assert 5 + 1 + 2 * 3 <= len(_Counting.log) <= 5 + 7 + 2 * 3 + 2 * chose_trust
     assert fixed.strong_estimator_.coef_.shape == (1, 40)
 
 
@@ -1108,9 +1112,82 @@ def test_trust_needs_numeric_features_or_a_representation():
         WeakToStrongClassifier(weak, weak, train_on=("trust", 0.5)).fit(texts, y)
 
 
-def test_auto_leaves_the_trust_out_on_a_fixed_weak_side_validated_directly(data):
+def test_auto_cross_fits_the_trust_on_a_fixed_weak_side(data):
+    """Validated directly (a fixed weak side), the other candidates are fitted once, but
+    the trust candidates are cross-fitted over ``cv`` folds of the labelled rows: a fold's
+    rows are scored by ``("trust", q)`` fitted without them (rebuilt here by hand)."""
+    from sklearn.model_selection import StratifiedKFold
+
     X, y, y_semi, group, cols = data
+    P = weak_pipe(cols).fit(X[200:300], y[200:300]).predict_proba(X)  # someone else's labeller
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        fixed = WeakToStrongClassifier(train_on="auto", cv=3, random_state=0).fit(X, y_semi, weak_proba=P)
+    scores = fixed.validation_scores_
+    assert scores["train_on"][-2:] == [("trust", 0.8), ("trust", 0.6)]
+    assert "split1_score" not in scores  # the other candidates: one split, every labelled row
+    for q in (0.8, 0.6):
+        proba, n_rows = np.zeros((200, 2)), []
+        for train, test in StratifiedKFold(3, shuffle=True, random_state=0).split(X[:200], y[:200]):
+            rows = np.concatenate([train, np.arange(200, 900)])  # the fold's rows left out
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                alone = WeakToStrongClassifier(train_on=("trust", q), random_state=0).fit(
+                    X[rows], y_semi[rows], weak_proba=P[rows])
+            proba[test] = alone.predict_proba(X[test])
+            n_rows.append(alone.train_indices_.size)
+        i = scores["train_on"].index(("trust", q))
+        assert scores["mean_score"][i] == pytest.approx(np.mean(proba.argmax(axis=1) == y[:200]))
+        onehot = np.eye(2)[y[:200]]
+        assert scores["mean_brier"][i] == pytest.approx(((proba - onehot) ** 2).sum(axis=1).mean())
+        assert scores["mean_n_rows"][i] == pytest.approx(np.mean(n_rows))
+    # a chosen trust rule is refitted with the trust of every labelled row
+    again = clone(fixed).set_params(train_on=("trust", 0.6)).fit(X, y_semi, weak_proba=P)
+    assert again.trust_ is not None and again.train_indices_.size == pytest.approx(0.6 * 700, abs=2)
+
+
+def test_auto_leaves_the_trust_out_on_a_fixed_weak_side_too_small_to_fold(data):
+    # a class with a single labelled row: no fold of the labelled rows holds it twice
+    X, y, y_semi, group, cols = data
+    y_one = y_semi.copy()
+    ones = np.flatnonzero(y_semi == 1)
+    y_one[ones[1:]] = -1
     P = weak_pipe(cols).fit(X[:200], y[:200]).predict_proba(X)
-    fixed = WeakToStrongClassifier(train_on="auto", random_state=0).fit(X, y_semi, weak_proba=P)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        fixed = WeakToStrongClassifier(train_on="auto", random_state=0).fit(X, y_one, weak_proba=P)
     assert [c for c in fixed.validation_scores_["train_on"] if c[0] == "trust"] == []
     assert len(fixed.validation_scores_["train_on"]) == 7
+
+
+def test_weak_proba_of_labelled_rows_may_be_unknown(data):
+    """NaN rows of weak_proba mean 'unknown' where the rows are labelled: the pool is
+    pseudolabelled as before, the trust (which learns from the labelled rows' weak labels)
+    cannot be learnt; a NaN row in the pool, or a row partly NaN, is refused."""
+    X, y, y_semi, group, cols = data
+    P = weak_pipe(cols).fit(X[200:300], y[200:300]).predict_proba(X)
+    P_unknown = P.copy()
+    P_unknown[:200] = np.nan
+    plain = WeakToStrongClassifier(random_state=0).fit(X, y_semi, weak_proba=P)
+    unknown = WeakToStrongClassifier(random_state=0).fit(X, y_semi, weak_proba=P_unknown)
+    np.testing.assert_array_equal(unknown.pseudolabel_proba_, plain.pseudolabel_proba_)
+    np.testing.assert_allclose(unknown.predict_proba(X), plain.predict_proba(X))
+    with pytest.warns(DegenerateDataWarning, match="NaN .*unknown.* rows there: every pool row is used"):
+        trust = WeakToStrongClassifier(train_on=("trust", 0.6), random_state=0).fit(
+            X, y_semi, weak_proba=P_unknown)
+    assert trust.trust_ is None and trust.train_indices_.size == 700
+    # a 1-D weak_proba: NaN entries of labelled rows as well
+    one_d = WeakToStrongClassifier(random_state=0).fit(X, y_semi, weak_proba=P_unknown[:, 1])
+    np.testing.assert_allclose(one_d.predict_proba(X), plain.predict_proba(X))
+    bad = P_unknown.copy()
+    bad[250] = np.nan
+    with pytest.raises(ValueError, match="NaN rows at 1 pool row"):
+        WeakToStrongClassifier().fit(X, y_semi, weak_proba=bad)
+    bad = P.copy()
+    bad[5, 0] = np.nan  # part of a row
+    with pytest.raises(ValueError, match="weak_proba contains NaN"):
+        WeakToStrongClassifier().fit(X, y_semi, weak_proba=bad)
+    with pytest.raises(ValueError, match="NaN rows at 900 pool row"):  # no -1: every row is a pool row
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            WeakToStrongClassifier().fit(X, y, weak_proba=np.full_like(P, np.nan))

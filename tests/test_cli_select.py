@@ -376,10 +376,11 @@ def test_a_missing_vote_abstains_and_stale_outputs_go(tmp_path, capsys):
     assert json.loads((out / "summary.json").read_text())["excluded"]["abstained"] == len(no_vote)
 
 
-def test_gold_rows_need_no_weak_columns(tmp_path, capsys):
-    # With a fixed weak side the gold rows only score the candidates: WeakToStrongClassifier
-    # reads the pool rows' probabilities only, which is why skw2s select does not ask the
-    # gold file for --proba-columns / --vote-columns (it passes uniform rows there).
+def test_gold_rows_weak_columns_are_optional(tmp_path, capsys):
+    # With a fixed weak side only the trust candidates read the gold rows' weak
+    # probabilities; without them (NaN rows: unknown) WeakToStrongClassifier leaves those
+    # candidates out and scores the others as it would with them, which is why skw2s
+    # select does not require --proba-columns / --vote-columns in the gold file.
     from sklearn.linear_model import LogisticRegression
 
     from skw2s import OverlapDetector, WeakToStrongClassifier
@@ -388,19 +389,47 @@ def test_gold_rows_need_no_weak_columns(tmp_path, capsys):
     X, y, _, weak_cols = make_overlap_classification(300, 300, 300, random_state=1)
     y_fit = y.copy()
     y_fit[150:] = -1
-    P = LogisticRegression().fit(X[:150, weak_cols], y[:150]).predict_proba(X[:, weak_cols])
-    P_uniform_gold = P.copy()
-    P_uniform_gold[:150] = 0.5
+    P = LogisticRegression().fit(X[150:300, weak_cols], y[150:300]).predict_proba(X[:, weak_cols])
+    P_unknown_gold = P.copy()
+    P_unknown_gold[:150] = np.nan
     fits = [WeakToStrongClassifier(train_on="auto", detector=OverlapDetector(random_state=0), random_state=0)
-            .fit(X, y_fit, weak_proba=p) for p in (P, P_uniform_gold)]
-    np.testing.assert_array_equal(fits[0].train_indices_, fits[1].train_indices_)
-    np.testing.assert_array_equal(fits[0].validation_scores_["mean_score"], fits[1].validation_scores_["mean_score"])
-    # and the command runs on a gold file without them
+            .fit(X, y_fit, weak_proba=p) for p in (P, P_unknown_gold)]
+    known, unknown = (f.validation_scores_ for f in fits)
+    assert known["train_on"][-2:] == [("trust", 0.8), ("trust", 0.6)]
+    assert unknown["train_on"] == known["train_on"][:-2]
+    np.testing.assert_array_equal(known["mean_score"][:-2], unknown["mean_score"])
+    # and the command runs on a gold file without them, saying what that leaves out
     rows = _read(_feature_task(tmp_path)[1])
     bare = _write(tmp_path / "gold_bare.csv", ("text", "label"), [(r["text"], r["label"]) for r in rows])
     argv = _proba_argv(tmp_path, tmp_path / "out")
     argv[argv.index("--gold") + 1] = bare
     assert main(argv) == 0
+    assert "the gold file has no weak columns" in capsys.readouterr().out
+    report = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert report["gold"]["weak_columns"] is False
+    assert not [v for v in report["validation"] if v["train_on"][0] == "trust"]
+
+
+def test_gold_weak_columns_feed_the_trust(tmp_path, capsys):
+    # the same gold file with the weak columns: the trust candidates take part
+    argv = _proba_argv(tmp_path, tmp_path / "out")
+    gold = argv[argv.index("--gold") + 1]
+    columns = argv[argv.index("--proba-columns") + 1:argv.index("--proba-columns") + 3]
+    rows = _read(gold)
+    assert set(columns) <= set(rows[0])  # the task's gold file has them
+    assert main(argv) == 0
+    assert "no weak columns" not in capsys.readouterr().out
+    report = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert report["gold"]["weak_columns"] is True
+    assert [v["train_on"] for v in report["validation"] if v["train_on"][0] == "trust"] == [
+        ["trust", 0.8], ["trust", 0.6]]
+    # some of the weak columns but not all: refused, naming them
+    partial = _write(tmp_path / "gold_partial.csv", ("text", "label", columns[0]),
+                     [(r["text"], r["label"], r[columns[0]]) for r in rows])
+    argv[argv.index("--gold") + 1] = partial
+    argv[argv.index("--output") + 1] = str(tmp_path / "out2")
+    assert main(argv) == 2
+    assert f"but not {columns[1]}" in capsys.readouterr().err
 
 
 def test_the_fit_draws_a_progress_bar_unless_told_not_to(tmp_path, capsys):

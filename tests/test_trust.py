@@ -183,3 +183,55 @@ def test_positions_and_shared_rows_leave_each_row_out():
     with pytest.warns(DegenerateDataWarning, match="no unlabelled row"):
         trust = WeakLabelTrust(n_neighbors=1, random_state=0).fit(X, y, weak_proba=P)
     np.testing.assert_array_equal(trust.gold_signals_[:, 4], trust.gold_correct_[[4, 5, 6, 7, 0, 1, 2, 3]])
+
+
+def test_neighbours_from_shared_distances_are_nearest_neighbors_own():
+    """A fit's trusts share one matrix of cosine distances (pool x every labelled row), sliced
+    per fold: the neighbourhoods read from it are ``NearestNeighbors(metric="cosine")``'s."""
+    from skw2s.trust import _neighbours, centred_distances, cosine_distances_or_none
+
+    rng = np.random.RandomState(0)
+    Z_pool, Z_gold = rng.randn(300, 12), rng.randn(80, 12)
+    D_pool, D_gold = centred_distances(Z_pool, Z_gold)
+    center = Z_pool.mean(axis=0)
+    Zp, Zg = Z_pool - center, Z_gold - center
+    fold = np.sort(rng.choice(80, 60, replace=False))  # a fold's training gold rows
+    for query, index, D, exclude in (
+            (Zp, Zg[fold], D_pool[:, fold], None),  # pool rows among the fold's gold rows
+            (Zg[fold], Zp, D_pool[:, fold].T, None),  # and back
+            (Zg[fold], Zg[fold], D_gold[np.ix_(fold, fold)], np.arange(fold.size))):  # itself left out
+        for k in (1, 5, index.shape[0] - 1):
+            got = _neighbours(index, query, k, exclude, D)
+            want = _neighbours(index, query, k, exclude)
+            np.testing.assert_array_equal(got[0], want[0])
+            np.testing.assert_array_equal(got[1], want[1])
+            expected = NearestNeighbors(n_neighbors=min(k + (exclude is not None), index.shape[0]),
+                                        metric="cosine").fit(index).kneighbors(query, return_distance=False)
+            np.testing.assert_array_equal(got[0], expected)
+    # too large to keep: None, and every lookup searches in chunks instead
+    import skw2s.trust as trust_module
+
+    limit = trust_module.MAX_SHARED_DISTANCES
+    try:
+        trust_module.MAX_SHARED_DISTANCES = 300 * 80 - 1
+        assert cosine_distances_or_none(Zp, Zg) is None
+        assert centred_distances(Z_pool, Z_gold)[0] is None
+    finally:
+        trust_module.MAX_SHARED_DISTANCES = limit
+
+
+def test_trust_is_the_same_with_or_without_shared_distances():
+
+    X, y, y_fit, weak_cols = _task(3, n_gold=150, size=150)
+    trust = WeakLabelTrust(_weak(weak_cols), random_state=0).fit(X, y_fit)
+    import skw2s.trust as trust_module
+
+    limit = trust_module.MAX_SHARED_DISTANCES
+    try:
+        trust_module.MAX_SHARED_DISTANCES = 0  # every lookup a NearestNeighbors search
+        searched = WeakLabelTrust(_weak(weak_cols), random_state=0).fit(X, y_fit)
+    finally:
+        trust_module.MAX_SHARED_DISTANCES = limit
+    np.testing.assert_array_equal(trust.signals_, searched.signals_)
+    np.testing.assert_array_equal(trust.gold_signals_, searched.gold_signals_)
+    np.testing.assert_array_equal(trust.trust_, searched.trust_)
