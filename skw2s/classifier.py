@@ -194,7 +194,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     n_jobs : int or None, default=None
         Jobs running the validation splits of ``train_on="auto"`` in parallel (joblib;
         each split refits the weak side, the detector, the strong view, the trust and
-        every candidate). None means 1 unless in a :func:`joblib.parallel_backend`
+        every candidate; on a fixed weak side, the folds of the trust candidates). None means 1 unless in a :func:`joblib.parallel_backend`
         context; -1 means all processors. With an int ``random_state`` the fit is the same,
         bit for bit, whatever ``n_jobs``.
     random_state : int, RandomState instance or None, default=None
@@ -764,7 +764,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         ``all_gold``, every labelled row the fit's trusts learn from, is given and no row
         is both a pool and a labelled row) the cosine distances to those rows: the folds
         of ``"auto"`` share one pool and slice them."""
-        from .trust import TrustModel, centred_distances, cross_fitted_weak_proba, positions
+        from .trust import TrustModel, cross_fitted_weak_proba, positions
 
         _, counts = np.unique(y_gold, return_counts=True)
         if weak_rows is not None and y_gold.size and np.isnan(weak_rows(gold_rows)).any():
@@ -797,9 +797,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         key = pool_idx.tobytes()
         distances = None
         if neighbours is not None and all_gold is not None and not shared:
-            if ("distances", key) not in neighbours:
-                neighbours["distances", key] = centred_distances(Z[pool_idx], Z[all_gold])
-            D_pool, D_gold = neighbours["distances", key]
+            D_pool, D_gold = self._shared_distances(Z, pool_idx, all_gold, neighbours)
             if D_pool is not None and D_gold is not None:
                 at = positions(gold_rows, all_gold)
                 distances = D_pool[:, at], D_gold[np.ix_(at, at)]
@@ -813,6 +811,17 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         if neighbours is not None:
             neighbours[key] = model.pool_neighbours
         return model.trust
+
+    @staticmethod
+    def _shared_distances(Z, pool_idx, all_gold, neighbours):
+        """The cosine distances (pool x ``all_gold``, ``all_gold`` x ``all_gold``) that the
+        trusts of one fit on this pool share (:func:`skw2s.trust.centred_distances`),
+        computed once and kept in ``neighbours``."""
+        from .trust import centred_distances
+
+        if ("distances", pool_idx.tobytes()) not in neighbours:
+            neighbours["distances", pool_idx.tobytes()] = centred_distances(Z[pool_idx], Z[all_gold])
+        return neighbours["distances", pool_idx.tobytes()]
 
     def _agreement(self, Z, pool_idx, pseudolabels, neighbours):
         """Each pool row's share of its ``TRUST_NEIGHBORS`` nearest pool rows with the same
@@ -1066,23 +1075,50 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         """The trust candidates of a fixed weak side validated directly: for each fold of
         the labelled rows, the trust learnt on its training rows ranks the pool, and each
         candidate's rows train the strong estimator that predicts the fold's held-out
-        rows (probabilities averaged over a repeated splitter's repeats). Returns the
-        probabilities (n_candidates, n_labelled, n_classes), each candidate's mean number
-        of training rows and the number of strong fits."""
+        rows (probabilities averaged over a repeated splitter's repeats; the folds in
+        ``n_jobs`` joblib workers). Returns the probabilities (n_candidates, n_labelled,
+        n_classes), each candidate's mean number of training rows and the number of
+        strong fits."""
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        key = pool_idx.tobytes()
+        if key not in neighbours:  # what every fold's trust reads, found once
+            neighbours[key] = pool_neighbourhoods(Z[pool_idx], TRUST_NEIGHBORS)
+        self._shared_distances(Z, pool_idx, lab_idx, neighbours)
+        ctx = dict(candidates=candidates, X=X, X_lab=X_lab, y=y, y_lab=y_lab, lab_idx=lab_idx, pool_idx=pool_idx,
+                   proba=proba, pseudolabels=pseudolabels, detector=detector, view=view, all_model=all_model,
+                   weak_rows=weak_rows, routed=routed, params=params, Z=Z, neighbours=neighbours, prefit=prefit)
+        if effective_n_jobs(self.n_jobs) == 1:
+            results = (self._trust_fold(train, test, **ctx) for train, test in folds)
+        else:
+            results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(self._trust_fold)(train, test, **ctx) for train, test in folds)
         P = np.zeros((len(candidates), y_lab.size, self.classes_.size))
         n_scored = np.zeros(y_lab.size)
         n_rows, n_fits = np.zeros(len(candidates)), 0
-        for train, test in folds:
+        for (_, test), (Pf, m, n_new, caught) in zip(folds, results):
+            for category, message in caught:  # to the validation's own record of warnings
+                warnings.warn(message, category)
+            P[:, test] += Pf
+            n_scored[test] += 1
+            n_rows += m / len(folds)
+            n_fits += n_new
+        return P / n_scored[None, :, None], n_rows, n_fits
+
+    def _trust_fold(self, train, test, *, candidates, X, X_lab, y, y_lab, lab_idx, pool_idx, proba, pseudolabels,
+                    detector, view, all_model, weak_rows, routed, params, Z, neighbours, prefit):
+        """One fold of :meth:`_cross_fitted_trust_candidates`: the probabilities of its
+        held-out rows, the candidates' numbers of rows, the new strong fits, and
+        ``(category, message)`` of what it warned."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             trust = self._trust(X, y, lab_idx[train], y_lab[train], pool_idx, proba, view, all_model, weak_rows,
                                 routed, Z, neighbours, all_gold=lab_idx)
             Pf, m, fitted = self._predict_candidates(
                 candidates, X, _safe_indexing(X_lab, test), pool_idx, proba, pseudolabels, detector, view,
                 params, trust=trust, prefit=prefit)
-            P[:, test] += Pf
-            n_scored[test] += 1
-            n_rows += m / len(folds)
-            n_fits += len({id(f) for f in fitted} - {id(f) for f in prefit.values()})
-        return P / n_scored[None, :, None], n_rows, n_fits
+        n_new = len({id(f) for f in fitted} - {id(f) for f in prefit.values()})
+        return Pf, m, n_new, [(w.category, str(w.message)) for w in caught]
 
     def _codes(self, labels):
         """Positions of ``labels`` in ``classes_`` (-1 for a label that is not a class)."""

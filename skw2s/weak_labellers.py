@@ -41,6 +41,18 @@ def _analyzer():
     return SentimentIntensityAnalyzer()
 
 
+#: Texts whose VADER scores are kept (a fit that scores the same texts again, as the folds
+#: of ``train_on="auto"`` do, reads them back: VADER takes about 70 us a text, in Python).
+VADER_CACHE_SIZE = 2 ** 15
+
+
+@functools.lru_cache(maxsize=VADER_CACHE_SIZE)
+def _text_scores(text):
+    """VADER's ``(neg, neu, pos, compound)`` of one text (a pure function of the text)."""
+    s = _analyzer().polarity_scores(text)
+    return s["neg"], s["neu"], s["pos"], s["compound"]
+
+
 def vader_scores(X):
     """VADER's scores of each text: negative, neutral and positive shares, and compound.
 
@@ -70,11 +82,10 @@ def vader_scores(X):
     [[0.0, 0.35, 0.65, 0.57], [0.84, 0.16, 0.0, -0.64], [0.0, 1.0, 0.0, 0.0]]
     """
     texts = check_texts(X)
-    analyzer = _analyzer()
+    _analyzer()  # the ImportError, before any text
     out = np.zeros((len(texts), 4))
     for i, text in enumerate(texts):
-        s = analyzer.polarity_scores(text)
-        out[i] = s["neg"], s["neu"], s["pos"], s["compound"]
+        out[i] = _text_scores(text)
     return out
 
 

@@ -730,6 +730,22 @@ def test_auto_splits_in_parallel_give_the_same_fit(data):
         np.testing.assert_array_equal(a[key], b[key])
     np.testing.assert_array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
     assert warned[0] == warned[1] and len(warned[0]) == len(set(warned[0]))
+    # a fixed weak side: the trust candidates' folds in workers, their warnings carried back
+    # (the weak labels of the labelled rows all right: the trust cannot be learnt)
+    P = np.where(y[:, None] == np.arange(2), 0.7, 0.3)
+    fits, warned = [], []
+    for n_jobs in (1, 2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fits.append(WeakToStrongClassifier(train_on="auto", cv=3, random_state=7, n_jobs=n_jobs).fit(
+                X, y_semi, weak_proba=P))
+        warned.append(sorted(str(w.message) for w in caught if "validation" in str(w.message)))
+    a, b = (f.validation_scores_ for f in fits)
+    assert a["train_on"] == b["train_on"] and ("trust", 0.6) in a["train_on"]
+    for key in set(a) - {"train_on"}:
+        np.testing.assert_array_equal(a[key], b[key])
+    assert warned[0] == warned[1]
+    assert any("weak labels are all right" in w for w in warned[0])
 
 
 @pytest.mark.parametrize("n_jobs", [0, 1.5, True, "2"])

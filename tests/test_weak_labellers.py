@@ -32,6 +32,26 @@ def test_vader_scores_columns():
 
 
 @needs_vader
+def test_vader_scores_read_back_are_vaders_own():
+    # each text is scored once and kept (the folds of train_on="auto" score the same texts
+    # again): what is read back is VADER's polarity_scores of that text
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from skw2s import weak_labellers
+
+    texts = GOOD + BAD + NEUTRAL + [""]
+    weak_labellers._text_scores.cache_clear()
+    first = vader_scores(texts)
+    hits = weak_labellers._text_scores.cache_info().hits
+    again = vader_scores(np.asarray(texts[::-1], dtype=object))
+    assert weak_labellers._text_scores.cache_info().hits == hits + len(texts)
+    np.testing.assert_array_equal(again[::-1], first)
+    analyzer = SentimentIntensityAnalyzer()
+    want = [[analyzer.polarity_scores(t)[c] for c in ("neg", "neu", "pos", "compound")] for t in texts]
+    np.testing.assert_array_equal(first, want)
+
+
+@needs_vader
 def test_fixed_binary_mapping_is_half_one_plus_compound():
     texts = GOOD + BAD + NEUTRAL
     lab = VaderLabeller(calibration=None, labels=["neg", "pos"]).fit(texts)
