@@ -521,7 +521,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             learn where the weak labeller errs from them). Where the weak model's
             probabilities of the labelled rows are unknown, set those rows to NaN: the
             trust candidates of ``"auto"`` are then left out, and ``("trust", q)``
-            uses every pool row, with a warning. Being
+            uses every pool row, with a warning. The trust takes them for the
+            probabilities of a labeller that never saw those rows: a weak model trained
+            on the labelled rows gives in-sample probabilities, too often right (pass it
+            as ``weak_estimator`` instead: it is then cross-fitted). Being
             sample-aligned, it is sliced with ``X`` by ``cross_validate`` and
             ``GridSearchCV`` (``params={"weak_proba": P}``). A 1-D array is P(class 1) of
             a binary task. No weak estimator is then used; the columns are
