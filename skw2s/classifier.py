@@ -194,8 +194,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     n_jobs : int or None, default=None
         Jobs running the validation splits of ``train_on="auto"`` in parallel (joblib;
         each split refits the weak side, the detector, the strong view, the trust and
-        every candidate; on a fixed weak side, the folds of the trust candidates). None means 1 unless in a :func:`joblib.parallel_backend`
-        context; -1 means all processors. With an int ``random_state`` the fit is the same,
+        every candidate; on a fixed weak side, the folds of the trust candidates). None
+        means 1 unless in a :func:`joblib.parallel_backend` context; -1 means all
+        processors. With an int ``random_state`` the fit is the same,
         bit for bit, whatever ``n_jobs``.
     random_state : int, RandomState instance or None, default=None
         Draws the subset when ``train_on`` is a float, shuffles the folds of
@@ -317,9 +318,10 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       an earlier one's is not fitted again), and at the end 5 more when the chosen
       rule reads the strong view (one more for the trust); on a fixed weak side, no
       weak fit, one detector fit and at most 12 strong fits plus 2 per fold for the
-      trust candidates (2 more when one is chosen): 24 with ``cv=5``. ``n_jobs`` runs the ``K`` folds in parallel (the final fit
-      stays in the calling process: on 2 cores a 2,000-row pool fits in 4.7 s
-      instead of 5.2 s, the same fit; ``benchmarks/auto_n_jobs.py``). Warnings raised by the validation fits are
+      trust candidates (2 more when one is chosen): 24 with ``cv=5``. ``n_jobs`` runs
+      the ``K`` folds in parallel (the final fit stays in the calling process: on 2
+      cores a 2,000-row pool fits in 4.7 s instead of 5.2 s, the same fit;
+      ``benchmarks/auto_n_jobs.py``). Warnings raised by the validation fits are
       passed on once each, prefixed ``"train_on='auto' validation:"``.
 
       **No labelled row** (weak supervision with ``weak_proba`` or a frozen weak
@@ -930,9 +932,9 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         # fixed weak side (each fold's pool leaves out its held-out rows).
         direct = fixed and not np.isin(pool_idx, lab_idx).any()
         # Validated directly, the trust would learn from the rows that score it: it is
-        # cross-fitted over folds of the labelled rows instead (left out when a class has
-        # fewer than 2 labelled rows, too few to fold).
-        # (and when the labelled rows' weak probabilities are unknown: NaN rows of weak_proba)
+        # cross-fitted over folds of the labelled rows instead. Left out when a class has
+        # fewer than 2 labelled rows (too few to fold), or when the labelled rows' weak
+        # probabilities are unknown (NaN rows of weak_proba): nothing to learn it from.
         known = not direct or not np.isnan(weak_rows(lab_idx)).any()
         trust_folds = self._trust_folds(y_lab) if direct and known else None
         candidates = tuple(c for c in AUTO_CANDIDATES if not (direct and trust_folds is None and needs_trust(c)))
