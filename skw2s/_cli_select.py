@@ -233,9 +233,13 @@ def read_inputs(args):
             raise CLIError(f"--gold {args.gold}: the gold file has some of the weak columns ({', '.join(present)}) "
                            f"but not {', '.join(missing)}: give all of them (the trust candidates of "
                            "train_on='auto' read them) or none")
-        if present:
-            out["gold_proba"] = (_proba(gold_rows, proba_cols, args.gold) if proba_cols else
-                                 _votes_to_proba(gold_rows, vote_cols, args.abstain, out["classes"])[0])
+        if present and proba_cols:
+            out["gold_proba"] = _proba(gold_rows, proba_cols, args.gold)
+        elif present:
+            try:
+                out["gold_proba"] = _votes_to_proba(gold_rows, vote_cols, args.abstain, out["classes"])[0]
+            except CLIError as exc:  # the same checks as the pool's votes, naming the gold file
+                raise CLIError(f"--gold {args.gold}: {exc}") from None
         else:
             out["gold_proba"] = np.full((n_gold, len(out["classes"])), np.nan)
         out["gold_weak"] = bool(present)

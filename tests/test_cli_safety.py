@@ -224,12 +224,22 @@ def test_float_votes_name_the_integer_gold_classes(tmp_path, capsys):
     gold_rows = _read(gold)
     for r in gold_rows:
         r["label"] = {"neg": "0", "pos": "1"}[r["label"]]
+    # the gold file's votes (read for the trust candidates) still in the old coding: refused,
+    # naming the gold file
+    mixed = _write(tmp_path / "gold_mixed.csv", list(gold_rows[0]), [list(r.values()) for r in gold_rows])
+    argv = ["select", "--pool", pool, "--gold", mixed, "--vote-columns", "lf1", "lf2",
+            "--strong-prefix", "emb_", "--output", str(tmp_path / "out"), "--no-progress"]
+    err = _one_line_error(capsys, argv, "--vote-columns: vote 'ABSTAIN' is neither a class")
+    assert f"--gold {mixed}: " in err
+    for r in gold_rows:
+        r["lf1"], r["lf2"] = code[r["lf1"]], code[r["lf2"]]
     gold = _write(tmp_path / "gold_f.csv", list(gold_rows[0]), [list(r.values()) for r in gold_rows])
     out = tmp_path / "out"
     assert main(["select", "--pool", pool, "--gold", gold, "--vote-columns", "lf1", "lf2",
                  "--strong-prefix", "emb_", "--output", str(out), "--no-progress"]) == 0
     report = json.loads((out / "summary.json").read_text())
     assert set(report["gold"]["classes"]) == {"0", "1"}
+    assert report["gold"]["weak_columns"] is True  # the gold rows' votes feed the trust
     assert {r["pseudolabel"] for r in _read(out / "pool.csv")} - {""} == {"0", "1"}
 
 
