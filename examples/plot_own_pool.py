@@ -47,9 +47,10 @@ print(f"test accuracy: all pool rows {plain.score(X[test], y[test]):.3f}, "
       f"chosen rows {clf.score(X[test], y[test]):.3f}")
 
 # %%
-# Every candidate's validation score: its gain over all rows on the gold rows (the
-# decrease of the out-of-fold Brier score), with the simultaneous 95% lower bound that
-# train_on="auto" certifies a subset with (it must clear 0).
+# Every candidate's validation score: its gain on the gold rows over the reference, the
+# confident-learning filter (the decrease of the out-of-fold Brier score), with the
+# simultaneous 95% lower bound that train_on="auto" certifies a candidate with (it must
+# clear 0; the reference itself has no bound).
 scores = clf.validation_scores_
 names = [str(c) for c in scores["train_on"]]
 gain, lower = np.asarray(scores["gain"]), np.asarray(scores["gain_lower"])
@@ -59,7 +60,7 @@ ax.barh(names, gain, color=colors)
 ax.scatter(np.where(np.isnan(lower), gain, lower), names, marker="|", s=200, color="k",
            label="lower bound")
 ax.axvline(0, color="k", lw=0.8)
-ax.set(xlabel="gain over all rows (out-of-fold Brier score on the gold rows)",
+ax.set(xlabel="gain over the confident-learning filter (out-of-fold Brier score, gold rows)",
        title="train_on='auto': the candidates (chosen in green)")
 ax.legend(loc="lower right")
 fig.tight_layout()
