@@ -305,7 +305,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
       row), and the paired per-row gains over the reference give each candidate's
       mean gain and standard error. A max-T bootstrap over the
       labelled rows (2,000 resamples) gives simultaneous 95% lower confidence bounds
-      (the correction for picking the best of seven correlated candidates); the
+      (the correction for picking the best of eight correlated candidates); the
       certified candidate (bound above ``margin``, and an accuracy on the labelled
       rows not below the reference's) with the largest gain is chosen, the reference
       when none is. On pools where no subset helps (80 fits) no subset was chosen.
