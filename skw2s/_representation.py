@@ -8,6 +8,7 @@ output.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
@@ -25,6 +26,12 @@ def validate_pool(estimator, X, y=None, *, representation, reset, where="represe
     as it is (a single string refused) and only its length is checked against ``y``.
     """
     if representation is None:
+        if sp.issparse(X):
+            raise TypeError(
+                f"{type(estimator).__name__} got sparse X and no representation: it compares rows "
+                f"by cosine similarity on dense features. Set {where}= to a transformer mapping X "
+                "to dense features (e.g. TruncatedSVD for TF-IDF rows), or pass X.toarray()."
+            )
         kwargs = dict(dtype=[np.float64, np.float32], ensure_all_finite=True)
         try:
             if y is not None and reset:

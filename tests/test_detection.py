@@ -573,3 +573,20 @@ def test_large_pool_bootstrap_holds_the_scores(clear_pool, monkeypatch):
     held = OverlapDetector(n_resamples=20, random_state=0, working_memory=1).fit(X, weak_proba=proba)
     assert held.overlap_density_ == pytest.approx(exact.overlap_density_, abs=0.01)
     assert np.mean(held.group_proba_.argmax(axis=1) == exact.group_proba_.argmax(axis=1)) > 0.99
+
+
+def test_sparse_x_without_a_representation_says_what_to_do():
+    # the detectors compare rows by cosine similarity on dense features: sparse X (TF-IDF)
+    # needs a representation mapping it to dense features, which then works end to end
+    import scipy.sparse as sp
+    from sklearn.decomposition import TruncatedSVD
+
+    X, y, group, weak_cols = make_overlap_classification(150, 150, 150, random_state=0)
+    P = np.full((X.shape[0], 2), 0.5)
+    with pytest.raises(TypeError, match="sparse X and no representation.*representation= .*TruncatedSVD"):
+        OverlapDetector().fit(sp.csr_matrix(X), weak_proba=P)
+    P = LogisticRegression().fit(X[:, weak_cols], y).predict_proba(X[:, weak_cols])
+    dense = OverlapDetector(representation=TruncatedSVD(5, random_state=0), n_resamples=0).fit(X, weak_proba=P)
+    sparse = OverlapDetector(representation=TruncatedSVD(5, random_state=0), n_resamples=0).fit(
+        sp.csr_matrix(X), weak_proba=P)
+    np.testing.assert_array_equal(sparse.labels_, dense.labels_)
