@@ -834,12 +834,18 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         space of the trust (:meth:`_trust_space`). ``neighbours``: the pool's
         neighbourhoods by pool (as in :meth:`_trust`), shared with the trust and the
         folds of ``"auto"``."""
-        key = pool_idx.tobytes()
-        found = neighbours.get(key)
-        if found is None:
-            found = neighbours[key] = pool_neighbourhoods(Z[pool_idx], TRUST_NEIGHBORS)
         codes = self._codes(pseudolabels)
-        return label_agreement(codes, found, codes)
+        return label_agreement(codes, self._pool_neighbourhoods(Z, pool_idx, neighbours), codes)
+
+    @staticmethod
+    def _pool_neighbourhoods(Z, pool_idx, neighbours):
+        """The pool rows' ``TRUST_NEIGHBORS`` nearest pool rows in ``Z``
+        (:func:`skw2s.trust.pool_neighbourhoods`), found once per pool and kept in
+        ``neighbours`` (the trust and the folds of ``"auto"`` read them there)."""
+        key = pool_idx.tobytes()
+        if key not in neighbours:
+            neighbours[key] = pool_neighbourhoods(Z[pool_idx], TRUST_NEIGHBORS)
+        return neighbours[key]
 
     def _trust_of_pool(self, X, y, y_lab, lab_idx, pool_idx, proba, view, weak_rows, routed, trust_cache):
         """The trust of the final pool, learnt on every labelled row (``trust_cache``: see
@@ -1058,8 +1064,8 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             Pt, mt, n_trust_fits = self._cross_fitted_trust_candidates(
                 crossed, trust_folds, X, X_lab, y, y_lab, lab_idx, pool_k, proba_k, labels_k, detector_k, view,
                 model, weak_rows, routed, strong_params, Z, neighbours, prefit)
-            at = [candidates.index(c) for c in once] + [candidates.index(c) for c in crossed]
-            Pc, m = np.concatenate([Pc, Pt])[np.argsort(at)], np.concatenate([m, mt])[np.argsort(at)]
+            order = np.argsort([candidates.index(c) for c in once + crossed])  # back to candidates' order
+            Pc, m = np.concatenate([Pc, Pt])[order], np.concatenate([m, mt])[order]
             # a trust candidate chosen is fitted again with the trust of every labelled row
             fitted = [fitted[once.index(c)] if c in once else None for c in candidates]
             n_fits += n_trust_fits
@@ -1086,9 +1092,7 @@ class WeakToStrongClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         strong fits."""
         from joblib import Parallel, delayed, effective_n_jobs
 
-        key = pool_idx.tobytes()
-        if key not in neighbours:  # what every fold's trust reads, found once
-            neighbours[key] = pool_neighbourhoods(Z[pool_idx], TRUST_NEIGHBORS)
+        self._pool_neighbourhoods(Z, pool_idx, neighbours)  # what every fold's trust reads, found once
         self._shared_distances(Z, pool_idx, lab_idx, neighbours)
         ctx = dict(candidates=candidates, X=X, X_lab=X_lab, y=y, y_lab=y_lab, lab_idx=lab_idx, pool_idx=pool_idx,
                    proba=proba, pseudolabels=pseudolabels, detector=detector, view=view, all_model=all_model,

@@ -60,15 +60,25 @@ def cosine_distances_or_none(query, index_rows):
     return cosine_distances(query, index_rows)
 
 
+def _centred(Z_pool, Z_gold):
+    """``(center, Z_pool - center, Z_gold - center)``, ``center`` the pool's mean: the
+    space :class:`TrustModel` searches neighbours in."""
+    Z_pool = np.asarray(Z_pool, dtype=np.float64)
+    center = Z_pool.mean(axis=0)
+    return center, Z_pool - center, np.asarray(Z_gold, dtype=np.float64) - center
+
+
+def _pool_gold_distances(Z_pool, Z_gold):
+    """``(pool x gold, gold x gold)`` cosine distances of already centred representations."""
+    return cosine_distances_or_none(Z_pool, Z_gold), cosine_distances_or_none(Z_gold, Z_gold)
+
+
 def centred_distances(Z_pool, Z_gold):
     """``(pool x gold, gold x gold)`` cosine distances of the representations centred on
     the pool's mean, as :class:`TrustModel` searches them (each None when too large:
     :func:`cosine_distances_or_none`). Computed once for every labelled row, a fit's
     trusts learnt on subsets of them (the folds of ``train_on="auto"``) share them."""
-    Z_pool = np.asarray(Z_pool, dtype=np.float64)
-    center = Z_pool.mean(axis=0)
-    Z_pool, Z_gold = Z_pool - center, np.asarray(Z_gold, dtype=np.float64) - center
-    return cosine_distances_or_none(Z_pool, Z_gold), cosine_distances_or_none(Z_gold, Z_gold)
+    return _pool_gold_distances(*_centred(Z_pool, Z_gold)[1:])
 
 
 def _k_nearest(distances, k):
@@ -204,10 +214,7 @@ class TrustModel:
                  distances=None):
         self.classes = classes = np.asarray(classes)
         self.n_neighbors = n_neighbors
-        Z_pool = np.asarray(Z_pool, dtype=np.float64)
-        self.center = Z_pool.mean(axis=0)
-        self.Z_pool = Z_pool - self.center
-        self.Z_gold = np.asarray(Z_gold, dtype=np.float64) - self.center
+        self.center, self.Z_pool, self.Z_gold = _centred(Z_pool, Z_gold)
         pseudo = classes[np.argmax(P_pool, axis=1)]
         weak_gold = classes[np.argmax(P_gold, axis=1)]
         self.pseudo_codes = np.searchsorted(classes, pseudo)
@@ -222,7 +229,7 @@ class TrustModel:
         if pool_neighbours is None:
             pool_neighbours = pool_neighbourhoods(Z_pool, n_neighbors)
         self.pool_neighbours = pool_neighbours
-        D_pg, D_gg = distances if distances is not None else centred_distances(Z_pool, Z_gold)
+        D_pg, D_gg = distances if distances is not None else _pool_gold_distances(self.Z_pool, self.Z_gold)
         self.signals = self.signals_of(P_pool, S_pool, self.Z_pool, pseudo, pool_self=np.arange(n_pool),
                                        gold_self=pool_in_gold, pool_neighbours=pool_neighbours,
                                        gold_distances=D_pg)
