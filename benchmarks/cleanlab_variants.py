@@ -50,17 +50,11 @@ def run(settings, splits, log):
 
 
 def table(records):
-    from selection_anchors import points, with_stored
+    from selection_anchors import probe_table
 
-    lines = ["| setting | filter_by | dropped | accuracy | - all | - default | - auto |", "|---|---|---|---|---|---|---|"]
-    for setting, (rs, ref) in with_stored(records).items():
-        same = all(abs(r["default_check"] - a["cleanlab"]) < 1e-12 for r, a in zip(rs, ref))
-        for v in VARIANTS:
-            lines.append(f"| {setting}{'' if same else ' (default differs!)'} | {v} | "
-                         f"{np.mean([r['dropped'][v] for r in rs]):.0%} | {np.mean([r[v] for r in rs]):.3f} | "
-                         + " | ".join(points([r[v] - a[k] for r, a in zip(rs, ref)]) for k in ("all", "cleanlab", "auto"))
-                         + " |")
-    return "\n".join(lines)
+    return probe_table(records, ["setting", "filter_by", "dropped"], VARIANTS, ("default_check", "cleanlab"),
+                       {"all": "all", "cleanlab": "default", "auto": "auto"},
+                       extra=lambda rs, v: [f"{np.mean([r['dropped'][v] for r in rs]):.0%}"])
 
 
 def main(argv=None):

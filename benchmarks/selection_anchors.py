@@ -254,6 +254,25 @@ def with_stored(records, stored_path=HERE / "results" / "selection_anchors_trust
     return by
 
 
+def probe_table(records, header, names, check, against, extra=lambda rs, name: []):
+    """A probe's Markdown table: per setting and per ``names`` entry one line of extra
+    cells (``extra(records, name)``), its mean accuracy and its paired differences with the
+    stored recipes ``against`` (:func:`with_stored`). ``check``: ``(record key, stored
+    recipe)`` the probe recomputed; a setting where it differs from the stored run is
+    marked. ``header``: the column names before ``accuracy``."""
+    key, recipe = check
+    lines = ["| " + " | ".join(header + ["accuracy"] + [f"- {a}" for a in against.values()]) + " |",
+             "|" + "---|" * (len(header) + 1 + len(against))]
+    for setting, (rs, ref) in with_stored(records).items():
+        same = all(abs(r[key] - a[recipe]) < 1e-12 for r, a in zip(rs, ref))
+        for name in names:
+            cells = ([f"{setting}{'' if same else f' ({against.get(recipe, recipe)} differs!)'}", name]
+                     + extra(rs, name) + [f"{np.mean([r[name] for r in rs]):.3f}"]
+                     + [points([r[name] - a[k] for r, a in zip(rs, ref)]) for k in against])
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def points(values):
     """Mean ± se over splits of accuracy differences, in points."""
     v = 100 * np.asarray(values)

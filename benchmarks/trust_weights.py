@@ -52,17 +52,10 @@ def run(settings, splits, log):
 
 
 def table(records):
-    from selection_anchors import points, with_stored
+    from selection_anchors import probe_table
 
-    lines = ["| setting | weights | accuracy | - all | - trust 80% | - trust 60% | - auto |", "|---|---|---|---|---|---|---|"]
-    for setting, (rs, ref) in with_stored(records).items():
-        same = all(abs(r["all_check"] - a["all"]) < 1e-12 for r, a in zip(rs, ref))
-        for name in WEIGHTS:
-            lines.append(f"| {setting}{'' if same else ' (all differs!)'} | {name} | {np.mean([r[name] for r in rs]):.3f} | "
-                         + " | ".join(points([r[name] - a[k] for r, a in zip(rs, ref)])
-                                      for k in ("all", "trust80", "trust60", "auto"))
-                         + " |")
-    return "\n".join(lines)
+    return probe_table(records, ["setting", "weights"], WEIGHTS, ("all_check", "all"),
+                       {"all": "all", "trust80": "trust 80%", "trust60": "trust 60%", "auto": "auto"})
 
 
 def main(argv=None):
